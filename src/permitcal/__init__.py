@@ -1,0 +1,42 @@
+"""permitcal: Shanghai residence permit (居住证) and points deadlines as iCalendar.
+
+>>> import permitcal
+>>> expiry = [d for d in permitcal.compute_deadlines(issued="2023-06-01") if d.rule == "R1"][0]
+>>> expiry.date, expiry.working_day, expiry.nearest_working_day
+(datetime.date(2024, 6, 1), False, datetime.date(2024, 5, 31))
+"""
+
+from permitcal._version import __version__
+from permitcal.api import calendar_bytes
+from permitcal.deadlines import Deadline, compute, compute_deadlines
+from permitcal.errors import InvalidDateError, InvalidInputError, PermitcalError
+from permitcal.ical import RenderOptions, default_identity, to_calendar, to_ical
+from permitcal.inputs import PermitInput, parse_date
+from permitcal.policy import SHANGHAI, Basis, Change, Kind, Policy, Rule, Text
+from permitcal.workdays import WorkCalendar, WorkdayAnswer
+
+__all__ = [
+    "SHANGHAI",
+    "Basis",
+    "Change",
+    "Deadline",
+    "InvalidDateError",
+    "InvalidInputError",
+    "Kind",
+    "PermitInput",
+    "PermitcalError",
+    "Policy",
+    "RenderOptions",
+    "Rule",
+    "Text",
+    "WorkCalendar",
+    "WorkdayAnswer",
+    "__version__",
+    "calendar_bytes",
+    "compute",
+    "compute_deadlines",
+    "default_identity",
+    "parse_date",
+    "to_calendar",
+    "to_ical",
+]

@@ -1,0 +1,61 @@
+"""The one-call entry points: inputs in, deadlines or iCalendar bytes out."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from permitcal.deadlines import compute
+from permitcal.ical import DEFAULT_ALARMS, RenderOptions, default_identity, to_ical
+from permitcal.inputs import DEFAULT_CYCLES, PermitInput
+from permitcal.policy import SHANGHAI, Policy
+from permitcal.workdays import WorkCalendar
+
+__all__ = ["calendar_bytes"]
+
+
+def calendar_bytes(
+    *,
+    issued: object = None,
+    expires: object = None,
+    card_received: object = None,
+    changes: Iterable[object] = (),
+    cycles: object = DEFAULT_CYCLES,
+    source_rules: object = True,
+    lang: object = "zh",
+    alarms: Iterable[object] = DEFAULT_ALARMS,
+    identity: str | None = None,
+    stamp: dt.datetime | None = None,
+    sequence: int = 0,
+    url: str | None = None,
+    policy: Policy = SHANGHAI,
+    calendar: WorkCalendar | None = None,
+) -> bytes:
+    """The .ics bytes for a permit; the same arguments always give the same bytes.
+
+    ``identity`` keeps UIDs stable across changes of a stored subscription;
+    without it they are derived from the inputs. ``stamp`` and ``sequence``
+    describe the record's last change (DTSTAMP, LAST-MODIFIED, SEQUENCE).
+
+    >>> data = calendar_bytes(issued="2023-06-01", lang="en", cycles=1)
+    >>> data.startswith(b"BEGIN:VCALENDAR\\r\\n") and b"DTSTART;VALUE=DATE:20240601" in data
+    True
+    """
+    permit = PermitInput.create(
+        issued=issued,
+        expires=expires,
+        card_received=card_received,
+        changes=changes,
+        cycles=cycles,
+        source_rules=source_rules,
+    )
+    options = RenderOptions(
+        identity=identity or default_identity(permit, policy),
+        lang=lang,  # type: ignore[arg-type]  # validated in RenderOptions
+        stamp=stamp,
+        sequence=sequence,
+        alarms=tuple(alarms),  # type: ignore[arg-type]  # validated in RenderOptions
+        url=url,
+        policy=policy,
+    )
+    return to_ical(compute(permit, policy, calendar), options)

@@ -1,0 +1,241 @@
+"""Layer 4 (command line): ``permitcal show`` and ``permitcal ics``."""
+
+from __future__ import annotations
+
+import json
+import sys
+import unicodedata
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any, NoReturn, TypeVar
+
+import click
+
+from permitcal._version import __version__
+from permitcal.deadlines import Deadline, compute
+from permitcal.errors import PermitcalError
+from permitcal.ical import DEFAULT_ALARMS, LANGS, RenderOptions, default_identity, to_ical
+from permitcal.inputs import DEFAULT_CYCLES, MAX_CYCLES, PermitInput
+from permitcal.policy import Change, Lang
+
+__all__ = ["cli", "main"]
+
+USAGE_ERROR = 2
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def _fail(message: str) -> NoReturn:
+    click.echo(f"permitcal: error: {message}", err=True)
+    sys.exit(USAGE_ERROR)
+
+
+class _OneLineErrors(click.Group):
+    """Reports every usage or input error as one line on stderr, exit status 2."""
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        kwargs["standalone_mode"] = False
+        try:
+            result = super().main(*args, **kwargs)
+        except click.exceptions.Abort:
+            click.echo("permitcal: aborted", err=True)
+            sys.exit(1)
+        except click.ClickException as error:
+            _fail(error.format_message().replace("\n", " "))
+        except PermitcalError as error:
+            _fail(f"--{error.field.replace('_', '-')}: {error.message}")
+        sys.exit(result if isinstance(result, int) else 0)
+
+
+@click.group(cls=_OneLineErrors, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="permitcal")
+def cli() -> None:
+    """Shanghai residence permit (居住证) deadlines, as a table, JSON or iCalendar."""
+
+
+def _permit_options(command: F) -> F:
+    """The options shared by every command that computes deadlines."""
+    decorators = [
+        click.option(
+            "--issued",
+            metavar="YYYY-MM-DD",
+            help="Date the permit (or its last endorsement) took effect.",
+        ),
+        click.option(
+            "--expires",
+            metavar="YYYY-MM-DD",
+            help="Expiry date printed on the card (instead of --issued).",
+        ),
+        click.option(
+            "--card-received",
+            metavar="YYYY-MM-DD",
+            help="Date the renewed card was received (makes R6 exact).",
+        ),
+        click.option(
+            "--change",
+            "changes",
+            multiple=True,
+            type=click.Choice([c.value for c in Change]),
+            help="A material change since the last renewal; repeat for several.",
+        ),
+        click.option(
+            "--cycles",
+            type=click.IntRange(1, MAX_CYCLES),
+            default=DEFAULT_CYCLES,
+            show_default=True,
+            help="How many yearly cycles to project.",
+        ),
+        click.option("--lang", type=click.Choice(LANGS), default="zh", show_default=True),
+        click.option(
+            "--no-source-rules",
+            is_flag=True,
+            help="Leave out rules found only in the source guide.",
+        ),
+    ]
+    for decorator in reversed(decorators):
+        command = decorator(command)
+    return command
+
+
+def _permit(
+    issued: str | None,
+    expires: str | None,
+    card_received: str | None,
+    changes: Sequence[str],
+    cycles: int,
+    no_source_rules: bool,
+) -> PermitInput:
+    return PermitInput.create(
+        issued=issued,
+        expires=expires,
+        card_received=card_received,
+        changes=changes,
+        cycles=cycles,
+        source_rules=not no_source_rules,
+    )
+
+
+@cli.command()
+@_permit_options
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON array instead of a table.")
+def show(
+    issued: str | None,
+    expires: str | None,
+    card_received: str | None,
+    changes: tuple[str, ...],
+    cycles: int,
+    lang: Lang,
+    no_source_rules: bool,
+    as_json: bool,
+) -> None:
+    """Print every deadline, nearest first."""
+    permit = _permit(issued, expires, card_received, changes, cycles, no_source_rules)
+    deadlines = compute(permit)
+    if as_json:
+        click.echo(json.dumps([d.to_dict(lang) for d in deadlines], ensure_ascii=False, indent=2))
+    else:
+        click.echo(_table(deadlines, lang))
+
+
+@cli.command()
+@_permit_options
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, writable=True, path_type=Path),
+    help="Write to this file instead of standard output.",
+)
+@click.option(
+    "-a",
+    "--alarm",
+    "alarms",
+    type=int,
+    multiple=True,
+    help="Days before a key deadline for a reminder; repeat for several (default 7 and 1).",
+)
+@click.option("--no-alarms", is_flag=True, help="No reminders and no alarms at all.")
+@click.option("--identity", help="Stable UID prefix (default: derived from the inputs).")
+def ics(
+    issued: str | None,
+    expires: str | None,
+    card_received: str | None,
+    changes: tuple[str, ...],
+    cycles: int,
+    lang: Lang,
+    no_source_rules: bool,
+    output: Path | None,
+    alarms: tuple[int, ...],
+    no_alarms: bool,
+    identity: str | None,
+) -> None:
+    """Write the deadlines as an iCalendar (.ics) file."""
+    if no_alarms and alarms:
+        _fail("--alarm and --no-alarms contradict each other")
+    permit = _permit(issued, expires, card_received, changes, cycles, no_source_rules)
+    options = RenderOptions(
+        identity=identity or default_identity(permit),
+        lang=lang,
+        alarms=() if no_alarms else (alarms or DEFAULT_ALARMS),
+    )
+    # Everything is computed before the file is opened, so bad input writes nothing.
+    data = to_ical(compute(permit), options)
+    if output is None:
+        sys.stdout.flush()
+        sys.stdout.buffer.write(data)
+        sys.stdout.buffer.flush()
+    else:
+        output.write_bytes(data)
+
+
+_HEADINGS = {
+    "zh": ("日期", "规则", "周期", "事项", "说明"),
+    "en": ("date", "rule", "cycle", "event", "notes"),
+}
+
+
+def _table(deadlines: Sequence[Deadline], lang: Lang) -> str:
+    """A plain-text table whose columns line up with Chinese (double-width) text."""
+    text_lang = "en" if lang == "en" else "zh"
+    rows = [_HEADINGS[text_lang]]
+    rows.extend(
+        (
+            d.date.isoformat(),
+            d.rule,
+            str(d.cycle),
+            d.title.get(lang, " / "),
+            _notes(d, text_lang),
+        )
+        for d in deadlines
+    )
+    widths = [max(_width(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
+    lines = []
+    for row in rows:
+        cells = [
+            cell + " " * (width - _width(cell)) for cell, width in zip(row, widths, strict=False)
+        ]
+        lines.append("  ".join([*cells, row[-1]]).rstrip())
+    return "\n".join(lines)
+
+
+def _notes(d: Deadline, lang: str) -> str:
+    notes = []
+    zh = lang == "zh"
+    if not d.working_day:
+        notes.append(
+            f"休息日→{d.nearest_working_day}" if zh else f"rest day → {d.nearest_working_day}"
+        )
+    if d.estimate:
+        notes.append("估计" if zh else "estimate")
+    if d.provisional:
+        notes.append("暂定" if zh else "provisional")
+    if d.basis.value == "source":
+        notes.append("来源指南" if zh else "source guide")
+    return ", ".join(notes)
+
+
+def _width(text: str) -> int:
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def main() -> None:
+    """Console-script entry point."""
+    cli()

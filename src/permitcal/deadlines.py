@@ -1,0 +1,276 @@
+"""Layer 2: turn validated inputs and a policy into dated deadline objects."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from dateutil.relativedelta import relativedelta
+
+from permitcal.inputs import DEFAULT_CYCLES, ONE_YEAR, PermitInput
+from permitcal.policy import (
+    SHANGHAI,
+    Anchor,
+    Basis,
+    Change,
+    Kind,
+    Lang,
+    Policy,
+    Rule,
+    Step,
+    Text,
+    Unit,
+)
+from permitcal.workdays import WorkCalendar, WorkdayAnswer, default_calendar
+
+__all__ = ["Deadline", "compute", "compute_deadlines"]
+
+
+@dataclass(frozen=True, slots=True)
+class Deadline:
+    """One dated event of one cycle, with everything a person needs to act on it."""
+
+    rule: str
+    """Rule id, ``"R1"`` … ``"R9"``."""
+    cycle: int
+    """1 for the first projected expiry; 0 only for R6 of the renewal at ``issued``."""
+    date: dt.date
+    kind: Kind
+    basis: Basis
+    expiry: dt.date
+    """The expiry date of the cycle this event belongs to."""
+    estimate: bool
+    """The date is estimated from a fallback anchor (R6 without ``card_received``)."""
+    provisional: bool
+    """The date or its working-day information rests on an unpublished holiday notice."""
+    date_provisional: bool
+    """The date itself was counted over an unpublished year and may move."""
+    working_day: bool
+    """Whether ``date`` itself is a working day."""
+    nearest_working_day: dt.date
+    """The working day to act on: last on or before a deadline, first on or after an
+    opening, last before a consequence."""
+    title: Text
+    description: Text
+    remind: bool
+    """Important enough for separate reminder events."""
+
+    def to_dict(self, lang: Lang = "zh") -> dict[str, Any]:
+        """JSON-ready form, the one ``permitcal show --json`` prints."""
+        return {
+            "rule": self.rule,
+            "cycle": self.cycle,
+            "date": self.date.isoformat(),
+            "kind": self.kind.value,
+            "basis": self.basis.value,
+            "expiry": self.expiry.isoformat(),
+            "estimate": self.estimate,
+            "provisional": self.provisional,
+            "date_provisional": self.date_provisional,
+            "working_day": self.working_day,
+            "nearest_working_day": self.nearest_working_day.isoformat(),
+            "title": self.title.get(lang, " / "),
+            "description": self.description.get(lang),
+        }
+
+
+def compute_deadlines(
+    *,
+    issued: object = None,
+    expires: object = None,
+    card_received: object = None,
+    changes: Iterable[object] = (),
+    cycles: object = DEFAULT_CYCLES,
+    source_rules: object = True,
+    policy: Policy = SHANGHAI,
+    calendar: WorkCalendar | None = None,
+) -> list[Deadline]:
+    """Every deadline for the given permit, sorted by date.
+
+    Dates may be ``datetime.date`` objects or ``YYYY-MM-DD`` strings. Raises a
+    :class:`permitcal.PermitcalError` (a ``ValueError``) on bad input.
+
+    >>> [(d.rule, str(d.date)) for d in compute_deadlines(issued="2023-06-01", cycles=1)][:3]
+    [('R2', '2024-05-02'), ('R1', '2024-06-01'), ('R7', '2024-06-02')]
+    """
+    permit = PermitInput.create(
+        issued=issued,
+        expires=expires,
+        card_received=card_received,
+        changes=changes,
+        cycles=cycles,
+        source_rules=source_rules,
+    )
+    return compute(permit, policy, calendar)
+
+
+def compute(
+    permit: PermitInput, policy: Policy = SHANGHAI, calendar: WorkCalendar | None = None
+) -> list[Deadline]:
+    """Every deadline for already validated inputs, sorted by date then rule order."""
+    cal = calendar or default_calendar()
+    rules = [r for r in policy.rules if permit.source_rules or r.basis is Basis.OFFICIAL]
+    expiries = permit.expiries()
+    card_cycle = _cycle_of_card(permit.card_received, expiries)
+    results: list[Deadline] = []
+    for cycle, expiry in enumerate(expiries, start=1):
+        for rule in rules:
+            if rule.requires_change is not None and (
+                cycle != 1 or rule.requires_change not in permit.changes
+            ):
+                continue
+            card = permit.card_received if card_cycle == cycle else None
+            results.append(_deadline(rule, cycle, expiry, card, permit, policy, cal))
+    # A card received around `issued` belongs to the renewal before cycle 1; its
+    # points declaration is still due, so it is shown as cycle 0.
+    if card_cycle == 0 and permit.card_received is not None:
+        for rule in rules:
+            if rule.anchor is Anchor.CARD_RECEIVED:
+                expiry = expiries[0] - ONE_YEAR
+                results.append(
+                    _deadline(rule, 0, expiry, permit.card_received, permit, policy, cal)
+                )
+    order = {rule.id: index for index, rule in enumerate(policy.rules)}
+    results.sort(key=lambda d: (d.date, d.cycle, order[d.rule]))
+    return results
+
+
+def _cycle_of_card(card: dt.date | None, expiries: list[dt.date]) -> int | None:
+    """The cycle whose renewal produced the card: the one with the nearest expiry.
+
+    Cycle 0 is the renewal at ``issued`` (one year before cycle 1's expiry).
+    """
+    if card is None:
+        return None
+    candidates = [expiries[0] - ONE_YEAR, *expiries]
+    distances = [abs((card - expiry).days) for expiry in candidates]
+    return distances.index(min(distances))  # ties go to the earlier cycle
+
+
+def _deadline(
+    rule: Rule,
+    cycle: int,
+    expiry: dt.date,
+    card: dt.date | None,
+    permit: PermitInput,
+    policy: Policy,
+    cal: WorkCalendar,
+) -> Deadline:
+    anchor, estimate = _anchor_date(rule, expiry, card)
+    counted = _apply_steps(anchor, rule.steps, cal)
+    day = counted.date
+    if rule.kind is Kind.OPENING:
+        nearest = cal.first_working_day_on_or_after(day)
+    elif rule.kind is Kind.CONSEQUENCE:
+        nearest = cal.last_working_day_before(day)
+    else:
+        nearest = cal.last_working_day_on_or_before(day)
+    working_day = cal.is_working_day(day)
+    description = _describe(
+        rule, cycle, expiry, day, card, estimate, counted, nearest, working_day, permit, policy
+    )
+    return Deadline(
+        rule=rule.id,
+        cycle=cycle,
+        date=day,
+        kind=rule.kind,
+        basis=rule.basis,
+        expiry=expiry,
+        estimate=estimate,
+        provisional=counted.provisional or nearest.provisional,
+        date_provisional=counted.provisional,
+        working_day=working_day,
+        nearest_working_day=nearest.date,
+        title=rule.title,
+        description=description,
+        remind=rule.remind,
+    )
+
+
+def _anchor_date(rule: Rule, expiry: dt.date, card: dt.date | None) -> tuple[dt.date, bool]:
+    """The date the rule counts from, and whether it is a fallback (an estimate)."""
+    if rule.anchor is Anchor.EXPIRY:
+        return expiry, False
+    if rule.anchor is Anchor.CARD_RECEIVED and card is not None:
+        return card, False
+    if rule.fallback_anchor is Anchor.EXPIRY:
+        return expiry, True
+    raise ValueError(f"rule {rule.id} has no usable anchor")  # a policy bug, not bad input
+
+
+def _apply_steps(start: dt.date, steps: tuple[Step, ...], cal: WorkCalendar) -> WorkdayAnswer:
+    """Apply the steps in order; only working-day steps can make the result provisional."""
+    day, unpublished = start, set[int]()
+    for step in steps:
+        if step.unit is Unit.DAYS:
+            day += dt.timedelta(days=step.amount)
+        elif step.unit is Unit.MONTHS:
+            day += relativedelta(months=step.amount)
+        else:
+            if step.amount < 1:
+                raise ValueError("working-day steps count forward")  # a policy bug
+            answer = cal.add_working_days(day, step.amount)
+            day = answer.date
+            unpublished.update(answer.unpublished_years)
+    years = tuple(sorted(unpublished))
+    return WorkdayAnswer(day, bool(years), years)
+
+
+def _describe(
+    rule: Rule,
+    cycle: int,
+    expiry: dt.date,
+    day: dt.date,
+    card: dt.date | None,
+    estimate: bool,
+    counted: WorkdayAnswer,
+    nearest: WorkdayAnswer,
+    working_day: bool,
+    permit: PermitInput,
+    policy: Policy,
+) -> Text:
+    """The event description: the rule's text, then notes that apply to this date."""
+    parts: list[Text] = [rule.description]
+    if counted.provisional:
+        parts.append(
+            policy.provisional_date.format(year="、".join(map(str, counted.unpublished_years)))
+        )
+    if rule.kind is Kind.CONSEQUENCE:
+        if not working_day:
+            parts.append(policy.rest_day_consequence.format(date=day, nearest=nearest.date))
+    elif not working_day:
+        note = policy.rest_day_opening if rule.kind is Kind.OPENING else policy.rest_day_deadline
+        parts.append(note.format(date=day, nearest=nearest.date))
+    if nearest.provisional and not counted.provisional:
+        parts.append(
+            policy.provisional_rest_day.format(year="、".join(map(str, nearest.unpublished_years)))
+        )
+    if estimate and rule.estimate_note is not None:
+        parts.append(rule.estimate_note)
+    if card is not None:
+        parts.append(policy.card_received_line.format(date=card))
+    if rule.checklist:
+        parts.append(policy.procedure)
+        parts.append(_checklist(policy, permit.changes if cycle == 1 else frozenset()))
+    parts.append(policy.cycle_line.format(expiry=expiry, cycle=cycle))
+    parts.append(policy.official_note if rule.basis is Basis.OFFICIAL else policy.source_note)
+    if rule.references:
+        lines = [r.title if r.url is None else f"{r.title} {r.url}" for r in rule.references]
+        refs = "\n".join(f"- {line}" for line in lines)
+        parts.append(
+            Text(
+                f"{policy.references_heading.zh}\n{refs}", f"{policy.references_heading.en}\n{refs}"
+            )
+        )
+    return Text("\n\n".join(p.zh for p in parts), "\n\n".join(p.en for p in parts))
+
+
+def _checklist(policy: Policy, declared: frozenset[Change]) -> Text:
+    """The documents for the declared changes, or for every change when none was declared."""
+    items = [c for c in policy.checklists if c.change in declared] or list(policy.checklists)
+    heading = policy.checklist_declared if declared else policy.checklist_if_changed
+    zh = "\n".join(f"- {c.label.zh}：{c.documents.zh}" for c in items)
+    en = "\n".join(f"- {c.label.en}: {c.documents.en}" for c in items)
+    return Text(f"{heading.zh}\n{zh}", f"{heading.en}\n{en}")

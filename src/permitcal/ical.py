@@ -1,0 +1,226 @@
+"""Layer 3: deadlines → icalendar objects → bytes, identical for identical input."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from icalendar import Alarm, Calendar, Event, vDuration, vText
+
+from permitcal._version import __version__
+from permitcal.deadlines import Deadline
+from permitcal.errors import InvalidInputError
+from permitcal.inputs import PermitInput
+from permitcal.policy import SHANGHAI, Lang, Policy, Text
+
+__all__ = [
+    "DEFAULT_ALARMS",
+    "DEFAULT_PRODID",
+    "LANGS",
+    "RenderOptions",
+    "default_identity",
+    "parse_alarms",
+    "parse_lang",
+    "to_calendar",
+    "to_ical",
+]
+
+DEFAULT_PRODID = f"-//permitcal//permitcal {__version__}//ZH"
+DEFAULT_ALARMS: tuple[int, ...] = (7, 1)
+LANGS: tuple[Lang, ...] = ("zh", "en", "both")
+MAX_ALARMS = 5
+MAX_ALARM_DAYS = 60
+# Outlook and Apple read this refresh hint; 12 hours keeps a holiday-data
+# correction from taking more than a day to arrive.
+PUBLISHED_TTL = dt.timedelta(hours=12)
+# All-day events start at local midnight; PT9H rings at 09:00 on the day.
+ALARM_TIME_OF_DAY = dt.timedelta(hours=9)
+TIMEZONE = "Asia/Shanghai"
+_UID_DOMAIN = "permitcal"
+
+
+def parse_lang(value: object) -> Lang:
+    """``"zh"``, ``"en"`` or ``"both"``; anything else is an error."""
+    for lang in LANGS:
+        if value == lang:
+            return lang
+    raise InvalidInputError("lang", f"must be one of zh, en, both; got {value!r}")
+
+
+def parse_alarms(values: Iterable[object]) -> tuple[int, ...]:
+    """Reminder offsets in days before a deadline, largest first, without repeats."""
+    if isinstance(values, str | bytes):
+        raise InvalidInputError("alarms", "expected a list of whole numbers of days")
+    days: set[int] = set()
+    for value in values:
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise InvalidInputError("alarms", f"{value!r} is not a whole number of days")
+        if not 0 <= value <= MAX_ALARM_DAYS:
+            raise InvalidInputError(
+                "alarms", f"{value} is outside 0 to {MAX_ALARM_DAYS} days before a deadline"
+            )
+        days.add(value)
+    if len(days) > MAX_ALARMS:
+        raise InvalidInputError("alarms", f"at most {MAX_ALARMS} reminders")
+    return tuple(sorted(days, reverse=True))
+
+
+def default_identity(permit: PermitInput, policy: Policy = SHANGHAI) -> str:
+    """A UID prefix derived from the inputs, for callers with no stored identity."""
+    digest = hashlib.sha256(f"{policy.id};{permit.canonical()}".encode()).hexdigest()
+    return f"in-{digest[:24]}"
+
+
+@dataclass(frozen=True, slots=True)
+class RenderOptions:
+    """Everything besides the deadlines that the bytes depend on."""
+
+    identity: str
+    """Stable per subscription: UIDs are ``<identity>-<cycle>-<rule>@permitcal``."""
+    lang: Lang = "zh"
+    stamp: dt.datetime | None = None
+    """Last change of the record (UTC): DTSTAMP and LAST-MODIFIED. Default: the policy date."""
+    sequence: int = 0
+    """Goes up each time the record changes, so clients replace their copies."""
+    alarms: tuple[int, ...] = DEFAULT_ALARMS
+    """Days before R1/R3/R6 that get reminder events; empty: no alarms at all."""
+    url: str | None = None
+    """A link back to the page that manages the feed, added to every event."""
+    prodid: str = DEFAULT_PRODID
+    refresh_interval: dt.timedelta | None = None
+    """Off by default: Xiaomi's calendar is reported to reject files that carry it."""
+    policy: Policy = SHANGHAI
+
+    def __post_init__(self) -> None:
+        if not self.identity or any(c in self.identity for c in "@\r\n ;,"):
+            raise InvalidInputError(
+                "identity", "must be non-empty, without @, spaces , ; or newlines"
+            )
+        if self.stamp is not None and self.stamp.utcoffset() is None:
+            raise InvalidInputError("stamp", "must be timezone-aware (UTC)")
+        if (
+            isinstance(self.sequence, bool)
+            or not isinstance(self.sequence, int)
+            or self.sequence < 0
+        ):
+            raise InvalidInputError("sequence", "must be a whole number ≥ 0")
+        object.__setattr__(self, "alarms", parse_alarms(self.alarms))
+        object.__setattr__(self, "lang", parse_lang(self.lang))
+
+    @property
+    def utc_stamp(self) -> dt.datetime:
+        """The stamp in UTC, whole seconds (iCalendar has no fractions)."""
+        if self.stamp is None:
+            return dt.datetime.combine(self.policy.updated, dt.time(), dt.UTC)
+        return self.stamp.astimezone(dt.UTC).replace(microsecond=0)
+
+
+def to_ical(deadlines: Sequence[Deadline], options: RenderOptions) -> bytes:
+    """The calendar as bytes: CRLF, folded at 75 octets without splitting characters."""
+    data: bytes = to_calendar(deadlines, options).to_ical()
+    return data
+
+
+def to_calendar(deadlines: Sequence[Deadline], options: RenderOptions) -> Calendar:
+    """The calendar object, calendar properties first, events in date order."""
+    policy, lang = options.policy, options.lang
+    cal = Calendar()
+    cal.add("prodid", options.prodid)
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("method", "PUBLISH")
+    name = policy.calendar_name.get(lang, " ")
+    # icalendar 7.3's calendar_name/description setters skip escaping: use vText.
+    cal.add("name", vText(name))
+    cal.add("x-wr-calname", vText(name))
+    cal.add("x-wr-caldesc", vText(policy.calendar_description.get(lang)))
+    cal.add("x-wr-timezone", TIMEZONE)
+    cal.add("x-published-ttl", vDuration(PUBLISHED_TTL))
+    if options.refresh_interval is not None:
+        # icalendar's setter omits VALUE=DURATION, which clients need.
+        cal.add(
+            "refresh-interval",
+            vDuration(options.refresh_interval),
+            parameters={"VALUE": "DURATION"},
+        )
+    events = [(d.date, _event(d, options)) for d in deadlines]
+    events.extend(
+        (d.date - dt.timedelta(days=days), _reminder(d, days, options))
+        for d in deadlines
+        if d.remind
+        for days in options.alarms
+        if days
+    )
+    events.sort(key=lambda pair: (pair[0], str(pair[1]["UID"])))
+    for _, event in events:
+        cal.add_component(event)
+    return cal
+
+
+def _uid(options: RenderOptions, deadline: Deadline, suffix: str = "") -> str:
+    return f"{options.identity}-{deadline.cycle}-{deadline.rule}{suffix}@{_UID_DOMAIN}"
+
+
+def _base_event(
+    uid: str, day: dt.date, summary: str, description: str, options: RenderOptions
+) -> Event:
+    """An all-day, transparent, confirmed event with deterministic stamps."""
+    stamp = options.utc_stamp
+    event = Event()
+    event.add("uid", uid)
+    event.add("dtstamp", stamp)
+    event.add("last-modified", stamp)
+    event.add("sequence", options.sequence)
+    event.add("dtstart", day)
+    event.add("dtend", day + dt.timedelta(days=1))
+    event.add("summary", summary)
+    event.add("description", description)
+    event.add("categories", [options.policy.category.get(options.lang, " / ")])
+    event.add("transp", "TRANSPARENT")
+    event.add("status", "CONFIRMED")
+    if options.url:
+        event.add("url", options.url)
+    if options.alarms:
+        alarm = Alarm()
+        alarm.add("action", "DISPLAY")
+        alarm.add("description", summary)
+        alarm.add("trigger", ALARM_TIME_OF_DAY)
+        event.add_component(alarm)
+    return event
+
+
+def _event(deadline: Deadline, options: RenderOptions) -> Event:
+    summary = deadline.title.get(options.lang, " ")
+    # The title says when its date may still move; other notes live in the description.
+    if deadline.estimate:
+        summary += {"zh": "（估）", "en": " (est.)", "both": "（估 est.）"}[options.lang]
+    elif deadline.date_provisional:
+        summary += {"zh": "（暂定）", "en": " (prov.)", "both": "（暂定 prov.）"}[options.lang]
+    return _base_event(
+        _uid(options, deadline),
+        deadline.date,
+        summary,
+        deadline.description.get(options.lang),
+        options,
+    )
+
+
+def _reminder(deadline: Deadline, days: int, options: RenderOptions) -> Event:
+    policy, lang, title = options.policy, options.lang, deadline.title
+    summary = Text(
+        policy.reminder_title.zh.format(days=days, title=title.zh),
+        policy.reminder_title.en.format(days=days, title=title.en),
+    )
+    lead = Text(
+        policy.reminder_description.zh.format(days=days, date=deadline.date, title=title.zh),
+        policy.reminder_description.en.format(days=days, date=deadline.date, title=title.en),
+    )
+    return _base_event(
+        _uid(options, deadline, f"-r{days}"),
+        deadline.date - dt.timedelta(days=days),
+        summary.get(lang, " "),
+        f"{lead.get(lang)}\n\n{deadline.description.get(lang)}",
+        options,
+    )

@@ -1,0 +1,185 @@
+"""What a person tells permitcal, validated once at the edge of the library."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from dateutil.relativedelta import relativedelta
+
+from permitcal.errors import InvalidDateError, InvalidInputError
+from permitcal.policy import Change
+
+__all__ = [
+    "DEFAULT_CYCLES",
+    "EARLIEST_EXPIRY",
+    "LATEST_EXPIRY",
+    "MAX_CYCLES",
+    "PermitInput",
+    "parse_changes",
+    "parse_date",
+]
+
+DEFAULT_CYCLES = 3
+MAX_CYCLES = 10
+ONE_YEAR = relativedelta(years=1)
+# The holiday data covers 2001–2100; these bounds keep every computed date,
+# ten cycles and 90 days later included, inside it.
+EARLIEST_EXPIRY = dt.date(2002, 1, 1)
+LATEST_EXPIRY = dt.date(2080, 12, 31)
+# Renewals happen up to 90 days after an expiry (R5); a card received later
+# than that after the last projected expiry belongs to no cycle we show.
+_LATEST_RENEWAL = dt.timedelta(days=90)
+
+_ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def parse_date(value: object, field_name: str) -> dt.date:
+    """A ``date`` from a ``date`` or a ``YYYY-MM-DD`` string; anything else is an error."""
+    if isinstance(value, dt.datetime):
+        # datetime is a date subclass; a time of day would be silently dropped.
+        raise InvalidDateError(field_name, value, "expected a date without a time of day")
+    if isinstance(value, dt.date):
+        return value
+    if not isinstance(value, str):
+        raise InvalidDateError(
+            field_name, value, f"expected a date as YYYY-MM-DD, got {type(value).__name__}"
+        )
+    text = value.strip()
+    if not _ISO_DATE.fullmatch(text):
+        raise InvalidDateError(
+            field_name, value, f"{value!r} is not a date in the form YYYY-MM-DD (e.g. 2023-06-01)"
+        )
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise InvalidDateError(field_name, value, f"{text} is not a real calendar date") from None
+
+
+def parse_changes(values: Iterable[object]) -> frozenset[Change]:
+    """Material changes from their names (``"address"``, ``"employer"``, …)."""
+    if isinstance(values, str | bytes):
+        raise InvalidInputError("changes", "expected a list of change names")
+    changes = set()
+    for value in values:
+        if isinstance(value, Change):
+            changes.add(value)
+            continue
+        try:
+            if not isinstance(value, str):
+                raise ValueError(value)
+            changes.add(Change(value))
+        except ValueError:
+            known = ", ".join(c.value for c in Change)
+            raise InvalidInputError(
+                "changes", f"unknown change {value!r}; known changes: {known}"
+            ) from None
+    return frozenset(changes)
+
+
+@dataclass(frozen=True, slots=True)
+class PermitInput:
+    """Validated inputs: exactly one of ``issued`` and ``expires``, and the options."""
+
+    first_expiry: dt.date
+    """Expiry of cycle 1: ``issued`` + 1 year, or ``expires`` as printed on the card."""
+    issued: dt.date | None = None
+    expires: dt.date | None = None
+    card_received: dt.date | None = None
+    changes: frozenset[Change] = field(default_factory=frozenset)
+    cycles: int = DEFAULT_CYCLES
+    source_rules: bool = True
+
+    @classmethod
+    def create(
+        cls,
+        *,
+        issued: object = None,
+        expires: object = None,
+        card_received: object = None,
+        changes: Iterable[object] = (),
+        cycles: object = DEFAULT_CYCLES,
+        source_rules: object = True,
+    ) -> PermitInput:
+        """Validate raw values (dates or ISO strings); raise a PermitcalError on bad input."""
+        if issued is None and expires is None:
+            raise InvalidInputError("issued", "give the date the permit was issued or its expiry")
+        if issued is not None and expires is not None:
+            raise InvalidInputError(
+                "expires", "give either the issue date or the expiry date, not both"
+            )
+        if isinstance(cycles, bool) or not isinstance(cycles, int):
+            raise InvalidInputError("cycles", "must be a whole number")
+        if not 1 <= cycles <= MAX_CYCLES:
+            raise InvalidInputError("cycles", f"must be between 1 and {MAX_CYCLES}, got {cycles}")
+        if not isinstance(source_rules, bool):
+            raise InvalidInputError("source_rules", "must be true or false")
+
+        issued_date = None if issued is None else parse_date(issued, "issued")
+        expires_date = None if expires is None else parse_date(expires, "expires")
+        if issued_date is not None:
+            _check_range(
+                "issued", issued_date, EARLIEST_EXPIRY - ONE_YEAR, LATEST_EXPIRY - ONE_YEAR
+            )
+            first_expiry = issued_date + ONE_YEAR
+        else:
+            assert expires_date is not None
+            _check_range("expires", expires_date, EARLIEST_EXPIRY, LATEST_EXPIRY)
+            first_expiry = expires_date
+
+        card = None if card_received is None else parse_date(card_received, "card_received")
+        if card is not None:
+            start = issued_date if issued_date is not None else first_expiry - ONE_YEAR
+            if card < start:
+                what = "issued" if issued_date is not None else "took effect (expiry − 1 year)"
+                raise InvalidDateError(
+                    "card_received", card, f"{card} is before the permit {what} ({start})"
+                )
+            last = expiries(first_expiry, cycles)[-1] + _LATEST_RENEWAL
+            if card > last:
+                raise InvalidDateError(
+                    "card_received",
+                    card,
+                    f"{card} is after the last projected renewal ({last}); "
+                    "enter a later permit date instead",
+                )
+
+        return cls(
+            first_expiry=first_expiry,
+            issued=issued_date,
+            expires=expires_date,
+            card_received=card,
+            changes=parse_changes(changes),
+            cycles=cycles,
+            source_rules=source_rules,
+        )
+
+    def expiries(self) -> list[dt.date]:
+        """The expiry date of each projected cycle, cycle 1 first."""
+        return expiries(self.first_expiry, self.cycles)
+
+    def canonical(self) -> str:
+        """A stable text form of everything that affects the output; used for default UIDs."""
+        anchor = f"issued={self.issued}" if self.issued else f"expires={self.expires}"
+        changes = ",".join(sorted(c.value for c in self.changes))
+        return (
+            f"{anchor};card={self.card_received or ''};changes={changes};"
+            f"cycles={self.cycles};source={int(self.source_rules)}"
+        )
+
+
+def expiries(first: dt.date, cycles: int) -> list[dt.date]:
+    """Each cycle's expiry is one year after the previous one (29 Feb → 28 Feb, then stays)."""
+    result = [first]
+    for _ in range(cycles - 1):
+        result.append(result[-1] + ONE_YEAR)
+    return result
+
+
+def _check_range(field_name: str, value: dt.date, earliest: dt.date, latest: dt.date) -> None:
+    if not earliest <= value <= latest:
+        raise InvalidDateError(
+            field_name, value, f"{value} is outside the supported range {earliest} to {latest}"
+        )

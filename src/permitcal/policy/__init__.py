@@ -1,0 +1,33 @@
+"""Layer 1: the rules as data (the vocabulary, and the Shanghai policy written in it)."""
+
+from permitcal.policy.model import (
+    Anchor,
+    Basis,
+    Change,
+    ChangeChecklist,
+    Kind,
+    Lang,
+    Policy,
+    Reference,
+    Rule,
+    Step,
+    Text,
+    Unit,
+)
+from permitcal.policy.shanghai import SHANGHAI
+
+__all__ = [
+    "SHANGHAI",
+    "Anchor",
+    "Basis",
+    "Change",
+    "ChangeChecklist",
+    "Kind",
+    "Lang",
+    "Policy",
+    "Reference",
+    "Rule",
+    "Step",
+    "Text",
+    "Unit",
+]

@@ -1,0 +1,194 @@
+"""The vocabulary in which a city's permit rules are declared as data."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import Literal
+
+__all__ = [
+    "Anchor",
+    "Basis",
+    "Change",
+    "ChangeChecklist",
+    "Kind",
+    "Lang",
+    "Policy",
+    "Reference",
+    "Rule",
+    "Step",
+    "Text",
+    "Unit",
+]
+
+Lang = Literal["zh", "en", "both"]
+
+
+class Basis(StrEnum):
+    """How firm a rule is (RULES.md, "Basis")."""
+
+    OFFICIAL = "official"  # official texts, or several independent sources agree
+    SOURCE = "source"  # stated by the source guide only; users may switch these off
+
+
+class Unit(StrEnum):
+    """What one step of an offset counts."""
+
+    DAYS = "days"  # calendar days: no holiday data needed
+    MONTHS = "months"  # calendar months, clamped to the month's end (relativedelta)
+    WORKING_DAYS = "working_days"  # mainland-China working days, 调休 included
+
+
+class Anchor(StrEnum):
+    """The date a rule counts from."""
+
+    EXPIRY = "expiry"  # the cycle's expiry date E
+    CARD_RECEIVED = "card_received"  # the day the renewed card was received
+
+
+class Kind(StrEnum):
+    """What an event means for the person, which decides how rest days are handled."""
+
+    DEADLINE = "deadline"  # last day to act: on a rest day, name the last working day before
+    OPENING = "opening"  # first day one can act: on a rest day, name the first working day after
+    CONSEQUENCE = "consequence"  # first day something is lost: act by the last working day before
+
+
+class Change(StrEnum):
+    """Material changes since the last renewal that need extra documents."""
+
+    ADDRESS = "address"
+    EMPLOYER = "employer"
+    EDUCATION = "education"
+    TITLE = "title"
+    SPOUSE = "spouse"
+
+
+@dataclass(frozen=True, slots=True)
+class Text:
+    """A user-facing text in Chinese and English."""
+
+    zh: str
+    en: str
+
+    def get(self, lang: Lang, joiner: str = "\n\n") -> str:
+        """The text in ``lang``; ``"both"`` puts Chinese first, then English."""
+        if lang == "zh":
+            return self.zh
+        if lang == "en":
+            return self.en
+        return f"{self.zh}{joiner}{self.en}"
+
+    def format(self, **values: object) -> Text:
+        """Both languages with ``str.format`` placeholders filled in."""
+        return Text(self.zh.format(**values), self.en.format(**values))
+
+
+@dataclass(frozen=True, slots=True)
+class Reference:
+    """Where a rule comes from: a document name and, where there is one, an address."""
+
+    title: str
+    url: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Step:
+    """One signed step of an offset: ``Step(-30, Unit.DAYS)`` is thirty days earlier."""
+
+    amount: int
+    unit: Unit
+
+
+@dataclass(frozen=True, slots=True)
+class Rule:
+    """One deadline rule of RULES.md, declared as data."""
+
+    id: str
+    """Short stable identifier, ``"R1"`` … ``"R9"``; part of event UIDs, never reuse one."""
+    kind: Kind
+    """Whether the date ends, opens, or marks the loss of something."""
+    anchor: Anchor
+    """The date the steps count from."""
+    steps: tuple[Step, ...]
+    """Applied in order to the anchor; empty means the anchor itself."""
+    basis: Basis
+    """How firm the rule is."""
+    title: Text
+    """Short event title (about 12 Chinese characters: month views cut long ones)."""
+    description: Text
+    """What to do, and what happens if the person misses it."""
+    references: tuple[Reference, ...] = ()
+    """Sources for the rule; shown at the end of the event description."""
+    fallback_anchor: Anchor | None = None
+    """Anchor used when ``anchor`` is unknown; the result is then labelled an estimate."""
+    estimate_note: Text | None = None
+    """Explains an estimate made from ``fallback_anchor``."""
+    requires_change: Change | None = None
+    """The rule applies only when this material change was declared (first cycle only)."""
+    remind: bool = False
+    """Important enough for separate reminder events some days before."""
+    checklist: bool = False
+    """The event carries the renewal procedure and the material-changes checklist."""
+
+
+@dataclass(frozen=True, slots=True)
+class ChangeChecklist:
+    """The documents one kind of material change needs."""
+
+    change: Change
+    label: Text
+    documents: Text
+
+
+@dataclass(frozen=True, slots=True)
+class Policy:
+    """A city's complete rule set; a policy change is a new Policy, not new code."""
+
+    id: str
+    """Stable identifier, part of UIDs and cache keys (``"shanghai"``)."""
+    version: str
+    """Changes whenever any rule or text changes; part of cache keys."""
+    updated: dt.date
+    """When this version was written; the default DTSTAMP of rendered events."""
+    calendar_name: Text
+    calendar_description: Text
+    category: Text
+    """Category shared by every event of the policy."""
+    rules: tuple[Rule, ...]
+    procedure: Text
+    """The renewal procedure, for the checklist event."""
+    checklists: tuple[ChangeChecklist, ...]
+    source_note: Text
+    """Appended to every rule whose basis is ``source``."""
+    official_note: Text
+    """Appended to every rule whose basis is ``official``."""
+    rest_day_deadline: Text
+    rest_day_opening: Text
+    rest_day_consequence: Text
+    provisional_date: Text
+    provisional_rest_day: Text
+    reminder_title: Text
+    reminder_description: Text
+    references_heading: Text
+    cycle_line: Text
+    checklist_declared: Text
+    """Heads the checklist when the person declared changes."""
+    checklist_if_changed: Text
+    """Heads the full checklist when no change was declared."""
+    card_received_line: Text
+
+    def rule(self, rule_id: str) -> Rule:
+        """The rule with this id; ``KeyError`` is a programming error, not bad input."""
+        for rule in self.rules:
+            if rule.id == rule_id:
+                return rule
+        raise KeyError(rule_id)
+
+    def checklist_for(self, change: Change) -> ChangeChecklist:
+        """The documents for one kind of change."""
+        for item in self.checklists:
+            if item.change is change:
+                return item
+        raise KeyError(change)
