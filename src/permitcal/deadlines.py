@@ -249,7 +249,7 @@ def _describe(
         )
     if estimate and rule.estimate_note is not None:
         parts.append(rule.estimate_note)
-    if card is not None:
+    if card is not None and rule.anchor is Anchor.CARD_RECEIVED:
         parts.append(policy.card_received_line.format(date=card))
     if rule.checklist:
         parts.append(policy.procedure)

@@ -346,10 +346,10 @@ SHANGHAI = Policy(
         "is provisional (statutory holidays and weekends only); the date itself is fixed by "
         "the rule.",
     ),
-    reminder_title=Text("还有{days}天：{title}", "{days} days: {title}"),
+    reminder_title=Text("还有{days}天：{title}", "D-{days}: {title}"),
     reminder_description=Text(
         "提醒：{days}天后（{date}）{title}。",
-        "Reminder: in {days} days ({date}): {title}.",
+        "Reminder: {title} on {date}, {days} day(s) from today.",
     ),
     references_heading=Text("参考：", "References:"),
     cycle_line=Text(

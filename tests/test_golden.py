@@ -1,0 +1,61 @@
+"""Whole-file comparisons with stored .ics files rendered with fixed clock and identity.
+
+After an intended change of output run ``make golden`` and review the diff.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from permitcal import PermitInput, RenderOptions, WorkCalendar, compute, to_ical
+from tests.ics_checks import assert_well_formed
+
+GOLDEN = Path(__file__).parent / "golden"
+STAMP = dt.datetime(2026, 1, 1, tzinfo=dt.UTC)
+PRODID = "-//permitcal//golden//ZH"
+
+CASES: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
+    "seed_zh": ({"issued": "2023-06-01"}, {"lang": "zh"}),
+    "seed_en_no_alarms": ({"issued": "2023-06-01", "cycles": 1}, {"lang": "en", "alarms": ()}),
+    "expires_card_changes_both": (
+        {
+            "expires": "2026-12-01",
+            "card_received": "2026-12-28",
+            "changes": ["education", "address"],
+            "cycles": 2,
+        },
+        {"lang": "both", "sequence": 3, "url": "https://permitcal.example/m/golden"},
+    ),
+    "leap_day_official_only": (
+        {"issued": "2024-02-29", "source_rules": False},
+        {"lang": "zh", "alarms": (14,)},
+    ),
+}
+
+
+def render(case: str) -> bytes:
+    permit_args, option_args = CASES[case]
+    permit = PermitInput.create(**permit_args)
+    options = RenderOptions(identity=f"golden-{case}", stamp=STAMP, prodid=PRODID, **option_args)
+    # Pinned at the 2026 notice so that a newer holidays release cannot change the files.
+    return to_ical(compute(permit, calendar=WorkCalendar(published_through=2026)), options)
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_matches_golden_file(case: str) -> None:
+    path = GOLDEN / f"{case}.ics"
+    data = render(case)
+    if os.environ.get("PERMITCAL_REGENERATE_GOLDEN"):
+        path.write_bytes(data)
+    assert path.exists(), f"missing {path}; run `make golden`"
+    assert data == path.read_bytes()
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_golden_file_is_well_formed(case: str) -> None:
+    assert_well_formed((GOLDEN / f"{case}.ics").read_bytes())
