@@ -14,7 +14,8 @@ def physical_lines(data: bytes) -> list[bytes]:
     assert data.endswith(b"\r\n"), "the last line must end in CRLF"
     lines = data.split(b"\r\n")[:-1]
     for line in lines:
-        assert b"\n" not in line and b"\r" not in line, f"bare line break in {line!r}"
+        assert b"\n" not in line, f"bare LF in {line!r}"
+        assert b"\r" not in line, f"bare CR in {line!r}"
     return lines
 
 
@@ -26,7 +27,9 @@ def assert_well_formed(data: bytes) -> None:
         if line.startswith(b" "):
             # A continuation byte (0b10xxxxxx) right after the fold would mean the
             # fold split a UTF-8 character.
-            assert len(line) == 1 or (line[1] & 0xC0) != 0x80, f"fold splits a character at {number}"
+            assert len(line) == 1 or (line[1] & 0xC0) != 0x80, (
+                f"fold splits a character at {number}"
+            )
         line.decode("utf-8")  # each physical line is valid UTF-8 on its own
     uids = [line for line in unfold(data) if line.startswith("UID:")]
     assert len(uids) == len(set(uids)), "duplicate UIDs"

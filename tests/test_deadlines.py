@@ -61,7 +61,8 @@ def test_seed_example(
 
 def test_seed_rest_day_notes_are_in_the_descriptions(seed: dict[tuple[int, str], Deadline]) -> None:
     opening = seed[(1, "R2")].description
-    assert "2024-05-02是休息日" in opening.zh and "2024-05-06" in opening.zh
+    assert "2024-05-02是休息日" in opening.zh
+    assert "2024-05-06" in opening.zh
     assert "first working day on or after it is 2024-05-06" in opening.en
     expiry = seed[(1, "R1")].description
     assert "last working day on or before it is 2024-05-31" in expiry.en
@@ -147,7 +148,8 @@ def test_card_received_makes_r6_exact(
     assert r6[cycle].provisional is provisional
     assert card in r6[cycle].description.zh
     others = [x for c, x in r6.items() if c != cycle]
-    assert others and all(x.estimate for x in others)
+    assert others
+    assert all(x.estimate for x in others)
 
 
 def test_r6_is_provisional_over_an_unpublished_year(calendar_2026: WorkCalendar) -> None:
@@ -157,8 +159,10 @@ def test_r6_is_provisional_over_an_unpublished_year(calendar_2026: WorkCalendar)
     )
     r6 = next(x for x in deadlines if x.rule == "R6" and x.cycle == 1)
     assert r6.date == d("2027-01-05")
-    assert r6.provisional and r6.date_provisional
-    assert "2027" in r6.description.zh and "暂定" in r6.description.zh
+    assert r6.provisional
+    assert r6.date_provisional
+    assert "2027" in r6.description.zh
+    assert "暂定" in r6.description.zh
     assert "not yet published the 2027 holiday schedule" in r6.description.en
 
 
@@ -167,7 +171,8 @@ def test_calendar_day_rule_in_unpublished_year_has_provisional_rest_day_info(
 ) -> None:
     r1 = by_key(compute_deadlines(expires="2027-06-01", calendar=calendar_2026))[(1, "R1")]
     assert r1.date == d("2027-06-01")  # the date itself never moves
-    assert r1.provisional and not r1.date_provisional
+    assert r1.provisional
+    assert not r1.date_provisional
     assert "date itself is fixed by the rule" in r1.description.en
 
 
@@ -175,7 +180,8 @@ def test_r6_without_card_is_an_estimate(seed: dict[tuple[int, str], Deadline]) -
     r6 = seed[(1, "R6")]
     assert r6.estimate
     assert r6.date == d("2024-06-07")  # five working days after the expiry
-    assert "估计" in r6.description.zh and "Estimate" in r6.description.en
+    assert "估计" in r6.description.zh
+    assert "Estimate" in r6.description.en
     assert "2–3" in r6.description.zh  # both guides' versions are stated
 
 
@@ -204,7 +210,8 @@ def test_source_rules_can_be_left_out() -> None:
 def test_source_rules_say_to_confirm() -> None:
     for x in compute_deadlines(issued="2023-06-01", cycles=1):
         if x.basis is Basis.SOURCE:
-            assert "12333" in x.description.zh and "12333" in x.description.en
+            assert "12333" in x.description.zh
+            assert "12333" in x.description.en
         else:
             assert "12333" not in x.description.zh
 
@@ -218,10 +225,12 @@ def test_education_change_adds_r9_in_the_first_cycle_only() -> None:
 def test_checklist_lists_declared_changes_in_cycle_one() -> None:
     deadlines = by_key(compute_deadlines(issued="2023-06-01", changes=["employer"]))
     first = deadlines[(1, "R2")].description
-    assert "离职证明" in first.zh and "租赁备案" not in first.zh
+    assert "离职证明" in first.zh
+    assert "租赁备案" not in first.zh
     assert "The changes you declared" in first.en
     later = deadlines[(2, "R2")].description
-    assert "离职证明" in later.zh and "租赁备案" in later.zh  # full list "if changed"
+    assert "离职证明" in later.zh
+    assert "租赁备案" in later.zh
     assert "续办申请" in first.zh  # the procedure is there too
 
 
@@ -237,9 +246,11 @@ def test_kinds_decide_the_nearest_working_day_direction() -> None:
 
 def test_to_dict_has_the_documented_keys() -> None:
     row = compute_deadlines(issued="2023-06-01", cycles=1)[0].to_dict("en")
-    assert row["rule"] == "R2" and row["date"] == "2024-05-02"
+    assert row["rule"] == "R2"
+    assert row["date"] == "2024-05-02"
     assert row["nearest_working_day"] == "2024-05-06"
-    assert row["working_day"] is False and row["provisional"] is False
+    assert row["working_day"] is False
+    assert row["provisional"] is False
     assert row["title"] == "Renewal window opens"
     both = compute_deadlines(issued="2023-06-01", cycles=1)[0].to_dict("both")
     assert both["title"] == "居住证签注窗口开启 / Renewal window opens"

@@ -112,7 +112,8 @@ def test_unpublished_year_counts_statutory_holidays_only(calendar_2026: WorkCale
     assert not calendar_2026.is_working_day(d("2027-02-08"))  # statutory 3rd day
     assert not calendar_2026.is_working_day(d("2027-01-01"))
     answer = calendar_2026.last_working_day_on_or_before(d("2027-02-09"))
-    assert answer.provisional and answer.unpublished_years == (2027,)
+    assert answer.provisional
+    assert answer.unpublished_years == (2027,)
 
 
 def test_older_data_makes_2026_provisional() -> None:

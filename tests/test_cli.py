@@ -1,0 +1,167 @@
+"""The command line: happy paths, JSON shape, .ics output, and one-line errors."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from permitcal import calendar_bytes
+from permitcal.cli import cli
+from tests.ics_checks import assert_well_formed
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+def test_show_prints_a_table(runner: CliRunner) -> None:
+    result = runner.invoke(cli, ["show", "--issued", "2023-06-01", "--cycles", "1"])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0].split() == ["日期", "规则", "周期", "事项", "说明"]
+    assert lines[1].startswith("2024-05-02  R2")
+    assert "休息日→2024-05-06" in lines[1]
+    assert any(line.startswith("2024-06-01  R1") for line in lines)
+
+
+def test_show_english_table(runner: CliRunner) -> None:
+    result = runner.invoke(cli, ["show", "--issued", "2023-06-01", "--lang", "en"])
+    assert result.exit_code == 0
+    assert "Permit & points expire" in result.output
+    assert "rest day → 2024-05-31" in result.output
+
+
+def test_show_json(runner: CliRunner) -> None:
+    result = runner.invoke(cli, ["show", "--issued", "2023-06-01", "--json"])
+    assert result.exit_code == 0
+    rows = json.loads(result.output)
+    keys = {
+        "rule",
+        "cycle",
+        "date",
+        "basis",
+        "provisional",
+        "working_day",
+        "nearest_working_day",
+        "title",
+    }
+    assert all(keys <= row.keys() for row in rows)
+    expiry = next(r for r in rows if r["rule"] == "R1" and r["cycle"] == 1)
+    assert expiry == expiry | {
+        "date": "2024-06-01",
+        "basis": "official",
+        "provisional": False,
+        "working_day": False,
+        "nearest_working_day": "2024-05-31",
+        "title": "居住证及积分到期",
+    }
+    assert {r["cycle"] for r in rows} == {1, 2, 3}
+
+
+def test_show_options_reach_the_library(runner: CliRunner) -> None:
+    args = ["show", "--expires", "2024-06-01", "--card-received", "2024-05-20", "--json"]
+    args += ["--no-source-rules", "--cycles", "2", "--change", "education"]
+    rows = json.loads(runner.invoke(cli, args).output)
+    assert {r["rule"] for r in rows} == {"R1", "R2", "R3", "R4"}
+    assert max(r["cycle"] for r in rows) == 2
+    rows = json.loads(
+        runner.invoke(
+            cli, ["show", "--expires", "2024-06-01", "--card-received", "2024-05-20", "--json"]
+        ).output
+    )
+    r6 = next(r for r in rows if r["rule"] == "R6" and r["cycle"] == 1)
+    assert r6["date"] == "2024-05-27"
+    assert r6["estimate"] is False
+
+
+def test_ics_to_stdout_matches_the_library(runner: CliRunner) -> None:
+    result = runner.invoke(cli, ["ics", "--issued", "2023-06-01", "--lang", "en"])
+    assert result.exit_code == 0
+    assert result.stdout_bytes == calendar_bytes(issued="2023-06-01", lang="en")
+    assert_well_formed(result.stdout_bytes)
+
+
+def test_ics_to_file_with_alarms(runner: CliRunner, tmp_path: Path) -> None:
+    out = tmp_path / "permit.ics"
+    args = ["ics", "--issued", "2023-06-01", "-o", str(out), "-a", "14", "--identity", "me"]
+    result = runner.invoke(cli, args)
+    assert result.exit_code == 0
+    assert result.output == ""
+    data = out.read_bytes()
+    assert b"UID:me-1-R1-r14@permitcal" in data
+    assert b"-r7@" not in data
+    assert_well_formed(data)
+    runner.invoke(cli, ["ics", "--issued", "2023-06-01", "-o", str(out), "--no-alarms"])
+    assert b"VALARM" not in out.read_bytes()
+
+
+BAD_ARGS = [
+    (["show"], "--issued"),
+    (["show", "--issued", "2023-02-30"], "not a real calendar date"),
+    (["show", "--issued", "2023/6/1"], "YYYY-MM-DD"),
+    (["show", "--issued", "0000-01-01"], "real calendar date"),
+    (["show", "--issued", "99999-01-01"], "YYYY-MM-DD"),
+    (["show", "--issued", "2023-06-01", "--expires", "2024-06-01"], "not both"),
+    (["show", "--issued", "2023-06-01", "--card-received", "2023-01-01"], "--card-received"),
+    (["show", "--issued", "2023-06-01", "--cycles", "0"], "--cycles"),
+    (["show", "--issued", "2023-06-01", "--cycles", "x"], "--cycles"),
+    (["show", "--issued", "2023-06-01", "--lang", "fr"], "--lang"),
+    (["show", "--issued", "2023-06-01", "--change", "hair"], "--change"),
+    (["show", "--bogus"], "--bogus"),
+    (["ics", "--issued", "2023-06-01", "-a", "99"], "alarms"),
+    (["ics", "--issued", "2023-06-01", "-a", "7", "--no-alarms"], "contradict"),
+    (["frobnicate"], "frobnicate"),
+]
+
+
+@pytest.mark.parametrize(("args", "fragment"), BAD_ARGS)
+def test_bad_input_exits_2_with_one_line(runner: CliRunner, args: list[str], fragment: str) -> None:
+    result = runner.invoke(cli, args)
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("permitcal: error: ")
+    assert fragment in lines[0]
+
+
+def test_bad_input_writes_no_file(runner: CliRunner, tmp_path: Path) -> None:
+    out = tmp_path / "never.ics"
+    result = runner.invoke(cli, ["ics", "--issued", "2023-02-30", "-o", str(out)])
+    assert result.exit_code == 2
+    assert not out.exists()
+
+
+def test_help_and_version(runner: CliRunner) -> None:
+    assert runner.invoke(cli, ["--help"]).exit_code == 0
+    version = runner.invoke(cli, ["--version"])
+    assert version.exit_code == 0
+    assert "permitcal" in version.output
+
+
+def test_real_entry_point_reports_errors_on_one_line() -> None:
+    import subprocess
+    import sys
+
+    bad = subprocess.run(
+        [sys.executable, "-m", "permitcal", "show", "--issued", "2023-13-01"],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert bad.returncode == 2
+    assert bad.stdout == ""
+    assert (
+        bad.stderr.strip() == "permitcal: error: --issued: 2023-13-01 is not a real calendar date"
+    )
+    good = subprocess.run(
+        [sys.executable, "-m", "permitcal", "ics", "--issued", "2023-06-01"],
+        capture_output=True,
+        check=False,
+    )
+    assert good.returncode == 0
+    assert good.stdout == calendar_bytes(issued="2023-06-01")
