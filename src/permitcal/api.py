@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from typing import Unpack
 
 from permitcal.deadlines import compute
 from permitcal.ical import DEFAULT_ALARMS, RenderOptions, default_identity, to_ical
-from permitcal.inputs import DEFAULT_CYCLES, PermitInput
+from permitcal.inputs import PermitArgs, PermitInput
 from permitcal.policy import SHANGHAI, Policy
 from permitcal.workdays import WorkCalendar
 
@@ -16,12 +17,6 @@ __all__ = ["calendar_bytes"]
 
 def calendar_bytes(
     *,
-    issued: object = None,
-    expires: object = None,
-    card_received: object = None,
-    changes: Iterable[object] = (),
-    cycles: object = DEFAULT_CYCLES,
-    source_rules: object = True,
     lang: object = "zh",
     alarms: Iterable[object] = DEFAULT_ALARMS,
     identity: str | None = None,
@@ -30,6 +25,7 @@ def calendar_bytes(
     url: str | None = None,
     policy: Policy = SHANGHAI,
     calendar: WorkCalendar | None = None,
+    **inputs: Unpack[PermitArgs],
 ) -> bytes:
     """The .ics bytes for a permit; the same arguments always give the same bytes.
 
@@ -41,14 +37,7 @@ def calendar_bytes(
     >>> data.startswith(b"BEGIN:VCALENDAR\\r\\n") and b"DTSTART;VALUE=DATE:20240601" in data
     True
     """
-    permit = PermitInput.create(
-        issued=issued,
-        expires=expires,
-        card_received=card_received,
-        changes=changes,
-        cycles=cycles,
-        source_rules=source_rules,
-    )
+    permit = PermitInput.create(**inputs)
     options = RenderOptions(
         identity=identity or default_identity(permit, policy),
         lang=lang,  # type: ignore[arg-type]  # validated in RenderOptions

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Unpack
 
 from dateutil.relativedelta import relativedelta
 
-from permitcal.inputs import DEFAULT_CYCLES, ONE_YEAR, PermitInput
+from permitcal.inputs import ONE_YEAR, PermitArgs, PermitInput
 from permitcal.policy import (
     SHANGHAI,
     Anchor,
@@ -78,14 +77,9 @@ class Deadline:
 
 def compute_deadlines(
     *,
-    issued: object = None,
-    expires: object = None,
-    card_received: object = None,
-    changes: Iterable[object] = (),
-    cycles: object = DEFAULT_CYCLES,
-    source_rules: object = True,
     policy: Policy = SHANGHAI,
     calendar: WorkCalendar | None = None,
+    **inputs: Unpack[PermitArgs],
 ) -> list[Deadline]:
     """Every deadline for the given permit, sorted by date.
 
@@ -95,15 +89,7 @@ def compute_deadlines(
     >>> [(d.rule, str(d.date)) for d in compute_deadlines(issued="2023-06-01", cycles=1)][:3]
     [('R2', '2024-05-02'), ('R1', '2024-06-01'), ('R7', '2024-06-02')]
     """
-    permit = PermitInput.create(
-        issued=issued,
-        expires=expires,
-        card_received=card_received,
-        changes=changes,
-        cycles=cycles,
-        source_rules=source_rules,
-    )
-    return compute(permit, policy, calendar)
+    return compute(PermitInput.create(**inputs), policy, calendar)
 
 
 def compute(

@@ -6,6 +6,7 @@ import datetime as dt
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import TypedDict
 
 from dateutil.relativedelta import relativedelta
 
@@ -17,6 +18,7 @@ __all__ = [
     "EARLIEST_EXPIRY",
     "LATEST_EXPIRY",
     "MAX_CYCLES",
+    "PermitArgs",
     "PermitInput",
     "parse_changes",
     "parse_date",
@@ -77,6 +79,17 @@ def parse_changes(values: Iterable[object]) -> frozenset[Change]:
                 "changes", f"unknown change {value!r}; known changes: {known}"
             ) from None
     return frozenset(changes)
+
+
+class PermitArgs(TypedDict, total=False):
+    """The raw keyword inputs of :meth:`PermitInput.create`, shared by the entry points."""
+
+    issued: object
+    expires: object
+    card_received: object
+    changes: Iterable[object]
+    cycles: object
+    source_rules: object
 
 
 @dataclass(frozen=True, slots=True)
