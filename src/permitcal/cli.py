@@ -186,6 +186,34 @@ def ics(
         output.write_bytes(data)
 
 
+@cli.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
+def serve(host: str, port: int) -> None:
+    """Run the web service (SQLite in ./instance unless PERMITCAL_DATABASE_URL is set).
+
+    For production use gunicorn: gunicorn 'permitcal.web:create_app()'.
+    """
+    from werkzeug.serving import run_simple
+
+    from permitcal.web import create_app
+
+    app = create_app()
+    click.echo(f"permitcal serving on http://{host}:{port}/ (Ctrl+C to stop)", err=True)
+    run_simple(host, port, app, threaded=True, use_reloader=False, use_debugger=False)
+
+
+@cli.command("init-db")
+def init_db() -> None:
+    """Create the database tables (also done on first start; safe to repeat)."""
+    from permitcal.web import create_app
+
+    app = create_app()
+    store = app.extensions["permitcal"].store
+    store.create_schema()
+    click.echo(f"database ready: {store.engine.url.render_as_string(hide_password=True)}")
+
+
 _HEADINGS = {
     "zh": ("日期", "规则", "周期", "事项", "说明"),
     "en": ("date", "rule", "cycle", "event", "notes"),

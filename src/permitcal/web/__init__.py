@@ -1,0 +1,93 @@
+"""Layer 4 (web): the Flask service; ``create_app()`` is the WSGI application factory."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+import click
+from flask import Flask, Response
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from permitcal.web import api, feeds, pages
+from permitcal.web.cache import FeedCache
+from permitcal.web.errors import register_error_handlers
+from permitcal.web.security import install_security
+from permitcal.web.service import Service
+from permitcal.web.store import Store
+
+__all__ = ["create_app"]
+
+DEFAULTS: dict[str, Any] = {
+    "DATABASE_URL": None,  # default: SQLite file in the instance folder
+    "SECRET_KEY": None,  # default: generated once into the instance folder
+    "MAX_CONTENT_LENGTH": 32 * 1024,  # a subscription is a few hundred bytes
+    "MAX_FORM_MEMORY_SIZE": 32 * 1024,
+    "FEED_CACHE_ENTRIES": 4096,
+    "FEED_CACHE_BYTES": 256 * 1024 * 1024,
+    "RATELIMIT_CREATE": "10 per minute;300 per day",
+    "RATELIMIT_STORAGE_URI": "memory://",  # per process; use redis:// with several workers
+    "PROXY_FIX": False,  # trust X-Forwarded-* from one reverse proxy (for https URLs)
+    "BENCHMARK_ENDPOINTS": False,
+    "WTF_CSRF_TIME_LIMIT": None,  # tokens live as long as the session cookie
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "SESSION_COOKIE_HTTPONLY": True,
+}
+
+
+def create_app(test_config: dict[str, Any] | None = None) -> Flask:
+    """The app; configuration from ``PERMITCAL_*`` environment variables unless given."""
+    instance = os.environ.get("PERMITCAL_INSTANCE_PATH") or os.path.abspath("instance")
+    app = Flask(__name__, instance_path=instance, instance_relative_config=True)
+    app.config.from_mapping(DEFAULTS)
+    if test_config is None:
+        app.config.from_prefixed_env("PERMITCAL")
+    else:
+        app.config.from_mapping(test_config)
+    Path(app.instance_path).mkdir(parents=True, exist_ok=True)
+    if not app.config["SECRET_KEY"]:
+        app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path) / "secret_key")
+    url = app.config["DATABASE_URL"] or f"sqlite:///{Path(app.instance_path) / 'permitcal.sqlite3'}"
+
+    store = Store(url)
+    store.create_schema()  # idempotent: the first start creates the database
+    app.extensions["permitcal"] = Service(
+        store,
+        FeedCache(app.config["FEED_CACHE_ENTRIES"], app.config["FEED_CACHE_BYTES"]),
+    )
+
+    app.register_blueprint(pages.bp)
+    app.register_blueprint(feeds.bp)
+    app.register_blueprint(api.bp)
+    if app.config["BENCHMARK_ENDPOINTS"]:
+        _add_benchmark_endpoint(app)
+    install_security(app)
+    register_error_handlers(app)
+    if app.config["PROXY_FIX"]:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]
+
+    @app.cli.command("init-db")
+    def init_db() -> None:
+        """Create the database tables (safe to repeat)."""
+        store.create_schema()
+        click.echo(f"database ready: {store.engine.url.render_as_string(hide_password=True)}")
+
+    return app
+
+
+def _instance_secret(path: Path) -> str:
+    """A per-installation secret for the session cookie, kept private to the owner."""
+    if not path.exists():
+        path.touch(mode=0o600)
+        path.write_text(secrets.token_hex(32))
+    return path.read_text().strip()
+
+
+def _add_benchmark_endpoint(app: Flask) -> None:
+    """Constant bytes through the same app: the yardstick of the feed benchmark."""
+
+    @app.get("/bench/constant/<int:size>")
+    def constant(size: int) -> Response:
+        return Response(b"x" * min(size, 1 << 20), content_type="text/calendar; charset=utf-8")

@@ -1,0 +1,101 @@
+"""The JSON API: create, read, update, delete and rotate subscriptions; stateless deadlines."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, Response, abort, jsonify, request, url_for
+
+from permitcal.errors import InvalidInputError
+from permitcal.web.errors import api_error
+from permitcal.web.feeds import subscription_links
+from permitcal.web.openapi import openapi_document
+from permitcal.web.service import service
+from permitcal.web.settings import FIELDS, FeedSettings
+from permitcal.web.store import Subscription
+from permitcal.web.tokens import looks_like_token
+
+__all__ = ["bp"]
+
+bp = Blueprint("api", __name__)
+
+
+def _json_body() -> Any:
+    if not request.is_json:
+        abort(api_error(415, "send a JSON body with Content-Type: application/json"))
+    body = request.get_json(silent=True)
+    if body is None:
+        raise InvalidInputError("body", "the body is not valid JSON")
+    return body
+
+
+def _describe(sub: Subscription, manage_token: str) -> dict[str, Any]:
+    """The representation every endpoint returns (the manage token included: the caller has it)."""
+    settings = sub.settings
+    return {
+        "id": sub.account,
+        **subscription_links(sub, manage_token).to_json(),
+        "manage_url": url_for("pages.manage", token=manage_token, _external=True),
+        "api_url": url_for("api.read", token=manage_token, _external=True),
+        "manage_token": manage_token,
+        "revision": sub.revision,
+        "created_at": sub.created_at.isoformat().replace("+00:00", "Z"),
+        "updated_at": sub.updated_at.isoformat().replace("+00:00", "Z"),
+        "settings": settings.to_json(),
+        "deadlines": [d.to_dict(settings.lang) for d in service().deadlines(settings)],
+    }
+
+
+def _subscription(token: str) -> Subscription:
+    sub = service().store.by_manage_token(token) if looks_like_token(token) else None
+    if sub is None:
+        abort(api_error(404, "no subscription has this manage token"))
+    return sub
+
+
+@bp.post("/api/subscriptions")
+def create() -> Response:
+    settings = FeedSettings.from_json(_json_body())
+    created = service().store.create(settings, service().clock())
+    response = jsonify(_describe(created.subscription, created.manage_token))
+    response.status_code = 201
+    response.headers["Location"] = url_for("api.read", token=created.manage_token)
+    return response
+
+
+@bp.get("/api/subscriptions/<token>")
+def read(token: str) -> Response:
+    return jsonify(_describe(_subscription(token), token))
+
+
+@bp.patch("/api/subscriptions/<token>")
+def patch(token: str) -> Response:
+    sub = _subscription(token)
+    settings = FeedSettings.from_json(_json_body(), base=sub.settings)
+    updated = service().store.update(sub, settings, service().clock())
+    return jsonify(_describe(updated, token))
+
+
+@bp.delete("/api/subscriptions/<token>")
+def remove(token: str) -> Response:
+    service().store.delete(_subscription(token))
+    return Response(status=204)
+
+
+@bp.post("/api/subscriptions/<token>/rotate")
+def rotate(token: str) -> Response:
+    rotated = service().store.rotate_feed_token(_subscription(token), token)
+    return jsonify(_describe(rotated, token))
+
+
+@bp.get("/api/deadlines")
+def deadlines() -> Response:
+    """Deadlines without storing anything; the same query parameters as /feed.ics."""
+    args = {name: request.args.get(name, "") for name in request.args}
+    settings = FeedSettings.from_strings(args, allowed=FIELDS)
+    return jsonify([d.to_dict(settings.lang) for d in service().deadlines(settings)])
+
+
+@bp.get("/openapi.json")
+def openapi() -> Response:
+    return jsonify(openapi_document(request.url_root.rstrip("/")))

@@ -1,0 +1,112 @@
+"""Every failure as a clear 4xx/503: JSON under /api, a page elsewhere, never a 500 by design."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, Response, jsonify, render_template, request
+from sqlalchemy.exc import SQLAlchemyError
+from werkzeug.exceptions import HTTPException
+
+from permitcal.errors import PermitcalError
+from permitcal.web.texts import ui_lang, ui_text
+
+__all__ = ["api_error", "register_error_handlers"]
+
+log = logging.getLogger(__name__)
+
+RETRY_AFTER_SECONDS = 30
+
+_CODES = {
+    400: "bad_request",
+    404: "not_found",
+    405: "method_not_allowed",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+    429: "too_many_requests",
+    503: "unavailable",
+}
+
+
+def api_error(
+    status: int, message: str, code: str | None = None, field: str | None = None
+) -> Response:
+    error: dict[str, str] = {"code": code or _CODES.get(status, "error"), "message": message}
+    if field is not None:
+        error["field"] = field
+    response = jsonify({"error": error})
+    response.status_code = status
+    return response
+
+
+def _wants_json() -> bool:
+    return request.path.startswith("/api/") or request.path == "/openapi.json"
+
+
+def _is_feed() -> bool:
+    return request.path.endswith(".ics")
+
+
+def _plain(status: int, message: str) -> Response:
+    return Response(message + "\n", status=status, content_type="text/plain; charset=utf-8")
+
+
+def register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(PermitcalError)
+    def bad_input(error: PermitcalError) -> Response:
+        if _wants_json():
+            return api_error(400, str(error), "invalid_input", error.field)
+        if _is_feed():
+            return _plain(
+                400, f"{ui_text('bad_input', 'zh')}: {error}\n{ui_text('bad_input', 'en')}: {error}"
+            )
+        return _page(400, str(error))
+
+    @app.errorhandler(SQLAlchemyError)
+    def database_down(error: SQLAlchemyError) -> Response:
+        log.exception("database error")
+        message = "The service is temporarily unavailable; try again shortly. 服务暂时不可用，请稍后再试。"
+        if _wants_json():
+            response = api_error(503, message)
+        elif _is_feed():
+            response = _plain(503, message)
+        else:
+            response = _page(503, message)
+        response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        return response
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException) -> Response:
+        status = error.code or 500
+        message = error.description or error.name
+        if _wants_json():
+            response = api_error(status, message)
+        elif _is_feed():
+            response = _plain(status, f"{status} {error.name}")
+        else:
+            response = _page(status, message)
+        for name, value in error.get_headers():
+            if name.lower() in ("allow", "retry-after"):
+                response.headers[name] = value
+        return response
+
+    @app.errorhandler(Exception)
+    def unexpected(error: Exception) -> Response:
+        # A bug; still answer in the client's format. Feeds get 503 + Retry-After
+        # rather than anything a calendar could mistake for an empty calendar.
+        log.exception("unhandled error")
+        message = "Internal error; try again later. 内部错误，请稍后再试。"
+        if _wants_json():
+            response = api_error(500, message, "internal_error")
+        elif _is_feed():
+            response = _plain(503, message)
+            response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        else:
+            response = _page(500, message)
+        return response
+
+
+def _page(status: int, message: str) -> Response:
+    lang = ui_lang()
+    body = render_template("error.html", status=status, message=message, lang=lang)
+    return Response(body, status=status, content_type="text/html; charset=utf-8")

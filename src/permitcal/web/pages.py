@@ -1,0 +1,198 @@
+"""The web page: a form, the deadlines, subscribe links, and the private manage page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import segno
+from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
+from markupsafe import Markup
+from werkzeug.datastructures import MultiDict
+
+from permitcal.errors import PermitcalError
+from permitcal.web.clients import PLATFORMS, detect, in_app_browser
+from permitcal.web.feeds import subscription_links
+from permitcal.web.service import service
+from permitcal.web.settings import FeedSettings
+from permitcal.web.store import Subscription
+from permitcal.web.texts import UI, UiLang, ui_lang
+from permitcal.web.tokens import looks_like_token
+
+__all__ = ["bp", "settings_from_form"]
+
+bp = Blueprint("pages", __name__)
+
+FORM_FIELDS = (
+    "date_kind",
+    "date",
+    "card_received",
+    "changes",
+    "lang",
+    "alarms",
+    "cycles",
+    "official_only",
+)
+
+
+def settings_from_form(form: MultiDict[str, str]) -> FeedSettings:
+    """The page form → settings; the date field is issued or expires as the radio says."""
+    kind = form.get("date_kind", "issued")
+    if kind not in ("issued", "expires"):
+        raise PermitcalError("date_kind", "choose issued or expires")
+    values = {
+        kind: form.get("date", ""),
+        "card_received": form.get("card_received", ""),
+        "changes": ",".join(form.getlist("changes")),
+        "lang": form.get("lang", "zh"),
+        "alarms": form.get("alarms", "7,1"),
+        "cycles": form.get("cycles", ""),
+        "source_rules": "0" if form.get("official_only") else "1",
+    }
+    if not values[kind].strip():
+        raise PermitcalError(kind, "enter a date")
+    return FeedSettings.from_strings(values)
+
+
+def _form_values(settings: FeedSettings | None, form: MultiDict[str, str] | None) -> dict[str, Any]:
+    """What the form shows: the submitted values after an error, else the stored settings."""
+    if form is not None:
+        return {
+            "date_kind": form.get("date_kind", "issued"),
+            "date": form.get("date", ""),
+            "card_received": form.get("card_received", ""),
+            "changes": form.getlist("changes"),
+            "lang": form.get("lang", "zh"),
+            "alarms": form.get("alarms", "7,1"),
+            "cycles": form.get("cycles", "3"),
+            "official_only": bool(form.get("official_only")),
+        }
+    s = settings or FeedSettings()
+    kind = "expires" if s.expires else "issued"
+    day = s.expires or s.issued
+    return {
+        "date_kind": kind,
+        "date": day.isoformat() if day else "",
+        "card_received": s.card_received.isoformat() if s.card_received else "",
+        "changes": [c.value for c in s.changes],
+        "lang": s.lang,
+        "alarms": ",".join(map(str, s.alarms)),
+        "cycles": str(s.cycles),
+        "official_only": not s.source_rules,
+    }
+
+
+def _render(template: str, status: int = 200, **context: Any) -> Response:
+    lang: UiLang = ui_lang()
+    agent = request.headers.get("User-Agent", "")
+    mine = detect(agent)
+    body = render_template(
+        template,
+        lang=lang,
+        t={key: pair[1] if lang == "en" else pair[0] for key, pair in UI.items()},
+        my_platform=mine,
+        other_platforms=[p for p in PLATFORMS if p.key != mine.key],
+        in_app=in_app_browser(agent),
+        ui_query={"ui": "en"} if lang == "en" else {},
+        **context,
+    )
+    return Response(body, status=status, content_type="text/html; charset=utf-8")
+
+
+@bp.get("/")
+def index() -> Response:
+    return _render("index.html", form=_form_values(None, None), error=None)
+
+
+@bp.post("/")
+def create() -> Response:
+    try:
+        settings = settings_from_form(request.form)
+    except PermitcalError as error:
+        return _render("index.html", status=400, form=_form_values(None, request.form), error=error)
+    created = service().store.create(settings, service().clock())
+    return redirect(url_for("pages.manage", token=created.manage_token, **_ui()), 303)
+
+
+def _ui() -> dict[str, str]:
+    return {"ui": "en"} if ui_lang() == "en" else {}
+
+
+def _subscription(token: str) -> Subscription:
+    if not looks_like_token(token):
+        abort(404)
+    sub = service().store.by_manage_token(token)
+    if sub is None:
+        abort(404)
+    return sub
+
+
+@bp.get("/m/<token>")
+def manage(token: str) -> Response:
+    sub = _subscription(token)
+    message = request.args.get("done", "")
+    return _manage_page(sub, token, message if message in ("saved", "rotated") else "")
+
+
+def _manage_page(
+    sub: Subscription,
+    manage_token: str,
+    message: str,
+    form: MultiDict[str, str] | None = None,
+    error: PermitcalError | None = None,
+    status: int = 200,
+) -> Response:
+    lang = ui_lang()
+    links = subscription_links(sub, manage_token)
+    today = service().clock().date()
+    deadlines = service().deadlines(sub.settings)
+    qr = Markup(segno.make(links.webcal_url, error="m").svg_inline(scale=4, light="#fff", border=2))
+    return _render(
+        "manage.html",
+        status=status,
+        sub=sub,
+        upcoming=[d for d in deadlines if d.date >= today],
+        past=[d for d in reversed(deadlines) if d.date < today],  # most recent first
+        deadline_lang=lang,
+        links=links,
+        qr=qr,
+        manage_url=url_for("pages.manage", token=manage_token, _external=True, **_ui()),
+        manage_token=manage_token,
+        message=message,
+        form=_form_values(sub.settings, form),
+        error=error,
+    )
+
+
+@bp.post("/m/<token>")
+def update(token: str) -> Response:
+    sub = _subscription(token)
+    try:
+        settings = settings_from_form(request.form)
+    except PermitcalError as error:
+        return _manage_page(sub, token, "", form=request.form, error=error, status=400)
+    service().store.update(sub, settings, service().clock())
+    return redirect(url_for("pages.manage", token=token, done="saved", **_ui()), 303)
+
+
+@bp.post("/m/<token>/rotate")
+def rotate(token: str) -> Response:
+    sub = _subscription(token)
+    service().store.rotate_feed_token(sub, token)
+    return redirect(url_for("pages.manage", token=token, done="rotated", **_ui()), 303)
+
+
+@bp.post("/m/<token>/delete")
+def delete(token: str) -> Response:
+    sub = _subscription(token)
+    if not request.form.get("confirm"):
+        return _manage_page(
+            sub, token, "", error=PermitcalError("confirm", "tick the box to confirm"), status=400
+        )
+    service().store.delete(sub)
+    return _render("deleted.html")
+
+
+@bp.get("/healthz")
+def healthz() -> Response:
+    service().store.ping()
+    return Response("ok\n", content_type="text/plain; charset=utf-8")

@@ -1,0 +1,61 @@
+"""Headers, CSRF protection and rate limits: what keeps the page and the tokens safe."""
+
+from __future__ import annotations
+
+from flask import Flask, Response, current_app
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
+from flask_wtf.csrf import CSRFProtect
+
+__all__ = ["install_security"]
+
+# Only the service's own assets: the page must work in mainland China, where
+# most foreign CDNs are slow or blocked, and nothing third-party sees a token.
+CONTENT_SECURITY_POLICY = "; ".join(
+    [
+        "default-src 'self'",
+        "img-src 'self' data:",
+        "style-src 'self'",
+        "script-src 'self'",
+        "object-src 'none'",
+        "base-uri 'none'",
+        "frame-ancestors 'none'",
+        "form-action 'self'",
+    ]
+)
+
+# Views that create subscriptions; everything else is cheap or needs a token.
+RATE_LIMITED_VIEWS = ("pages.create", "api.create")
+
+
+def _security_headers(response: Response) -> Response:
+    headers = response.headers
+    headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
+    headers.setdefault("X-Content-Type-Options", "nosniff")
+    # Feed and manage URLs carry secrets: never send them on as a Referer.
+    headers.setdefault("Referrer-Policy", "no-referrer")
+    headers.setdefault("X-Frame-Options", "DENY")
+    if response.status_code < 400:
+        # The rate limiter announces Retry-After on every answer; it only means
+        # something on a refusal (429, 503).
+        headers.pop("Retry-After", None)
+    return response
+
+
+def install_security(app: Flask) -> Limiter:
+    app.after_request(_security_headers)
+    csrf = CSRFProtect(app)
+    # The JSON API takes no cookies and requires a JSON content type, which a
+    # cross-site form cannot send without a CORS preflight: no CSRF token needed.
+    csrf.exempt(app.blueprints["api"])
+    limiter = Limiter(
+        get_remote_address,
+        app=app,
+        storage_uri=app.config["RATELIMIT_STORAGE_URI"],
+        headers_enabled=True,
+    )
+    for view in RATE_LIMITED_VIEWS:
+        app.view_functions[view] = limiter.limit(lambda: current_app.config["RATELIMIT_CREATE"])(
+            app.view_functions[view]
+        )
+    return limiter

@@ -1,0 +1,115 @@
+"""What the blueprints share: the store, the feed cache, and feed rendering."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from flask import current_app
+
+from permitcal._version import __version__
+from permitcal.deadlines import Deadline, compute
+from permitcal.ical import RenderOptions, default_identity, to_ical
+from permitcal.policy import SHANGHAI, Policy
+from permitcal.web.cache import FeedCache, RenderedFeed
+from permitcal.web.settings import FeedSettings
+from permitcal.web.store import Store, Subscription
+from permitcal.workdays import WorkCalendar, default_calendar
+
+__all__ = ["Feed", "Service", "service", "utcnow"]
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+@dataclass(frozen=True, slots=True)
+class Feed:
+    """A rendered feed with what HTTP caching needs."""
+
+    rendered: RenderedFeed
+    last_modified: dt.datetime
+
+
+class Service:
+    """One per app: owns the store and the cache; renders feeds through the library."""
+
+    def __init__(
+        self,
+        store: Store,
+        cache: FeedCache,
+        calendar: WorkCalendar | None = None,
+        policy: Policy = SHANGHAI,
+        clock: Callable[[], dt.datetime] = utcnow,
+    ) -> None:
+        self.store = store
+        self.cache = cache
+        self.calendar = calendar or default_calendar()
+        self.policy = policy
+        self.clock = clock
+        self._data_since: dt.datetime | None = None
+        self._lock = threading.Lock()
+
+    @property
+    def versions(self) -> tuple[str, str, str]:
+        """Everything besides the record that the bytes depend on."""
+        return (self.policy.version, self.calendar.data_version, __version__)
+
+    def data_since(self) -> dt.datetime:
+        """When this deployment first served the current rules and holiday data.
+
+        Stored in the database, so every worker and every restart agrees; it
+        moves when the policy, the holiday data or the library changes, which
+        keeps Last-Modified moving whenever the bytes can change.
+        """
+        if self._data_since is None:
+            with self._lock:
+                if self._data_since is None:
+                    self._data_since = self.store.first_seen("/".join(self.versions), self.clock())
+        return self._data_since
+
+    def deadlines(self, settings: FeedSettings) -> list[Deadline]:
+        return compute(settings.permit(), self.policy, self.calendar)
+
+    def subscription_feed(self, sub: Subscription, home_url: str) -> Feed:
+        settings = sub.settings
+        key = ("sub", sub.id, sub.revision, sub.updated_at, self.versions, home_url)
+
+        def render() -> bytes:
+            options = RenderOptions(
+                identity=f"s-{sub.account}",
+                lang=settings.lang,
+                stamp=sub.updated_at,
+                sequence=sub.revision,
+                alarms=settings.alarms,
+                url=home_url,
+                policy=self.policy,
+            )
+            return to_ical(self.deadlines(settings), options)
+
+        rendered = self.cache.get_or_render(key, render)
+        return Feed(rendered, max(sub.updated_at, self.data_since()))
+
+    def adhoc_feed(self, settings: FeedSettings, home_url: str) -> Feed:
+        key = ("adhoc", settings, self.versions, home_url)
+
+        def render() -> bytes:
+            permit = settings.permit()
+            options = RenderOptions(
+                identity=default_identity(permit, self.policy),
+                lang=settings.lang,
+                alarms=settings.alarms,
+                url=home_url,
+                policy=self.policy,
+            )
+            return to_ical(compute(permit, self.policy, self.calendar), options)
+
+        return Feed(self.cache.get_or_render(key, render), self.data_since())
+
+
+def service() -> Service:
+    """The current app's service."""
+    found: Service = current_app.extensions["permitcal"]
+    return found

@@ -1,0 +1,267 @@
+"""Subscriptions in a SQL database (SQLite by default, PostgreSQL for scale) via SQLAlchemy Core."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    Engine,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    create_engine,
+    delete,
+    event,
+    func,
+    insert,
+    select,
+    text,
+    update,
+)
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.pool import ConnectionPoolEntry
+
+from permitcal.policy import Change
+from permitcal.web.settings import FeedSettings
+from permitcal.web.tokens import feed_token_for, hash_token, new_account_id, new_token
+
+__all__ = ["Store", "Subscription", "metadata", "subscriptions"]
+
+metadata = MetaData()
+
+subscriptions = Table(
+    "subscriptions",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    # Public, short, not a secret: the UID prefix and the CalDAV account name.
+    Column("account", String(16), nullable=False, unique=True),
+    # Only hashes of the two secrets; the unique constraints give the lookup indexes.
+    Column("feed_hash", String(64), nullable=False, unique=True),
+    Column("manage_hash", String(64), nullable=False, unique=True),
+    Column("feed_generation", Integer, nullable=False),  # goes up when the feed URL rotates
+    Column("issued", Date, nullable=True),
+    Column("expires", Date, nullable=True),
+    Column("card_received", Date, nullable=True),
+    Column("changes", String(100), nullable=False),
+    Column("cycles", Integer, nullable=False),
+    Column("lang", String(4), nullable=False),
+    Column("alarms", String(40), nullable=False),
+    Column("source_rules", Boolean, nullable=False),
+    Column("created_at", DateTime, nullable=False),  # naive UTC, the same on every backend
+    Column("updated_at", DateTime, nullable=False),
+    Column("revision", Integer, nullable=False),  # SEQUENCE of the events
+)
+
+data_versions = Table(
+    "data_versions",
+    metadata,
+    Column("version", String(200), primary_key=True),
+    Column("first_seen", DateTime, nullable=False),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Subscription:
+    """One stored subscription, as read from the database."""
+
+    id: int
+    account: str
+    settings: FeedSettings
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    revision: int
+    feed_generation: int
+
+    def feed_token(self, manage_token: str) -> str:
+        """The current feed token, for whoever holds the manage token."""
+        return feed_token_for(manage_token, self.feed_generation)
+
+
+@dataclass(frozen=True, slots=True)
+class Created:
+    """A new subscription and its two secrets, which exist only in this answer."""
+
+    subscription: Subscription
+    feed_token: str
+    manage_token: str
+
+
+class Store:
+    """All database access of the service; one instance per app, safe across threads."""
+
+    def __init__(self, url: str, **engine_options: Any) -> None:
+        self.url = url
+        self.engine: Engine = create_engine(url, pool_pre_ping=True, **engine_options)
+        if self.engine.dialect.name == "sqlite":
+            event.listen(self.engine, "connect", _sqlite_pragmas)
+
+    def create_schema(self) -> None:
+        metadata.create_all(self.engine)
+
+    def ping(self) -> None:
+        with self.engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+
+    def create(self, settings: FeedSettings, now: dt.datetime) -> Created:
+        manage_token = new_token()
+        feed_token = feed_token_for(manage_token, 0)
+        stamp = _naive_utc(now)
+        row = {
+            "account": new_account_id(),
+            "feed_hash": hash_token(feed_token),
+            "manage_hash": hash_token(manage_token),
+            "feed_generation": 0,
+            **_settings_row(settings),
+            "created_at": stamp,
+            "updated_at": stamp,
+            "revision": 0,
+        }
+        with self.engine.begin() as conn:
+            new_id = conn.execute(insert(subscriptions).values(**row)).inserted_primary_key
+        assert new_id is not None
+        sub = Subscription(new_id[0], row["account"], settings, stamp, stamp, 0, 0)
+        return Created(_aware(sub), feed_token, manage_token)
+
+    def by_feed_token(self, token: str) -> Subscription | None:
+        return self._one(subscriptions.c.feed_hash == hash_token(token))
+
+    def by_manage_token(self, token: str) -> Subscription | None:
+        return self._one(subscriptions.c.manage_hash == hash_token(token))
+
+    def update(self, sub: Subscription, settings: FeedSettings, now: dt.datetime) -> Subscription:
+        """New settings; the revision goes up so that clients replace their events."""
+        stamp = _naive_utc(now)
+        with self.engine.begin() as conn:
+            conn.execute(
+                update(subscriptions)
+                .where(subscriptions.c.id == sub.id)
+                .values(
+                    **_settings_row(settings),
+                    updated_at=stamp,
+                    revision=subscriptions.c.revision + 1,
+                )
+            )
+        fresh = self._one(subscriptions.c.id == sub.id)
+        assert fresh is not None
+        return fresh
+
+    def rotate_feed_token(self, sub: Subscription, manage_token: str) -> Subscription:
+        """The next feed token generation; the old feed URL stops working at once."""
+        generation = sub.feed_generation + 1
+        with self.engine.begin() as conn:
+            conn.execute(
+                update(subscriptions)
+                .where(subscriptions.c.id == sub.id)
+                .values(
+                    feed_hash=hash_token(feed_token_for(manage_token, generation)),
+                    feed_generation=generation,
+                )
+            )
+        fresh = self._one(subscriptions.c.id == sub.id)
+        assert fresh is not None
+        return fresh
+
+    def delete(self, sub: Subscription) -> None:
+        with self.engine.begin() as conn:
+            conn.execute(delete(subscriptions).where(subscriptions.c.id == sub.id))
+
+    def count(self) -> int:
+        with self.engine.connect() as conn:
+            return int(conn.execute(select(func.count()).select_from(subscriptions)).scalar_one())
+
+    def first_seen(self, version: str, now: dt.datetime) -> dt.datetime:
+        """When this deployment first served data ``version`` (for Last-Modified)."""
+        query = select(data_versions.c.first_seen).where(data_versions.c.version == version)
+        with self.engine.connect() as conn:
+            seen = conn.execute(query).scalar_one_or_none()
+        if seen is None:
+            try:
+                with self.engine.begin() as conn:
+                    conn.execute(
+                        insert(data_versions).values(version=version, first_seen=_naive_utc(now))
+                    )
+            except IntegrityError:
+                pass  # another worker recorded it first; read theirs
+            with self.engine.connect() as conn:
+                seen = conn.execute(query).scalar_one()
+        return seen.replace(tzinfo=dt.UTC)
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+    def _one(self, condition: Any) -> Subscription | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(select(subscriptions).where(condition)).mappings().first()
+        return None if row is None else _from_row(row)
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None:
+    # WAL lets feed readers proceed while a subscription is written; the busy
+    # timeout makes concurrent writers wait instead of failing at once.
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=5000")
+    cursor.execute("PRAGMA synchronous=NORMAL")
+    cursor.close()
+
+
+def _settings_row(settings: FeedSettings) -> dict[str, Any]:
+    return {
+        "issued": settings.issued,
+        "expires": settings.expires,
+        "card_received": settings.card_received,
+        "changes": ",".join(sorted(c.value for c in settings.changes)),
+        "cycles": settings.cycles,
+        "lang": settings.lang,
+        "alarms": ",".join(str(a) for a in settings.alarms),
+        "source_rules": settings.source_rules,
+    }
+
+
+def _from_row(row: Any) -> Subscription:
+    settings = FeedSettings(
+        issued=row["issued"],
+        expires=row["expires"],
+        card_received=row["card_received"],
+        changes=frozenset(Change(c) for c in row["changes"].split(",") if c),
+        cycles=row["cycles"],
+        lang=row["lang"],
+        alarms=tuple(int(a) for a in row["alarms"].split(",") if a),
+        source_rules=bool(row["source_rules"]),
+    )
+    return _aware(
+        Subscription(
+            row["id"],
+            row["account"],
+            settings,
+            row["created_at"],
+            row["updated_at"],
+            row["revision"],
+            row["feed_generation"],
+        )
+    )
+
+
+def _aware(sub: Subscription) -> Subscription:
+    return Subscription(
+        sub.id,
+        sub.account,
+        sub.settings,
+        sub.created_at.replace(tzinfo=dt.UTC),
+        sub.updated_at.replace(tzinfo=dt.UTC),
+        sub.revision,
+        sub.feed_generation,
+    )
+
+
+def _naive_utc(moment: dt.datetime) -> dt.datetime:
+    # Whole seconds: iCalendar and HTTP dates have no fractions, and equal
+    # stamps must give equal bytes after a round trip through the database.
+    return moment.astimezone(dt.UTC).replace(tzinfo=None, microsecond=0)

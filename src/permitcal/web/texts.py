@@ -1,0 +1,129 @@
+"""The page's own words in Chinese and English (event texts live in the policy)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from flask import has_request_context, request
+
+__all__ = ["UI", "UiLang", "ui_lang", "ui_text"]
+
+UiLang = Literal["zh", "en"]
+
+UI: dict[str, tuple[str, str]] = {
+    "title": ("上海居住证到期提醒日历", "Shanghai residence permit deadline calendar"),
+    "tagline": (
+        "输入居住证日期，得到签注、补签、积分申报等所有截止日，并订阅到手机日历。",
+        "Enter your permit date, get every renewal and points deadline, and subscribe from your phone's calendar.",
+    ),
+    "other_lang": ("English", "中文"),
+    "date_kind": ("我填写的日期是", "The date I enter is"),
+    "issued": (
+        "居住证签发（或上次签注生效）日期",
+        "Date the permit (or last endorsement) took effect",
+    ),
+    "expires": ("居住证上印的到期日", "Expiry date printed on the card"),
+    "date": ("日期", "Date"),
+    "card_received": ("收到续签新证的日期（可选）", "Date the renewed card arrived (optional)"),
+    "changes": ("上次签注以来的变更（可选）", "Changes since the last renewal (optional)"),
+    "change_address": ("居住地址", "Address"),
+    "change_employer": ("工作单位", "Employer"),
+    "change_education": ("学历", "Education"),
+    "change_title": ("职称", "Professional title"),
+    "change_spouse": ("配偶 / 子女", "Spouse / child"),
+    "lang": ("日历语言", "Calendar language"),
+    "lang_zh": ("中文", "Chinese"),
+    "lang_en": ("英文", "English"),
+    "lang_both": ("中英双语", "Both"),
+    "alarms": ("提前几天提醒（逗号分隔）", "Reminder days before (comma-separated)"),
+    "cycles": ("显示几个年度周期", "Yearly cycles to show"),
+    "official_only": (
+        "只显示官方规定（不含来源指南所述规则）",
+        "Official rules only (leave out source-guide rules)",
+    ),
+    "submit": ("生成日历", "Create calendar"),
+    "save": ("保存修改", "Save changes"),
+    "deadlines": ("截止日期", "Deadlines"),
+    "upcoming": ("即将到来（最近的在前）", "Coming up (nearest first)"),
+    "none_upcoming": (
+        "所列周期内没有未来的日期；请更新居住证日期。",
+        "No future dates in the projected cycles; update your permit date.",
+    ),
+    "past": ("已过去的日期", "Past dates"),
+    "col_date": ("日期", "Date"),
+    "col_event": ("事项", "Event"),
+    "col_notes": ("说明", "Notes"),
+    "rest_day": ("休息日，请在{0}办理", "rest day: act on {0}"),
+    "rest_day_open": ("休息日，{0}起可办理", "rest day: from {0}"),
+    "provisional": ("暂定", "provisional"),
+    "estimate": ("估计", "estimate"),
+    "source_basis": ("来源指南，请向12333确认", "source guide: confirm with 12333"),
+    "subscribe": ("订阅到日历", "Subscribe"),
+    "subscribe_hint": (
+        "订阅后，规则、节假日或你的信息有变化时，日历会自动更新。",
+        "A subscribed calendar updates by itself when the rules, the holiday data or your details change.",
+    ),
+    "webcal": ("订阅（iPhone 日历 / Outlook）", "Subscribe (Apple Calendar / Outlook)"),
+    "google": ("添加到 Google 日历", "Add to Google Calendar"),
+    "outlook": ("添加到 Outlook.com", "Add to Outlook.com"),
+    "google_note": ("中国大陆需要代理才能使用 Google。", "Google needs a proxy in mainland China."),
+    "feed_url": ("订阅地址（https）", "Feed address (https)"),
+    "copy_label": ("复制", "Copy"),
+    "copied": ("已复制", "Copied"),
+    "qr": ("用手机扫码订阅", "Scan with your phone to subscribe"),
+    "download": ("下载 .ics 文件", "Download the .ics file"),
+    "download_note": (
+        "导入的文件不会自动更新；能订阅时请优先订阅。",
+        "An imported file never updates by itself; subscribe when you can.",
+    ),
+    "your_phone": ("你的手机", "Your phone"),
+    "other_phones": ("其他手机和日历", "Other phones and calendars"),
+    "manage": ("管理此日历", "Manage this calendar"),
+    "manage_link": ("你的私人管理链接", "Your private manage link"),
+    "manage_warning": (
+        "请收藏此链接，不要分享：凭它可以修改或删除此日历。我们不保存你的姓名、电话或证件号。",
+        "Bookmark this link and do not share it: it can change or delete this calendar. We store no name, phone or ID number.",
+    ),
+    "edit": ("修改日期或选项", "Change dates or options"),
+    "rotate": ("更换订阅地址", "Change the feed address"),
+    "rotate_note": (
+        "旧地址将立即失效；需要在日历中用新地址重新订阅。",
+        "The old address stops working at once; subscribe again with the new one.",
+    ),
+    "delete": ("删除此日历", "Delete this calendar"),
+    "delete_confirm": ("我确认删除", "Yes, delete it"),
+    "deleted": ("日历已删除。", "The calendar was deleted."),
+    "saved": (
+        "已保存；订阅的日历会在下次刷新时更新。",
+        "Saved; subscribed calendars update at their next refresh.",
+    ),
+    "rotated": ("订阅地址已更换。", "The feed address was changed."),
+    "in_app_warning": (
+        "你正在微信/QQ内置浏览器中：这里无法订阅或下载日历。请点右上角“…”，选择“在浏览器中打开”。",
+        "You are in WeChat/QQ's built-in browser, which cannot subscribe or download. Tap ⋯ (top right) and choose 在浏览器中打开 (open in browser).",
+    ),
+    "bad_input": ("输入有误", "Invalid input"),
+    "disclaimer": (
+        "日期根据公开指南和国务院节假日安排计算，仅供提醒，以官方通知为准。",
+        "Dates follow public guides and the State Council's holiday notices; reminders only, official notices prevail.",
+    ),
+    "error": ("出错了", "Something went wrong"),
+    "back": ("返回首页", "Back to the start page"),
+    "caldav_soon": (
+        "华为、vivo、荣耀手机不能订阅网址，可先下载 .ics 文件导入；CalDAV 账户支持即将推出。",
+        "Huawei, vivo and Honor phones cannot subscribe to a URL: import the .ics file for now; CalDAV accounts are coming.",
+    ),
+}
+
+
+def ui_lang() -> UiLang:
+    """The page language: ``?ui=en`` in the URL (forms post to such URLs), else Chinese."""
+    # Only the query string: reading a form here could re-raise a body-size error.
+    if has_request_context() and request.args.get("ui") == "en":
+        return "en"
+    return "zh"
+
+
+def ui_text(key: str, lang: UiLang) -> str:
+    zh, en = UI[key]
+    return en if lang == "en" else zh

@@ -1,0 +1,201 @@
+"""Feeds over HTTP: headers, conditional GET, HEAD, downloads, updates, rotation, failures."""
+
+from __future__ import annotations
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import create_engine
+
+from tests.ics_checks import assert_well_formed, events
+from tests.web.conftest import Clock, create_subscription, path_of, service
+
+
+@pytest.fixture
+def sub(client: FlaskClient) -> dict[str, str]:
+    return create_subscription(client, issued="2023-06-01", lang="zh")
+
+
+def test_feed_headers_and_body(client: FlaskClient, sub: dict[str, str]) -> None:
+    response = client.get(path_of(sub["feed_url"]), headers={"Accept-Encoding": "gzip"})
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == "text/calendar; charset=utf-8"
+    etag = response.headers["ETag"]
+    assert etag.startswith('"')
+    assert not etag.startswith("W/")  # strong
+    assert response.headers["Last-Modified"] == "Fri, 20 Nov 2026 08:00:00 GMT"  # creation
+    assert "Content-Encoding" not in response.headers  # no gzip on feeds
+    assert "Content-Disposition" not in response.headers
+    assert_well_formed(response.data)
+    uids = {e["UID"] for e in events(response.data)}
+    assert f"s-{sub['id']}-1-R1@permitcal" in uids
+
+
+def test_feed_bytes_are_identical_on_every_request(
+    client: FlaskClient, sub: dict[str, str]
+) -> None:
+    first = client.get(path_of(sub["feed_url"])).data
+    assert client.get(path_of(sub["feed_url"])).data == first
+    token = sub["feed_url"].split("/")[4]
+    assert client.get(f"/feeds/{token}.ics").data == first  # the short form serves the same
+
+
+def test_conditional_get_answers_304(client: FlaskClient, sub: dict[str, str]) -> None:
+    path = path_of(sub["feed_url"])
+    first = client.get(path)
+    again = client.get(path, headers={"If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 304
+    assert again.data == b""
+    since = client.get(path, headers={"If-Modified-Since": first.headers["Last-Modified"]})
+    assert since.status_code == 304
+    stale = client.get(path, headers={"If-None-Match": '"not-the-etag"'})
+    assert stale.status_code == 200
+    assert stale.data == first.data
+
+
+def test_304_does_not_render(app: Flask, client: FlaskClient, sub: dict[str, str]) -> None:
+    path = path_of(sub["feed_url"])
+    etag = client.get(path).headers["ETag"]
+    cache = service(app).cache
+    misses = cache.misses
+    for _ in range(5):
+        assert client.get(path, headers={"If-None-Match": etag}).status_code == 304
+    assert cache.misses == misses
+    assert cache.hits >= 5
+
+
+def test_head(client: FlaskClient, sub: dict[str, str]) -> None:
+    get = client.get(path_of(sub["feed_url"]))
+    head = client.head(path_of(sub["feed_url"]))
+    assert head.status_code == 200
+    assert head.data == b""
+    assert head.headers["ETag"] == get.headers["ETag"]
+    assert head.headers["Content-Length"] == str(len(get.data))
+
+
+def test_download_is_the_same_bytes_as_an_attachment(
+    client: FlaskClient, sub: dict[str, str]
+) -> None:
+    feed = client.get(path_of(sub["feed_url"]))
+    download = client.get(path_of(sub["download_url"]))
+    assert download.status_code == 200
+    assert download.data == feed.data
+    assert download.headers["Content-Disposition"] == 'attachment; filename="shanghai-permit.ics"'
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/feeds/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA.ics",  # well-formed, unknown
+        "/feeds/short.ics",
+        "/feeds/" + "A" * 33 + ".ics",
+        "/feeds/%E4%B8%AD%E6%96%87%E4%B8%AD%E6%96%87.ics",
+        "/f/AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA/x.ics",
+        "/feeds/..%2F..%2Fetc%2Fpasswd.ics",
+    ],
+)
+def test_unknown_or_malformed_tokens_are_404(client: FlaskClient, path: str) -> None:
+    response = client.get(path)
+    assert response.status_code == 404
+    assert b"BEGIN:VCALENDAR" not in response.data
+
+
+def test_update_bumps_sequence_and_keeps_uids(
+    client: FlaskClient, clock: Clock, sub: dict[str, str]
+) -> None:
+    path = path_of(sub["feed_url"])
+    before = client.get(path)
+    clock.advance(days=3)
+    patched = client.patch(path_of(sub["api_url"]), json={"card_received": "2024-05-20"})
+    assert patched.status_code == 200
+    after = client.get(path)
+    assert after.headers["ETag"] != before.headers["ETag"]
+    assert after.headers["Last-Modified"] == "Mon, 23 Nov 2026 08:00:00 GMT"
+    old = {e["UID"]: e for e in events(before.data)}
+    new = {e["UID"]: e for e in events(after.data)}
+    assert old.keys() == new.keys()
+    assert {e["SEQUENCE"] for e in new.values()} == {"1"}
+    assert {e["DTSTAMP"] for e in new.values()} == {"20261123T080000Z"}
+    r6 = new[f"s-{sub['id']}-1-R6@permitcal"]
+    assert r6["DTSTART;VALUE=DATE"] == "20240527"  # firm now, from the card date
+    assert client.get(path, headers={"If-None-Match": before.headers["ETag"]}).status_code == 200
+
+
+def test_rotation_retires_the_old_url(client: FlaskClient, sub: dict[str, str]) -> None:
+    old_path = path_of(sub["feed_url"])
+    old_uids = {e["UID"] for e in events(client.get(old_path).data)}
+    rotated = client.post(path_of(sub["api_url"]) + "/rotate")
+    assert rotated.status_code == 200
+    new_url = rotated.get_json()["feed_url"]
+    assert new_url != sub["feed_url"]
+    assert client.get(old_path).status_code == 404
+    fresh = client.get(path_of(new_url))
+    assert fresh.status_code == 200
+    assert {e["UID"] for e in events(fresh.data)} == old_uids
+
+
+def test_deleted_subscription_feed_is_404(client: FlaskClient, sub: dict[str, str]) -> None:
+    assert client.delete(path_of(sub["api_url"])).status_code == 204
+    assert client.get(path_of(sub["feed_url"])).status_code == 404
+
+
+def test_adhoc_feed(client: FlaskClient) -> None:
+    response = client.get("/feed.ics?issued=2023-06-01&lang=en&alarms=3&changes=education,address")
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == "text/calendar; charset=utf-8"
+    assert_well_formed(response.data)
+    found = events(response.data)
+    assert any(e["SUMMARY"] == "D-3: Permit & points expire" for e in found)
+    assert any(e["SUMMARY"] == "Start degree verification" for e in found)
+    again = client.get("/feed.ics?issued=2023-06-01&lang=en&alarms=3&changes=education,address")
+    assert again.data == response.data
+    etag = response.headers["ETag"]
+    conditional = client.get(
+        "/feed.ics?issued=2023-06-01&lang=en&alarms=3&changes=education,address",
+        headers={"If-None-Match": etag},
+    )
+    assert conditional.status_code == 304
+
+
+@pytest.mark.parametrize(
+    ("query", "fragment"),
+    [
+        ("issued=2023-02-30", "issued: 2023-02-30 is not a real calendar date"),
+        ("issued=2023/6/1", "YYYY-MM-DD"),
+        ("issued=0000-01-01", "issued"),
+        ("issued=99999-01-01", "issued"),
+        ("", "issued"),
+        ("issued=2023-06-01&expires=2024-06-01", "not both"),
+        ("issued=2023-06-01&lang=fr", "lang"),
+        ("issued=2023-06-01&cycles=zero", "cycles"),
+        ("issued=2023-06-01&cycles=99", "cycles"),
+        ("issued=2023-06-01&alarms=x", "alarms"),
+        ("issued=2023-06-01&changes=nose", "changes"),
+        ("issued=2023-06-01&source_rules=maybe", "source_rules"),
+        ("issued=2023-06-01&colour=red", "colour: unknown parameter"),
+    ],
+)
+def test_adhoc_feed_bad_input_is_400(client: FlaskClient, query: str, fragment: str) -> None:
+    response = client.get(f"/feed.ics?{query}")
+    assert response.status_code == 400
+    text = response.get_data(as_text=True)
+    assert fragment in text
+    assert "输入有误" in text
+    assert "BEGIN:VCALENDAR" not in text
+
+
+def test_database_failure_is_503_with_retry_after(
+    app: Flask, client: FlaskClient, sub: dict[str, str], tmp_path
+) -> None:  # type: ignore[no-untyped-def]
+    store = service(app).store
+    store.engine = create_engine(f"sqlite:///{tmp_path}/missing/dir/db.sqlite3")
+    feed = client.get(path_of(sub["feed_url"]))
+    assert feed.status_code == 503
+    assert feed.headers["Retry-After"] == "30"
+    assert b"BEGIN:VCALENDAR" not in feed.data
+    api = client.get(path_of(sub["api_url"]))
+    assert api.status_code == 503
+    assert api.get_json()["error"]["code"] == "unavailable"
+    assert client.get("/healthz").status_code == 503
+    created = client.post("/api/subscriptions", json={"issued": "2023-06-01"})
+    assert created.status_code == 503
