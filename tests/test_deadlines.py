@@ -291,3 +291,24 @@ def test_bad_input_raises_a_library_error(
     assert isinstance(caught.value, ValueError)
     assert caught.value.field == field
     assert field in str(caught.value)
+
+
+def test_consequence_on_new_years_day_of_an_unpublished_year_is_provisional(
+    calendar_2026: WorkCalendar,
+) -> None:
+    # Found by Hypothesis: R4 on 2027-01-01 looked only at 2026 for its nearest
+    # working day, but whether 2027-01-01 itself is a rest day rests on 2027's notice.
+    r4 = by_key(compute_deadlines(expires="2026-11-01", calendar=calendar_2026))[(1, "R4")]
+    assert r4.date == d("2027-01-01")
+    assert r4.nearest_working_day == d("2026-12-31")
+    assert r4.provisional
+    assert not r4.date_provisional
+    assert "2027" in r4.description.en
+
+
+def test_card_received_line_only_on_the_rule_it_anchors(calendar_2026: WorkCalendar) -> None:
+    deadlines = compute_deadlines(
+        issued="2023-06-01", card_received="2024-05-20", calendar=calendar_2026
+    )
+    with_line = {x.rule for x in deadlines if "2024-05-20" in x.description.zh}
+    assert with_line == {"R6"}

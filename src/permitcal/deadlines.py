@@ -154,6 +154,11 @@ def _deadline(
     else:
         nearest = cal.last_working_day_on_or_before(day)
     working_day = cal.is_working_day(day)
+    # Whether `day` itself is a working day rests on its own year's notice too
+    # (a consequence's nearest working day may lie in the year before).
+    if not cal.notice_published(day.year):
+        years = tuple(sorted({*nearest.unpublished_years, day.year}))
+        nearest = WorkdayAnswer(nearest.date, True, years)
     description = _describe(
         rule, cycle, expiry, day, card, estimate, counted, nearest, working_day, permit, policy
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, Response, abort, jsonify, request, url_for
+from werkzeug.exceptions import BadRequest
 
 from permitcal.errors import InvalidInputError
 from permitcal.web.errors import api_error
@@ -23,10 +24,10 @@ bp = Blueprint("api", __name__)
 def _json_body() -> Any:
     if not request.is_json:
         abort(api_error(415, "send a JSON body with Content-Type: application/json"))
-    body = request.get_json(silent=True)
-    if body is None:
-        raise InvalidInputError("body", "the body is not valid JSON")
-    return body
+    try:
+        return request.get_json()
+    except BadRequest:
+        raise InvalidInputError("body", "the body is not valid JSON") from None
 
 
 def _describe(sub: Subscription, manage_token: str) -> dict[str, Any]:

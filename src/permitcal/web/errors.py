@@ -65,7 +65,7 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(SQLAlchemyError)
     def database_down(error: SQLAlchemyError) -> Response:
         log.exception("database error")
-        message = "The service is temporarily unavailable; try again shortly. 服务暂时不可用，请稍后再试。"
+        message = f"{ui_text('unavailable', 'zh')} {ui_text('unavailable', 'en')}"
         if _wants_json():
             response = api_error(503, message)
         elif _is_feed():
@@ -95,7 +95,7 @@ def register_error_handlers(app: Flask) -> None:
         # A bug; still answer in the client's format. Feeds get 503 + Retry-After
         # rather than anything a calendar could mistake for an empty calendar.
         log.exception("unhandled error")
-        message = "Internal error; try again later. 内部错误，请稍后再试。"
+        message = f"{ui_text('internal', 'zh')} {ui_text('internal', 'en')}"
         if _wants_json():
             response = api_error(500, message, "internal_error")
         elif _is_feed():

@@ -59,4 +59,5 @@ def _respond(feed: Feed) -> Response:
     response.cache_control.no_cache = True
     if request.args.get("download"):
         response.headers["Content-Disposition"] = f'attachment; filename="{FEED_FILENAME}"'
-    return response.make_conditional(request)
+    response.make_conditional(request)  # turns it into a 304 where the client is current
+    return response

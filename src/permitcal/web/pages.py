@@ -6,6 +6,7 @@ from typing import Any
 
 import segno
 from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
 from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
 
@@ -104,17 +105,20 @@ def index() -> Response:
 
 
 @bp.post("/")
-def create() -> Response:
+def create() -> ResponseReturnValue:
     try:
         settings = settings_from_form(request.form)
     except PermitcalError as error:
         return _render("index.html", status=400, form=_form_values(None, request.form), error=error)
     created = service().store.create(settings, service().clock())
-    return redirect(url_for("pages.manage", token=created.manage_token, **_ui()), 303)
+    return redirect(_with_ui(url_for("pages.manage", token=created.manage_token)), 303)
 
 
-def _ui() -> dict[str, str]:
-    return {"ui": "en"} if ui_lang() == "en" else {}
+def _with_ui(url: str) -> str:
+    """Keep the page language across redirects."""
+    if ui_lang() != "en":
+        return url
+    return f"{url}{'&' if '?' in url else '?'}ui=en"
 
 
 def _subscription(token: str) -> Subscription:
@@ -155,7 +159,7 @@ def _manage_page(
         deadline_lang=lang,
         links=links,
         qr=qr,
-        manage_url=url_for("pages.manage", token=manage_token, _external=True, **_ui()),
+        manage_url=_with_ui(url_for("pages.manage", token=manage_token, _external=True)),
         manage_token=manage_token,
         message=message,
         form=_form_values(sub.settings, form),
@@ -164,25 +168,25 @@ def _manage_page(
 
 
 @bp.post("/m/<token>")
-def update(token: str) -> Response:
+def update(token: str) -> ResponseReturnValue:
     sub = _subscription(token)
     try:
         settings = settings_from_form(request.form)
     except PermitcalError as error:
         return _manage_page(sub, token, "", form=request.form, error=error, status=400)
     service().store.update(sub, settings, service().clock())
-    return redirect(url_for("pages.manage", token=token, done="saved", **_ui()), 303)
+    return redirect(_with_ui(url_for("pages.manage", token=token, done="saved")), 303)
 
 
 @bp.post("/m/<token>/rotate")
-def rotate(token: str) -> Response:
+def rotate(token: str) -> ResponseReturnValue:
     sub = _subscription(token)
     service().store.rotate_feed_token(sub, token)
-    return redirect(url_for("pages.manage", token=token, done="rotated", **_ui()), 303)
+    return redirect(_with_ui(url_for("pages.manage", token=token, done="rotated")), 303)
 
 
 @bp.post("/m/<token>/delete")
-def delete(token: str) -> Response:
+def delete(token: str) -> ResponseReturnValue:
     sub = _subscription(token)
     if not request.form.get("confirm"):
         return _manage_page(

@@ -55,7 +55,7 @@ def install_security(app: Flask) -> Limiter:
         headers_enabled=True,
     )
     for view in RATE_LIMITED_VIEWS:
-        app.view_functions[view] = limiter.limit(lambda: current_app.config["RATELIMIT_CREATE"])(
-            app.view_functions[view]
-        )
+        limit = limiter.limit(lambda: current_app.config["RATELIMIT_CREATE"])
+        # Flask-Limiter's decorator is typed for async views too; ours are sync.
+        app.view_functions[view] = limit(app.view_functions[view])  # type: ignore[assignment]
     return limiter

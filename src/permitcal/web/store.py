@@ -191,7 +191,8 @@ class Store:
                 pass  # another worker recorded it first; read theirs
             with self.engine.connect() as conn:
                 seen = conn.execute(query).scalar_one()
-        return seen.replace(tzinfo=dt.UTC)
+        first: dt.datetime = seen
+        return first.replace(tzinfo=dt.UTC)
 
     def dispose(self) -> None:
         self.engine.dispose()

@@ -108,6 +108,11 @@ UI: dict[str, tuple[str, str]] = {
         "Dates follow public guides and the State Council's holiday notices; reminders only, official notices prevail.",
     ),
     "error": ("出错了", "Something went wrong"),
+    "unavailable": (
+        "服务暂时不可用，请稍后再试。",
+        "The service is temporarily unavailable; try again shortly.",
+    ),
+    "internal": ("内部错误，请稍后再试。", "Internal error; try again later."),
     "back": ("返回首页", "Back to the start page"),
     "caldav_soon": (
         "华为、vivo、荣耀手机不能订阅网址，可先下载 .ics 文件导入；CalDAV 账户支持即将推出。",
