@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 
-.PHONY: setup run test lint golden ics-check clean
+.PHONY: setup run test lint golden ics-check bench clean
 
 $(STAMP): pyproject.toml
 	rm -rf $(VENV)
@@ -15,9 +15,9 @@ $(STAMP): pyproject.toml
 
 setup: $(STAMP)
 
-# Until the web service lands (issue #3), "run" shows the seed example's deadlines.
+# The service on its embedded default: SQLite in ./instance, http://127.0.0.1:8000/
 run: setup
-	$(BIN)/permitcal show --issued 2023-06-01
+	$(BIN)/permitcal serve --host 127.0.0.1 --port 8000
 
 lint: setup
 	$(BIN)/ruff check src tests examples
@@ -36,6 +36,10 @@ ics-check: setup
 	d=$$(mktemp -d) && cp -r ../shared/tools/ics-check "$$d" && "$$d/ics-check/setup.sh" >/dev/null \
 	  && $(BIN)/python examples/write_ics.py "$$d/example.ics" \
 	  && "$$d/ics-check/.venv/bin/python" "$$d/ics-check/validate_ics.py" --feed --quiet "$$d/example.ics"
+
+# Feed throughput under gunicorn against constant bytes of the same size (prints figures).
+bench: setup
+	$(BIN)/python benchmarks/feed_throughput.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis build dist src/*.egg-info

@@ -1,0 +1,119 @@
+"""The page in a real browser (system Chromium via Playwright): fill, subscribe links, download."""
+
+from __future__ import annotations
+
+import os
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from werkzeug.serving import make_server
+
+from tests.ics_checks import assert_well_formed, events
+from tests.web.conftest import make_app, require_or_skip
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+CHROMIUM_FLAGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+IPHONE = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 Mobile/15E148 Safari/604.1"
+
+
+def chromium_path() -> str:
+    if not os.environ.get("PERMITCAL_TEST_CHROMIUM") and Path("/usr/bin/chromium").exists():
+        return "/usr/bin/chromium"
+    return require_or_skip("PERMITCAL_TEST_CHROMIUM", "Chromium")
+
+
+@pytest.fixture
+def server(tmp_path: Path) -> Iterator[str]:
+    app = make_app(tmp_path, WTF_CSRF_ENABLED=True)
+    httpd = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_port}"
+    httpd.shutdown()
+    thread.join(timeout=10)
+
+
+def test_fill_form_subscribe_and_download(server: str, tmp_path: Path) -> None:
+    executable = chromium_path()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
+        try:
+            context = browser.new_context(
+                viewport={"width": 414, "height": 896}, user_agent=IPHONE, accept_downloads=True
+            )
+            page = context.new_page()
+            errors: list[str] = []
+            page.on("pageerror", lambda error: errors.append(str(error)))
+            page.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+
+            page.goto(server + "/")
+            page.fill("#date", "2023-06-01")
+            page.check("input[name=changes][value=employer]")
+            page.click("#submit")
+            page.wait_for_selector("#deadlines")
+
+            assert page.locator("tr[data-rule=R1]").count() == 3  # one per cycle
+            webcal = page.get_attribute("#webcal-link", "href")
+            assert webcal is not None
+            assert webcal.startswith("webcal://127.0.0.1:")
+            google = page.get_attribute("#google-link", "href")
+            assert google is not None
+            assert google.startswith("https://calendar.google.com/calendar/r?cid=webcal%3A%2F%2F")
+            outlook = page.get_attribute("#outlook-link", "href")
+            assert outlook is not None
+            assert "addfromweb?url=http%3A%2F%2F127.0.0.1" in outlook
+            assert page.locator("#qr svg").count() == 1
+            assert page.get_attribute("#my-platform", "data-platform") == "iphone"
+            feed_url = page.input_value("#feed-url")
+            assert webcal == feed_url.replace("http://", "webcal://", 1)
+
+            page.click("button.copy[data-copy=feed-url]")
+            assert page.text_content("button.copy[data-copy=feed-url]") == "已复制"
+
+            ARTIFACTS.mkdir(exist_ok=True)
+            page.screenshot(path=str(ARTIFACTS / "manage-page.png"), full_page=True)
+
+            with page.expect_download() as download_info:
+                page.click("#download-link")
+            saved = tmp_path / "downloaded.ics"
+            download_info.value.save_as(saved)
+            data = saved.read_bytes()
+            assert_well_formed(data)
+            assert len(events(data)) > 20
+            assert download_info.value.suggested_filename == "shanghai-permit.ics"
+            assert errors == []
+        finally:
+            browser.close()
+
+
+def test_bad_date_shows_the_message_in_english(server: str) -> None:
+    executable = chromium_path()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
+        try:
+            page = browser.new_page()
+            page.goto(server + "/?ui=en")
+            page.check("input[name=date_kind][value=expires]")
+            page.fill("#date", "2024-06-01")
+            page.fill("#card_received", "2020-01-01")
+            page.click("#submit")
+            page.wait_for_selector("#form-error")
+            assert "card_received" in (page.text_content("#form-error") or "")
+            assert page.input_value("#date") == "2024-06-01"  # kept for correction
+            assert page.is_checked("input[name=date_kind][value=expires]")
+        finally:
+            browser.close()

@@ -1,0 +1,138 @@
+"""The store on SQLite and on a real PostgreSQL (the server CI starts; skipped locally without one)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from flask.testing import FlaskClient
+from sqlalchemy import inspect, select
+
+from permitcal.web.settings import FeedSettings
+from permitcal.web.store import Store, metadata, subscriptions
+from permitcal.web.tokens import hash_token
+from tests.ics_checks import assert_well_formed, events
+from tests.web.conftest import make_app, path_of, require_or_skip, service
+
+NOW = dt.datetime(2026, 11, 20, 8, 0, 0, tzinfo=dt.UTC)
+SETTINGS = FeedSettings.from_json({"issued": "2023-06-01", "changes": ["employer"], "alarms": [3]})
+
+
+def database_url(backend: str, tmp_path: Path) -> str:
+    if backend == "sqlite":
+        return f"sqlite:///{tmp_path / 'store.sqlite3'}"
+    return require_or_skip("PERMITCAL_TEST_POSTGRES_URL", "PostgreSQL")
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    found = database_url(request.param, tmp_path)
+    fresh = Store(found)
+    metadata.drop_all(fresh.engine)  # a clean schema for every test on the shared server
+    fresh.dispose()
+    yield found
+
+
+@pytest.fixture
+def store(url: str) -> Iterator[Store]:
+    found = Store(url)
+    found.create_schema()
+    yield found
+    found.dispose()
+
+
+def test_round_trip(store: Store) -> None:
+    created = store.create(SETTINGS, NOW)
+    by_feed = store.by_feed_token(created.feed_token)
+    by_manage = store.by_manage_token(created.manage_token)
+    assert by_feed == by_manage == created.subscription
+    assert by_feed is not None
+    assert by_feed.settings == SETTINGS
+    assert by_feed.updated_at == NOW
+    assert by_feed.feed_token(created.manage_token) == created.feed_token
+    assert store.by_feed_token(created.manage_token) is None  # the tokens are not interchangeable
+    assert store.by_manage_token(created.feed_token) is None
+
+
+def test_only_hashes_are_stored(store: Store) -> None:
+    created = store.create(SETTINGS, NOW)
+    with store.engine.connect() as conn:
+        row = conn.execute(select(subscriptions)).mappings().one()
+    stored = " ".join(str(value) for value in row.values())
+    assert created.feed_token not in stored
+    assert created.manage_token not in stored
+    assert row["feed_hash"] == hash_token(created.feed_token)
+    assert row["manage_hash"] == hash_token(created.manage_token)
+
+
+def test_token_lookups_use_unique_indexes(store: Store) -> None:
+    inspector = inspect(store.engine)
+    unique = {tuple(c["column_names"]) for c in inspector.get_unique_constraints("subscriptions")}
+    unique |= {tuple(i["column_names"]) for i in inspector.get_indexes("subscriptions") if i["unique"]}
+    assert {("feed_hash",), ("manage_hash",), ("account",)} <= unique
+
+
+def test_update_bumps_revision(store: Store) -> None:
+    created = store.create(SETTINGS, NOW)
+    later = NOW + dt.timedelta(days=2, microseconds=123)
+    changed = FeedSettings.from_json({"card_received": "2024-05-20"}, base=SETTINGS)
+    updated = store.update(created.subscription, changed, later)
+    assert updated.revision == 1
+    assert updated.updated_at == later.replace(microsecond=0)
+    assert updated.created_at == NOW
+    assert updated.settings.card_received == dt.date(2024, 5, 20)
+    assert updated.settings.changes == SETTINGS.changes
+
+
+def test_rotate_and_delete(store: Store) -> None:
+    created = store.create(SETTINGS, NOW)
+    rotated = store.rotate_feed_token(created.subscription, created.manage_token)
+    new_token = rotated.feed_token(created.manage_token)
+    assert new_token != created.feed_token
+    assert store.by_feed_token(created.feed_token) is None
+    assert store.by_feed_token(new_token) == rotated
+    store.delete(rotated)
+    assert store.by_manage_token(created.manage_token) is None
+    assert store.count() == 0
+
+
+def test_first_seen_is_recorded_once_even_under_races(store: Store) -> None:
+    results: list[dt.datetime] = []
+
+    def record(offset: int) -> None:
+        results.append(store.first_seen("v1", NOW + dt.timedelta(hours=offset)))
+
+    threads = [threading.Thread(target=record, args=(n,)) for n in range(8)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(set(results)) == 1
+    assert store.first_seen("v1", NOW + dt.timedelta(days=9)) == results[0]
+    assert store.first_seen("v2", NOW + dt.timedelta(days=9)) == NOW + dt.timedelta(days=9)
+
+
+def test_create_schema_is_idempotent(store: Store) -> None:
+    store.create(SETTINGS, NOW)
+    store.create_schema()
+    assert store.count() == 1
+
+
+def test_whole_service_on_this_database(url: str, tmp_path: Path) -> None:
+    app = make_app(tmp_path, DATABASE_URL=url)
+    client: FlaskClient = app.test_client()
+    created = client.post("/api/subscriptions", json={"issued": "2023-06-01"}).get_json()
+    feed = client.get(path_of(created["feed_url"]))
+    assert feed.status_code == 200
+    assert_well_formed(feed.data)
+    assert client.get(path_of(created["feed_url"]), headers={"If-None-Match": feed.headers["ETag"]}).status_code == 304
+    patched = client.patch(path_of(created["api_url"]), json={"lang": "en"})
+    assert patched.status_code == 200
+    again = client.get(path_of(created["feed_url"]))
+    assert {e["SEQUENCE"] for e in events(again.data)} == {"1"}
+    assert client.post("/api/subscriptions", json={"issued": "2023-02-30"}).status_code == 400
+    assert service(app).store.count() == 1
+    service(app).store.dispose()
