@@ -20,8 +20,8 @@ run: setup
 	$(BIN)/permitcal serve --host 127.0.0.1 --port 8000
 
 lint: setup
-	$(BIN)/ruff check src tests examples
-	$(BIN)/ruff format --check src tests examples
+	$(BIN)/ruff check src tests examples benchmarks
+	$(BIN)/ruff format --check src tests examples benchmarks
 	$(BIN)/mypy
 
 test: lint

@@ -28,12 +28,12 @@ def database_url(backend: str, tmp_path: Path) -> str:
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
-def url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+def url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
     found = database_url(request.param, tmp_path)
     fresh = Store(found)
     metadata.drop_all(fresh.engine)  # a clean schema for every test on the shared server
     fresh.dispose()
-    yield found
+    return found
 
 
 @pytest.fixture
@@ -71,7 +71,9 @@ def test_only_hashes_are_stored(store: Store) -> None:
 def test_token_lookups_use_unique_indexes(store: Store) -> None:
     inspector = inspect(store.engine)
     unique = {tuple(c["column_names"]) for c in inspector.get_unique_constraints("subscriptions")}
-    unique |= {tuple(i["column_names"]) for i in inspector.get_indexes("subscriptions") if i["unique"]}
+    unique |= {
+        tuple(i["column_names"]) for i in inspector.get_indexes("subscriptions") if i["unique"]
+    }
     assert {("feed_hash",), ("manage_hash",), ("account",)} <= unique
 
 
@@ -128,7 +130,12 @@ def test_whole_service_on_this_database(url: str, tmp_path: Path) -> None:
     feed = client.get(path_of(created["feed_url"]))
     assert feed.status_code == 200
     assert_well_formed(feed.data)
-    assert client.get(path_of(created["feed_url"]), headers={"If-None-Match": feed.headers["ETag"]}).status_code == 304
+    assert (
+        client.get(
+            path_of(created["feed_url"]), headers={"If-None-Match": feed.headers["ETag"]}
+        ).status_code
+        == 304
+    )
     patched = client.patch(path_of(created["api_url"]), json={"lang": "en"})
     assert patched.status_code == 200
     again = client.get(path_of(created["feed_url"]))

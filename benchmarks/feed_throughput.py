@@ -1,0 +1,242 @@
+"""Feed throughput under gunicorn, as ratios to constant bytes served by the same app.
+
+Starts gunicorn on 127.0.0.1 with a fresh SQLite database holding --rows
+subscriptions, then measures, in one run and with the same load generator:
+
+- feed fetches per second for one stored subscription (200, full body),
+- conditional fetches per second (If-None-Match → 304),
+- an endpoint of the same app that returns constant bytes of the feed's size,
+
+and prints both ratios (target: at least 0.85 each). Every load phase is
+bounded in time; the script stops gunicorn and cleans up by itself.
+
+    python benchmarks/feed_throughput.py [--rows 10000] [--seconds 5] [--workers 2]
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from http.client import HTTPConnection
+from pathlib import Path
+
+from sqlalchemy import insert
+
+from permitcal.web.settings import FeedSettings
+from permitcal.web.store import Store, subscriptions
+from permitcal.web.tokens import hash_token, new_token
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def seed(url: str, rows: int) -> None:
+    """Bulk-insert filler subscriptions so that lookups run against a realistic index."""
+    store = Store(url)
+    store.create_schema()
+    now = dt.datetime(2026, 1, 1)
+    settings = FeedSettings.from_json({"issued": "2023-06-01"})
+    batch = []
+    for n in range(rows):
+        batch.append(
+            {
+                "account": f"f{n:011x}",
+                "feed_hash": hash_token(new_token()),
+                "manage_hash": hash_token(new_token()),
+                "feed_generation": 0,
+                "issued": settings.issued,
+                "expires": None,
+                "card_received": None,
+                "changes": "",
+                "cycles": 3,
+                "lang": "zh",
+                "alarms": "7,1",
+                "source_rules": True,
+                "created_at": now,
+                "updated_at": now,
+                "revision": 0,
+            }
+        )
+        if len(batch) == 5000:
+            with store.engine.begin() as conn:
+                conn.execute(insert(subscriptions), batch)
+            batch = []
+    if batch:
+        with store.engine.begin() as conn:
+            conn.execute(insert(subscriptions), batch)
+    store.dispose()
+
+
+def wait_ready(base: str, deadline: float) -> None:
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(base + "/healthz", timeout=1) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.2)
+    raise SystemExit("gunicorn did not become ready")
+
+
+def load_wrk(url: str, seconds: float, headers: dict[str, str], connections: int) -> float:
+    args = ["wrk", "-t", "1", "-c", str(connections), "-d", f"{max(1, round(seconds))}s"]
+    for name, value in headers.items():
+        args += ["-H", f"{name}: {value}"]
+    out = subprocess.run([*args, url], capture_output=True, text=True, check=True).stdout
+    if "Non-2xx or 3xx" in out:
+        raise SystemExit(f"unexpected status codes from {url}:\n{out}")
+    match = re.search(r"Requests/sec:\s+([\d.]+)", out)
+    if not match:
+        raise SystemExit(f"cannot read wrk output:\n{out}")
+    return float(match.group(1))
+
+
+def load_python(
+    url: str, seconds: float, headers: dict[str, str], connections: int, expect: int
+) -> float:
+    """Fallback load generator: keep-alive connections in threads, bounded by time."""
+    host, port = url.split("//")[1].split("/")[0].split(":")
+    path = "/" + url.split("/", 3)[3]
+    stop = time.monotonic() + seconds
+
+    def worker() -> int:
+        conn = HTTPConnection(host, int(port), timeout=10)
+        done = 0
+        while time.monotonic() < stop:
+            conn.request("GET", path, headers=headers)
+            response = conn.getresponse()
+            response.read()
+            if response.status != expect:
+                raise SystemExit(f"{url}: status {response.status}, expected {expect}")
+            done += 1
+        conn.close()
+        return done
+
+    started = time.monotonic()
+    with ThreadPoolExecutor(connections) as pool:
+        total = sum(pool.map(lambda _: worker(), range(connections)))
+    return total / (time.monotonic() - started)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument(
+        "--rows", type=int, default=10_000, help="filler subscriptions in the database"
+    )
+    parser.add_argument("--seconds", type=float, default=5.0, help="length of each measured phase")
+    parser.add_argument("--rounds", type=int, default=2, help="rounds, endpoints interleaved")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
+    parser.add_argument("--connections", type=int, default=8)
+    args = parser.parse_args()
+
+    work = Path(tempfile.mkdtemp(prefix="permitcal-bench-"))
+    database = f"sqlite:///{work / 'bench.sqlite3'}"
+    seed(database, args.rows)
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    env = {
+        **os.environ,
+        "PERMITCAL_DATABASE_URL": database,
+        "PERMITCAL_INSTANCE_PATH": str(work / "instance"),
+        "PERMITCAL_SECRET_KEY": "benchmark",
+        "PERMITCAL_BENCHMARK_ENDPOINTS": "true",
+        "PERMITCAL_RATELIMIT_CREATE": "1000 per minute",
+    }
+    gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or "gunicorn"
+    server = subprocess.Popen(
+        [
+            gunicorn,
+            "-w",
+            str(args.workers),
+            "-b",
+            f"127.0.0.1:{port}",
+            "--log-level",
+            "warning",
+            "permitcal.web:create_app()",
+        ],
+        env=env,
+        cwd=ROOT,
+        start_new_session=True,
+    )
+    try:
+        wait_ready(base, time.monotonic() + 30)
+        request = urllib.request.Request(
+            base + "/api/subscriptions",
+            data=json.dumps({"issued": "2024-03-15", "changes": ["employer"]}).encode(),
+            headers={"Content-Type": "application/json"},
+        )
+        with urllib.request.urlopen(request) as response:
+            created = json.load(response)
+        feed_url = created["feed_url"]
+        with urllib.request.urlopen(feed_url) as response:
+            body = response.read()
+            etag = response.headers["ETag"]
+        constant_url = f"{base}/bench/constant/{len(body)}"
+        with urllib.request.urlopen(constant_url) as response:
+            assert len(response.read()) == len(body)
+
+        use_wrk = shutil.which("wrk") is not None
+        print(f"subscriptions in the database: {args.rows + 1}")
+        print(
+            f"feed size: {len(body)} bytes; gunicorn workers: {args.workers}; "
+            f"load: {'wrk' if use_wrk else 'python threads'}, {args.connections} connections, "
+            f"{args.seconds:g} s per phase, {args.rounds} rounds"
+        )
+
+        def measure(url: str, headers: dict[str, str], expect: int) -> float:
+            if use_wrk:
+                return load_wrk(url, args.seconds, headers, args.connections)
+            return load_python(url, args.seconds, headers, args.connections, expect)
+
+        phases = {
+            "constant bytes (200)": (constant_url, {}, 200),
+            "stored feed (200)": (feed_url, {}, 200),
+            "stored feed (304)": (feed_url, {"If-None-Match": etag}, 304),
+        }
+        for url, headers, expect in phases.values():  # warm-up: caches, connections
+            measure(url, headers, expect) if not use_wrk else load_wrk(
+                url, 1, headers, args.connections
+            )
+        totals = dict.fromkeys(phases, 0.0)
+        for round_number in range(args.rounds):
+            order = list(phases) if round_number % 2 == 0 else list(reversed(phases))
+            for name in order:
+                url, headers, expect = phases[name]
+                rate = measure(url, headers, expect)
+                totals[name] += rate
+                print(f"  round {round_number + 1}: {name:22s} {rate:9.0f} req/s")
+        mean = {name: total / args.rounds for name, total in totals.items()}
+        constant = mean["constant bytes (200)"]
+        print("mean:")
+        for name, rate in mean.items():
+            print(f"  {name:22s} {rate:9.0f} req/s")
+        feed_ratio = mean["stored feed (200)"] / constant
+        not_modified_ratio = mean["stored feed (304)"] / constant
+        print(f"ratio feed/constant: {feed_ratio:.2f} (target ≥ 0.85)")
+        print(f"ratio 304/constant:  {not_modified_ratio:.2f} (target ≥ 0.85)")
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        server.wait(timeout=30)
+        shutil.rmtree(work, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
