@@ -65,13 +65,12 @@ class WorkCalendar:
                 "published_through",
                 f"must be between {FIRST_SUPPORTED_YEAR - 1} and {LAST_SUPPORTED_YEAR}",
             )
+        # Computed once: reading package metadata costs milliseconds, and the
+        # service asks for this on every feed request (it is part of cache keys).
+        self.data_version = f"holidays-{version('holidays')}-cn{self.published_through}"
+        """Identifies the holiday data; part of every cache key of rendered output."""
         self._rest_days: dict[int, frozenset[dt.date]] = {}
         self._working_weekends: dict[int, frozenset[dt.date]] = {}
-
-    @property
-    def data_version(self) -> str:
-        """Identifies the holiday data; part of every cache key of rendered output."""
-        return f"holidays-{version('holidays')}-cn{self.published_through}"
 
     def notice_published(self, year: int) -> bool:
         """Whether the State Council's holiday notice for ``year`` is in the data."""

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, request, url_for
+from werkzeug.http import http_date
 
 from permitcal.web.links import FEED_FILENAME, FeedLinks, feed_links
-from permitcal.web.service import Feed, service
+from permitcal.web.service import Feed, SubscriptionGone, service
 from permitcal.web.settings import FIELDS, FeedSettings
 from permitcal.web.store import Subscription
 from permitcal.web.tokens import looks_like_token
@@ -28,7 +29,16 @@ def subscription_links(sub: Subscription, manage_token: str) -> FeedLinks:
 
 def home_url() -> str:
     """The page a feed's events link back to (never a URL with a secret in it)."""
-    return url_for("pages.index", _external=True)
+    # Built from the request's scheme and host, so the same for every request
+    # to this host: remember it rather than build it on every feed fetch.
+    known = service().home_urls
+    key = request.host_url
+    found = known.get(key)
+    if found is None:
+        found = url_for("pages.index", _external=True)
+        if len(known) < 64:  # bounded: Host headers come from clients
+            known[key] = found
+    return found
 
 
 @bp.get("/feeds/<token>.ics")
@@ -36,10 +46,13 @@ def home_url() -> str:
 def subscription(token: str, name: str | None = None) -> Response:
     if not looks_like_token(token):
         abort(404)
-    sub = service().store.by_feed_token(token)
-    if sub is None:
+    try:
+        feed = service().subscription_feed(token, home_url())
+    except SubscriptionGone:
+        feed = None
+    if feed is None:
         abort(404)
-    return _respond(service().subscription_feed(sub, home_url()))
+    return _respond(feed)
 
 
 @bp.get("/feed.ics")
@@ -52,12 +65,16 @@ def adhoc() -> Response:
 
 def _respond(feed: Feed) -> Response:
     """Bytes as rendered, strong ETag, Last-Modified; conditional GET and HEAD by Werkzeug."""
-    response = Response(feed.rendered.body, content_type="text/calendar; charset=utf-8")
-    response.set_etag(feed.rendered.etag)
-    response.last_modified = feed.last_modified
-    # Clients should revalidate (cheaply, with a 304) rather than trust a stale copy.
-    response.cache_control.no_cache = True
+    headers = {
+        "ETag": f'"{feed.rendered.etag}"',
+        "Last-Modified": http_date(feed.last_modified),
+        # Clients should revalidate (cheaply, with a 304) rather than trust a stale copy.
+        "Cache-Control": "no-cache",
+    }
     if request.args.get("download"):
-        response.headers["Content-Disposition"] = f'attachment; filename="{FEED_FILENAME}"'
+        headers["Content-Disposition"] = f'attachment; filename="{FEED_FILENAME}"'
+    response = Response(
+        feed.rendered.body, content_type="text/calendar; charset=utf-8", headers=headers
+    )
     response.make_conditional(request)  # turns it into a 304 where the client is current
     return response

@@ -18,11 +18,15 @@ from permitcal.web.settings import FeedSettings
 from permitcal.web.store import Store, Subscription
 from permitcal.workdays import WorkCalendar, default_calendar
 
-__all__ = ["Feed", "Service", "service", "utcnow"]
+__all__ = ["Feed", "Service", "SubscriptionGone", "service", "utcnow"]
 
 
 def utcnow() -> dt.datetime:
     return dt.datetime.now(dt.UTC)
+
+
+class SubscriptionGone(LookupError):
+    """The subscription was deleted while its feed was being served."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,6 +54,8 @@ class Service:
         self.policy = policy
         self.clock = clock
         self._data_since: dt.datetime | None = None
+        self.home_urls: dict[str, str] = {}
+        """The start page's external URL per request host, filled by the feed views."""
         self._lock = threading.Lock()
 
     @property
@@ -73,24 +79,40 @@ class Service:
     def deadlines(self, settings: FeedSettings) -> list[Deadline]:
         return compute(settings.permit(), self.policy, self.calendar)
 
-    def subscription_feed(self, sub: Subscription, home_url: str) -> Feed:
-        settings = sub.settings
-        key = ("sub", sub.id, sub.revision, sub.updated_at, self.versions, home_url)
+    def subscription_feed(self, feed_token: str, home_url: str) -> Feed | None:
+        """The feed behind a feed token, or None for an unknown token.
+
+        Each fetch reads only the record's id, revision and stamp (through the
+        unique index on the token hash); the settings are read and the feed
+        rendered only when no rendering of this revision is cached.
+        """
+        stamp = self.store.feed_stamp(feed_token)
+        if stamp is None:
+            return None
+        key = ("sub", stamp.id, stamp.revision, stamp.updated_at, self.versions, home_url)
 
         def render() -> bytes:
-            options = RenderOptions(
-                identity=f"s-{sub.account}",
-                lang=settings.lang,
-                stamp=sub.updated_at,
-                sequence=sub.revision,
-                alarms=settings.alarms,
-                url=home_url,
-                policy=self.policy,
-            )
-            return to_ical(self.deadlines(settings), options)
+            sub = self.store.by_id(stamp.id)
+            if sub is None:  # deleted between the two reads
+                raise SubscriptionGone(stamp.id)
+            return self.render_subscription(sub, home_url)
 
         rendered = self.cache.get_or_render(key, render)
-        return Feed(rendered, max(sub.updated_at, self.data_since()))
+        return Feed(rendered, max(stamp.updated_at, self.data_since()))
+
+    def render_subscription(self, sub: Subscription, home_url: str) -> bytes:
+        """A stored subscription's feed bytes: UIDs from its account, stamps from its record."""
+        settings = sub.settings
+        options = RenderOptions(
+            identity=f"s-{sub.account}",
+            lang=settings.lang,
+            stamp=sub.updated_at,
+            sequence=sub.revision,
+            alarms=settings.alarms,
+            url=home_url,
+            policy=self.policy,
+        )
+        return to_ical(self.deadlines(settings), options)
 
     def adhoc_feed(self, settings: FeedSettings, home_url: str) -> Feed:
         key = ("adhoc", settings, self.versions, home_url)

@@ -14,8 +14,10 @@ from sqlalchemy import (
     Engine,
     Integer,
     MetaData,
+    Select,
     String,
     Table,
+    bindparam,
     create_engine,
     delete,
     event,
@@ -32,7 +34,7 @@ from permitcal.policy import Change
 from permitcal.web.settings import FeedSettings
 from permitcal.web.tokens import feed_token_for, hash_token, new_account_id, new_token
 
-__all__ = ["Store", "Subscription", "metadata", "subscriptions"]
+__all__ = ["Created", "FeedStamp", "Store", "Subscription", "metadata", "subscriptions"]
 
 metadata = MetaData()
 
@@ -85,6 +87,15 @@ class Subscription:
 
 
 @dataclass(frozen=True, slots=True)
+class FeedStamp:
+    """What decides whether a cached feed is still current: read on every fetch."""
+
+    id: int
+    revision: int
+    updated_at: dt.datetime
+
+
+@dataclass(frozen=True, slots=True)
 class Created:
     """A new subscription and its two secrets, which exist only in this answer."""
 
@@ -98,9 +109,19 @@ class Store:
 
     def __init__(self, url: str, **engine_options: Any) -> None:
         self.url = url
-        self.engine: Engine = create_engine(url, pool_pre_ping=True, **engine_options)
-        if self.engine.dialect.name == "sqlite":
+        sqlite = url.startswith("sqlite")
+        # A server connection can drop while pooled; a SQLite file cannot, and
+        # the ping would double the cost of every feed lookup.
+        engine_options.setdefault("pool_pre_ping", not sqlite)
+        self.engine: Engine = create_engine(url, **engine_options)
+        if sqlite:
             event.listen(self.engine, "connect", _sqlite_pragmas)
+        # The feed-fetch query, compiled once for this database's driver: on the
+        # hottest path the SQLAlchemy execution layer would cost more than the
+        # indexed lookup itself.
+        compiled = _STAMP_BY_FEED_HASH.compile(dialect=self.engine.dialect)
+        self._stamp_sql = str(compiled)
+        self._stamp_positional = compiled.positional
 
     def create_schema(self) -> None:
         metadata.create_all(self.engine)
@@ -130,10 +151,32 @@ class Store:
         return Created(_aware(sub), feed_token, manage_token)
 
     def by_feed_token(self, token: str) -> Subscription | None:
-        return self._one(subscriptions.c.feed_hash == hash_token(token))
+        return self._lookup(_BY_FEED_HASH, hash_token(token))
+
+    def feed_stamp(self, token: str) -> FeedStamp | None:
+        """The few columns a feed fetch needs when its rendering is cached."""
+        key = hash_token(token)
+        params: Any = (key,) if self._stamp_positional else {"key": key}
+        connection = self.engine.raw_connection()  # pooled; close() gives it back
+        try:
+            cursor = connection.cursor()
+            cursor.execute(self._stamp_sql, params)
+            row = cursor.fetchone()
+            cursor.close()
+        finally:
+            connection.close()
+        if row is None:
+            return None
+        updated = row[2]
+        if isinstance(updated, str):  # SQLite keeps DateTime as ISO text
+            updated = dt.datetime.fromisoformat(updated)
+        return FeedStamp(row[0], row[1], updated.replace(tzinfo=dt.UTC))
+
+    def by_id(self, sub_id: int) -> Subscription | None:
+        return self._lookup(_BY_ID, sub_id)
 
     def by_manage_token(self, token: str) -> Subscription | None:
-        return self._one(subscriptions.c.manage_hash == hash_token(token))
+        return self._lookup(_BY_MANAGE_HASH, hash_token(token))
 
     def update(self, sub: Subscription, settings: FeedSettings, now: dt.datetime) -> Subscription:
         """New settings; the revision goes up so that clients replace their events."""
@@ -148,7 +191,7 @@ class Store:
                     revision=subscriptions.c.revision + 1,
                 )
             )
-        fresh = self._one(subscriptions.c.id == sub.id)
+        fresh = self._lookup(_BY_ID, sub.id)
         assert fresh is not None
         return fresh
 
@@ -164,7 +207,7 @@ class Store:
                     feed_generation=generation,
                 )
             )
-        fresh = self._one(subscriptions.c.id == sub.id)
+        fresh = self._lookup(_BY_ID, sub.id)
         assert fresh is not None
         return fresh
 
@@ -197,10 +240,20 @@ class Store:
     def dispose(self) -> None:
         self.engine.dispose()
 
-    def _one(self, condition: Any) -> Subscription | None:
+    def _lookup(self, statement: Select[Any], key: object) -> Subscription | None:
         with self.engine.connect() as conn:
-            row = conn.execute(select(subscriptions).where(condition)).mappings().first()
+            row = conn.execute(statement, {"key": key}).mappings().first()
         return None if row is None else _from_row(row)
+
+
+# Built once: on the hot path (every feed fetch) SQLAlchemy then skips
+# constructing and keying the statement again.
+_BY_FEED_HASH = select(subscriptions).where(subscriptions.c.feed_hash == bindparam("key"))
+_BY_MANAGE_HASH = select(subscriptions).where(subscriptions.c.manage_hash == bindparam("key"))
+_BY_ID = select(subscriptions).where(subscriptions.c.id == bindparam("key"))
+_STAMP_BY_FEED_HASH = select(
+    subscriptions.c.id, subscriptions.c.revision, subscriptions.c.updated_at
+).where(subscriptions.c.feed_hash == bindparam("key"))
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None:
