@@ -188,6 +188,7 @@ def test_database_failure_is_503_with_retry_after(
     app: Flask, client: FlaskClient, sub: dict[str, str], tmp_path
 ) -> None:  # type: ignore[no-untyped-def]
     store = service(app).store
+    store.dispose()  # closes the per-thread read connections too
     store.engine = create_engine(f"sqlite:///{tmp_path}/missing/dir/db.sqlite3")
     feed = client.get(path_of(sub["feed_url"]))
     assert feed.status_code == 503

@@ -143,3 +143,54 @@ def test_whole_service_on_this_database(url: str, tmp_path: Path) -> None:
     assert client.post("/api/subscriptions", json={"issued": "2023-02-30"}).status_code == 400
     assert service(app).store.count() == 1
     service(app).store.dispose()
+
+
+def test_feed_stamp_reads_the_current_revision(store: Store) -> None:
+    created = store.create(SETTINGS, NOW)
+    stamp = store.feed_stamp(created.feed_token)
+    assert stamp is not None
+    assert (stamp.id, stamp.revision, stamp.updated_at) == (created.subscription.id, 0, NOW)
+    store.update(created.subscription, SETTINGS, NOW + dt.timedelta(hours=1))
+    fresh = store.feed_stamp(created.feed_token)  # the per-thread connection sees the commit
+    assert fresh is not None
+    assert fresh.revision == 1
+    assert fresh.updated_at == NOW + dt.timedelta(hours=1)
+    assert store.feed_stamp("A" * 32) is None
+
+
+def test_feed_stamp_from_many_threads(store: Store) -> None:
+    tokens = [store.create(SETTINGS, NOW).feed_token for _ in range(5)]
+    failures: list[str] = []
+
+    def read(token: str) -> None:
+        for _ in range(50):
+            stamp = store.feed_stamp(token)
+            if stamp is None or store.by_feed_token(token) is None:
+                failures.append(token)
+
+    threads = [threading.Thread(target=read, args=(t,)) for t in tokens * 2]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+
+
+def test_feed_lookup_survives_a_dropped_server_connection(tmp_path: Path) -> None:
+    url = database_url("postgresql", tmp_path)
+    store = Store(url)
+    store.create_schema()
+    try:
+        created = store.create(SETTINGS, NOW)
+        assert store.feed_stamp(created.feed_token) is not None
+        # Kill every other session of this database: the per-thread reader dies.
+        with store.engine.begin() as conn:
+            conn.exec_driver_sql(
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid()"
+            )
+        stamp = store.feed_stamp(created.feed_token)  # retried on a fresh connection
+        assert stamp is not None
+        assert stamp.id == created.subscription.id
+    finally:
+        store.dispose()

@@ -17,10 +17,13 @@ class RenderedFeed:
 
     body: bytes
     etag: str
+    etag_header: str
+    """The ETag as sent: a strong validator in quotes."""
 
     @classmethod
     def of(cls, body: bytes) -> RenderedFeed:
-        return cls(body, hashlib.sha256(body).hexdigest()[:32])
+        etag = hashlib.sha256(body).hexdigest()[:32]
+        return cls(body, etag, f'"{etag}"')
 
 
 class FeedCache:

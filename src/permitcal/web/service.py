@@ -54,7 +54,8 @@ class Service:
         self.policy = policy
         self.clock = clock
         self._data_since: dt.datetime | None = None
-        self.home_urls: dict[str, str] = {}
+        self.home_urls: dict[tuple[object, ...], str] = {}
+        self._versions_key = "/".join(self.versions)
         """The start page's external URL per request host, filled by the feed views."""
         self._lock = threading.Lock()
 
@@ -73,7 +74,7 @@ class Service:
         if self._data_since is None:
             with self._lock:
                 if self._data_since is None:
-                    self._data_since = self.store.first_seen("/".join(self.versions), self.clock())
+                    self._data_since = self.store.first_seen(self._versions_key, self.clock())
         return self._data_since
 
     def deadlines(self, settings: FeedSettings) -> list[Deadline]:
@@ -89,7 +90,7 @@ class Service:
         stamp = self.store.feed_stamp(feed_token)
         if stamp is None:
             return None
-        key = ("sub", stamp.id, stamp.revision, stamp.updated_at, self.versions, home_url)
+        key = ("sub", stamp.id, stamp.revision, stamp.updated_raw, self._versions_key, home_url)
 
         def render() -> bytes:
             sub = self.store.by_id(stamp.id)

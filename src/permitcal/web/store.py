@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
+import threading
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import (
@@ -27,7 +30,7 @@ from sqlalchemy import (
     text,
     update,
 )
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 from sqlalchemy.pool import ConnectionPoolEntry
 
 from permitcal.policy import Change
@@ -92,7 +95,12 @@ class FeedStamp:
 
     id: int
     revision: int
-    updated_at: dt.datetime
+    updated_raw: object
+    """``updated_at`` as the driver returns it (text on SQLite); hashable, cheap to compare."""
+
+    @property
+    def updated_at(self) -> dt.datetime:
+        return _parse_stamp(self.updated_raw)
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,6 +130,7 @@ class Store:
         compiled = _STAMP_BY_FEED_HASH.compile(dialect=self.engine.dialect)
         self._stamp_sql = str(compiled)
         self._stamp_positional = compiled.positional
+        self._readers = _ReadConnections(self)
 
     def create_schema(self) -> None:
         metadata.create_all(self.engine)
@@ -157,20 +166,8 @@ class Store:
         """The few columns a feed fetch needs when its rendering is cached."""
         key = hash_token(token)
         params: Any = (key,) if self._stamp_positional else {"key": key}
-        connection = self.engine.raw_connection()  # pooled; close() gives it back
-        try:
-            cursor = connection.cursor()
-            cursor.execute(self._stamp_sql, params)
-            row = cursor.fetchone()
-            cursor.close()
-        finally:
-            connection.close()
-        if row is None:
-            return None
-        updated = row[2]
-        if isinstance(updated, str):  # SQLite keeps DateTime as ISO text
-            updated = dt.datetime.fromisoformat(updated)
-        return FeedStamp(row[0], row[1], updated.replace(tzinfo=dt.UTC))
+        row = self._readers.fetch_one(self._stamp_sql, params)
+        return None if row is None else FeedStamp(row[0], row[1], row[2])
 
     def by_id(self, sub_id: int) -> Subscription | None:
         return self._lookup(_BY_ID, sub_id)
@@ -238,6 +235,7 @@ class Store:
         return first.replace(tzinfo=dt.UTC)
 
     def dispose(self) -> None:
+        self._readers.close_all()
         self.engine.dispose()
 
     def _lookup(self, statement: Select[Any], key: object) -> Subscription | None:
@@ -254,6 +252,85 @@ _BY_ID = select(subscriptions).where(subscriptions.c.id == bindparam("key"))
 _STAMP_BY_FEED_HASH = select(
     subscriptions.c.id, subscriptions.c.revision, subscriptions.c.updated_at
 ).where(subscriptions.c.feed_hash == bindparam("key"))
+
+
+class _ReadConnections:
+    """One autocommit DBAPI connection per thread, for the feed lookup only.
+
+    A pool checkout and check-in cost several times the indexed lookup itself,
+    and the lookup runs on every feed fetch. Autocommit keeps these connections
+    out of any transaction, so they always see the latest committed rows. A
+    connection that fails is dropped and the query retried once on a new one
+    (a restarted server); a second failure surfaces as a SQLAlchemy error,
+    which the service answers with 503.
+    """
+
+    def __init__(self, store: Store) -> None:
+        self._store = store
+        self._local = threading.local()
+        self._all: list[Any] = []
+        self._lock = threading.Lock()
+
+    def fetch_one(self, sql: str, params: Any) -> Any:
+        for attempt in (1, 2):
+            fresh = getattr(self._local, "connection", None) is None
+            try:
+                cursor = self._connection().cursor()
+                try:
+                    cursor.execute(sql, params)
+                    return cursor.fetchone()
+                finally:
+                    cursor.close()
+            except Exception as error:
+                self._discard()
+                dbapi_error = self._store.engine.dialect.loaded_dbapi.Error
+                if isinstance(error, dbapi_error) and attempt == 1 and not fresh:
+                    continue
+                if isinstance(error, SQLAlchemyError):
+                    raise
+                raise OperationalError(sql, params, error) from error
+        raise AssertionError("unreachable")
+
+    def close_all(self) -> None:
+        with self._lock:
+            connections, self._all = self._all, []
+        for connection in connections:
+            with contextlib.suppress(Exception):
+                connection.close()
+        self._local = threading.local()
+
+    def _connection(self) -> Any:
+        connection: Any = getattr(self._local, "connection", None)
+        if connection is None:
+            fairy = self._store.engine.raw_connection()
+            fairy.detach()  # ours now: the pool neither resets nor reuses it
+            connection = fairy.dbapi_connection
+            if self._store.engine.dialect.name == "sqlite":
+                connection.isolation_level = None
+            else:
+                connection.autocommit = True
+            self._local.connection = connection
+            with self._lock:
+                self._all.append(connection)
+        return connection
+
+    def _discard(self) -> None:
+        connection = getattr(self._local, "connection", None)
+        self._local.connection = None
+        if connection is not None:
+            with self._lock, contextlib.suppress(ValueError):
+                self._all.remove(connection)
+            with contextlib.suppress(Exception):
+                connection.close()
+
+
+@lru_cache(maxsize=4096)
+def _parse_stamp(raw: object) -> dt.datetime:
+    # SQLite keeps DateTime as ISO text; servers return naive UTC datetimes.
+    moment = dt.datetime.fromisoformat(raw) if isinstance(raw, str) else raw
+    if not isinstance(moment, dt.datetime):
+        raise TypeError(f"unexpected timestamp {raw!r}")
+    return moment.replace(tzinfo=dt.UTC)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None:
