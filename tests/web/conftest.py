@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -11,6 +12,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from werkzeug.serving import make_server
 
 from permitcal.web import create_app
 from permitcal.web.service import Service
@@ -63,6 +65,19 @@ def make_app(tmp_path: Path, **config: Any) -> Flask:
 def service(app: Flask) -> Service:
     found: Service = app.extensions["permitcal"]
     return found
+
+
+@pytest.fixture
+def live_server(tmp_path: Path) -> Iterator[tuple[str, Flask]]:
+    """The app served over real HTTP on 127.0.0.1 (a random port), for real clients."""
+    app = make_app(tmp_path, WTF_CSRF_ENABLED=True)
+    httpd = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_port}", app
+    httpd.shutdown()
+    thread.join(timeout=10)
+    service(app).store.dispose()
 
 
 @pytest.fixture

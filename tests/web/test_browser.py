@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import os
-import threading
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from werkzeug.serving import make_server
+from flask import Flask
 
 from tests.ics_checks import assert_well_formed, events
-from tests.web.conftest import make_app, require_or_skip
+from tests.web.conftest import require_or_skip
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 CHROMIUM_FLAGS = [
@@ -33,14 +31,8 @@ def chromium_path() -> str:
 
 
 @pytest.fixture
-def server(tmp_path: Path) -> Iterator[str]:
-    app = make_app(tmp_path, WTF_CSRF_ENABLED=True)
-    httpd = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_port}"
-    httpd.shutdown()
-    thread.join(timeout=10)
+def server(live_server: tuple[str, Flask]) -> str:
+    return live_server[0]
 
 
 def test_fill_form_subscribe_and_download(server: str, tmp_path: Path) -> None:

@@ -13,6 +13,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 from permitcal.web import api, feeds, pages
 from permitcal.web.cache import FeedCache
+from permitcal.web.caldav import views as caldav
 from permitcal.web.errors import register_error_handlers
 from permitcal.web.security import install_security
 from permitcal.web.service import Service
@@ -61,6 +62,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(pages.bp)
     app.register_blueprint(feeds.bp)
     app.register_blueprint(api.bp)
+    app.register_blueprint(caldav.bp)
     if app.config["BENCHMARK_ENDPOINTS"]:
         _add_benchmark_endpoint(app)
     install_security(app)

@@ -7,8 +7,11 @@ import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
+from typing import Any, TypeVar
 
 __all__ = ["FeedCache", "RenderedFeed"]
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,38 +30,52 @@ class RenderedFeed:
 
 
 class FeedCache:
-    """Least-recently-used, at most ``max_entries`` feeds and ``max_bytes`` bytes."""
+    """Least-recently-used, at most ``max_entries`` entries and ``max_bytes`` bytes.
+
+    Holds rendered feeds and the CalDAV view of the same calendars; each entry
+    is stored with its size so that the byte bound covers both.
+    """
 
     def __init__(self, max_entries: int = 4096, max_bytes: int = 256 * 1024 * 1024) -> None:
         self.max_entries = max_entries
         self.max_bytes = max_bytes
-        self._items: OrderedDict[Hashable, RenderedFeed] = OrderedDict()
+        self._items: OrderedDict[Hashable, tuple[Any, int]] = OrderedDict()
         self._bytes = 0
         self._lock = threading.Lock()
         self.hits = 0
         self.misses = 0
 
     def get_or_render(self, key: Hashable, render: Callable[[], bytes]) -> RenderedFeed:
+        """Feed bytes for ``key``, rendered on a miss."""
+        feed: RenderedFeed = self.get_or_build(
+            key, lambda: RenderedFeed.of(render()), lambda f: len(f.body)
+        )
+        return feed
+
+    def get_or_build(self, key: Hashable, build: Callable[[], T], size: Callable[[T], int]) -> T:
+        """The value for ``key``, built (outside the lock) on a miss."""
         with self._lock:
             found = self._items.get(key)
             if found is not None:
                 self._items.move_to_end(key)
                 self.hits += 1
-                return found
+                value: T = found[0]
+                return value
             self.misses += 1
-        # Rendering happens outside the lock; two threads may render the same
-        # feed once each, which is harmless (the bytes are identical).
-        feed = RenderedFeed.of(render())
+        # Two threads may build the same entry once each, which is harmless:
+        # the result depends only on the key.
+        value = build()
+        weight = size(value)
         with self._lock:
             if key not in self._items:
-                self._items[key] = feed
-                self._bytes += len(feed.body)
+                self._items[key] = (value, weight)
+                self._bytes += weight
             while self._items and (
                 len(self._items) > self.max_entries or self._bytes > self.max_bytes
             ):
-                _, evicted = self._items.popitem(last=False)
-                self._bytes -= len(evicted.body)
-        return feed
+                _, (_, evicted) = self._items.popitem(last=False)
+                self._bytes -= evicted
+        return value
 
     def __len__(self) -> int:
         return len(self._items)

@@ -7,13 +7,14 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from flask import current_app
+from flask import current_app, url_for
 
 from permitcal._version import __version__
 from permitcal.deadlines import Deadline, compute
-from permitcal.ical import RenderOptions, default_identity, to_ical
+from permitcal.ical import RenderOptions, default_identity, to_calendar, to_ical
 from permitcal.policy import SHANGHAI, Policy
 from permitcal.web.cache import FeedCache, RenderedFeed
+from permitcal.web.caldav.objects import Snapshot, snapshot_of
 from permitcal.web.settings import FeedSettings
 from permitcal.web.store import Store, Subscription
 from permitcal.workdays import WorkCalendar, default_calendar
@@ -103,8 +104,12 @@ class Service:
 
     def render_subscription(self, sub: Subscription, home_url: str) -> bytes:
         """A stored subscription's feed bytes: UIDs from its account, stamps from its record."""
+        return to_ical(self.deadlines(sub.settings), self.render_options(sub, home_url))
+
+    def render_options(self, sub: Subscription, home_url: str) -> RenderOptions:
+        """How a stored subscription renders, for its feed and its CalDAV objects alike."""
         settings = sub.settings
-        options = RenderOptions(
+        return RenderOptions(
             identity=f"s-{sub.account}",
             lang=settings.lang,
             stamp=sub.updated_at,
@@ -113,7 +118,20 @@ class Service:
             url=home_url,
             policy=self.policy,
         )
-        return to_ical(self.deadlines(settings), options)
+
+    def caldav_snapshot(self, sub: Subscription) -> Snapshot:
+        """The CalDAV objects of a subscription: the feed's events, split, from the same render."""
+        home = url_for("pages.index", _external=True)
+        key = ("dav", sub.id, sub.revision, sub.updated_at, self._versions_key, home)
+
+        def build() -> Snapshot:
+            settings = sub.settings
+            options = self.render_options(sub, home)
+            calendar = to_calendar(self.deadlines(settings), options)
+            return snapshot_of(calendar, calendar.to_ical(), f"s-{sub.account}-")
+
+        snapshot: Snapshot = self.cache.get_or_build(key, build, lambda s: s.size)
+        return snapshot
 
     def adhoc_feed(self, settings: FeedSettings, home_url: str) -> Feed:
         key = ("adhoc", settings, self.versions, home_url)
