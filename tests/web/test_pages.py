@@ -241,3 +241,27 @@ def test_healthz(client: FlaskClient) -> None:
     response = client.get("/healthz")
     assert response.status_code == 200
     assert response.data == b"ok\n"
+
+
+def test_caldav_account_on_the_page_works(client: FlaskClient) -> None:
+    from base64 import b64encode
+
+    text = client.get(submit(client), headers={"User-Agent": VIVO}).get_data(as_text=True)
+    assert 'data-platform="vivo"' in text
+    mine = text.split('id="my-platform"')[1].split("</div>")[0]
+    assert "添加账户" in mine
+    assert "CalDAV" in mine
+    server = re.search(r'id="caldav-server" value="([^"]+)"', text)
+    user = re.search(r'id="caldav-username" value="([^"]+)"', text)
+    password = re.search(r'id="caldav-password" value="([^"]+)"', text)
+    assert server
+    assert user
+    assert password
+    assert server.group(1) == "http://localhost/dav/"
+    auth = b64encode(f"{user.group(1)}:{password.group(1)}".encode()).decode()
+    response = client.open(
+        f"/dav/{user.group(1)}/permit/",
+        method="PROPFIND",
+        headers={"Authorization": f"Basic {auth}", "Depth": "0"},
+    )
+    assert response.status_code == 207

@@ -8,7 +8,7 @@ from flask import Blueprint, Response, abort, jsonify, request, url_for
 from werkzeug.exceptions import BadRequest
 
 from permitcal.errors import InvalidInputError
-from permitcal.web.caldav.views import CALENDAR_SEGMENT
+from permitcal.web.caldav.account import caldav_account
 from permitcal.web.errors import api_error
 from permitcal.web.feeds import subscription_links
 from permitcal.web.openapi import openapi_document
@@ -46,19 +46,6 @@ def _describe(sub: Subscription, manage_token: str) -> dict[str, Any]:
         "updated_at": sub.updated_at.isoformat().replace("+00:00", "Z"),
         "settings": settings.to_json(),
         "deadlines": [d.to_dict(settings.lang) for d in service().deadlines(settings)],
-    }
-
-
-def caldav_account(sub: Subscription, manage_token: str) -> dict[str, str]:
-    """Server, user name and password for phones that add a CalDAV account."""
-    return {
-        "caldav_url": url_for("caldav.root", _external=True),
-        "caldav_calendar_url": url_for(
-            "caldav.calendar", account=sub.account, collection=CALENDAR_SEGMENT, _external=True
-        )
-        + "/",
-        "caldav_username": sub.account,
-        "caldav_password": sub.feed_token(manage_token),
     }
 
 

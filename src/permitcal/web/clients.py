@@ -13,7 +13,9 @@ class Platform:
     key: str
     name: tuple[str, str]
     steps: tuple[tuple[str, str], ...]
-    """Numbered steps, (zh, en); ``{https}`` stands for the https feed URL."""
+    """Numbered steps, (zh, en)."""
+    caldav: bool = False
+    """The phone keeps an updating calendar only through a CalDAV account."""
 
 
 PLATFORMS: tuple[Platform, ...] = (
@@ -61,42 +63,65 @@ PLATFORMS: tuple[Platform, ...] = (
         ("vivo / iQOO", "vivo / iQOO"),
         (
             (
-                "vivo 日历不支持订阅网址，只能添加 CalDAV 账户。",
-                "vivo's calendar cannot subscribe to a URL; it needs a CalDAV account.",
+                "vivo 日历不能订阅网址，请添加 CalDAV 账户（会自动更新）：",
+                "vivo's calendar cannot subscribe to a URL; add a CalDAV account (it updates by itself):",
             ),
             (
-                "暂时可下载 .ics 文件导入（不会自动更新）。",
-                "For now, download and import the .ics file (it will not update by itself).",
+                "打开“日历” → 右上角“⋮” → “设置” → “日历账户”（或“账户管理”） → “添加账户” → “CalDAV”。",
+                "Open 日历 (Calendar) → ⋮ (top right) → 设置 → 日历账户 (or 账户管理) → 添加账户 → CalDAV.",
+            ),
+            (
+                "也可以：“设置” → “账号与同步” → “添加账号” → “CalDAV”。",
+                "Or: 设置 (Settings) → 账号与同步 → 添加账号 → CalDAV.",
+            ),
+            (
+                "服务器填下方“服务器地址”，再填用户名和密码，保存后同步。",
+                "Enter the server address below, then the user name and password; save and sync.",
             ),
         ),
+        caldav=True,
     ),
     Platform(
         "huawei",
         ("华为", "Huawei"),
         (
             (
-                "华为日历不支持订阅网址（webcal 链接无效），只能添加 CalDAV 账户。",
-                "Huawei's calendar cannot subscribe to a URL (webcal links do nothing); it needs a CalDAV account.",
+                "华为日历不能订阅网址（webcal 链接无效），请添加 CalDAV 账户（会自动更新）：",
+                "Huawei's calendar cannot subscribe to a URL (webcal links do nothing); add a CalDAV account (it updates by itself):",
             ),
             (
-                "暂时可下载 .ics 文件，在日历中导入（不会自动更新）。",
-                "For now, download the .ics file and import it in the calendar (it will not update by itself).",
+                "打开“设置” → “用户和帐户” → “添加帐户” → “CalDAV”。",
+                "Open 设置 (Settings) → 用户和帐户 → 添加帐户 → CalDAV.",
+            ),
+            (
+                "部分版本在“日历” → 右上角“⋮” → “设置” → “帐户” → “添加帐户”中。",
+                "On some versions: 日历 → ⋮ (top right) → 设置 → 帐户 → 添加帐户.",
+            ),
+            (
+                "服务器填下方“服务器地址”，再填用户名和密码，保存后在日历中打开“上海居住证提醒”。",
+                "Enter the server address below, then the user name and password; save, then show 上海居住证提醒 in the calendar.",
             ),
         ),
+        caldav=True,
     ),
     Platform(
         "honor",
         ("荣耀", "Honor"),
         (
             (
-                "荣耀日历可能只能通过“账户管理”添加 CalDAV 账户。",
-                "Honor's calendar probably needs a CalDAV account (account management).",
+                "荣耀日历不能订阅网址，请添加 CalDAV 账户（会自动更新）：",
+                "Honor's calendar cannot subscribe to a URL; add a CalDAV account (it updates by itself):",
             ),
             (
-                "暂时可下载 .ics 文件导入（不会自动更新）。",
-                "For now, download and import the .ics file (it will not update by itself).",
+                "打开“设置” → “用户和帐户” → “添加帐户” → “CalDAV”。",
+                "Open 设置 (Settings) → 用户和帐户 → 添加帐户 → CalDAV.",
+            ),
+            (
+                "服务器填下方“服务器地址”，再填用户名和密码，保存后同步。",
+                "Enter the server address below, then the user name and password; save and sync.",
             ),
         ),
+        caldav=True,
     ),
     Platform(
         "outlook",

@@ -11,6 +11,7 @@ from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
 
 from permitcal.errors import PermitcalError
+from permitcal.web.caldav.account import caldav_account
 from permitcal.web.clients import PLATFORMS, detect, in_app_browser
 from permitcal.web.feeds import subscription_links
 from permitcal.web.service import service
@@ -160,6 +161,7 @@ def _manage_page(
         links=links,
         qr=qr,
         manage_url=_with_ui(url_for("pages.manage", token=manage_token, _external=True)),
+        caldav=caldav_account(sub, manage_token),
         manage_token=manage_token,
         message=message,
         form=_form_values(sub.settings, form),

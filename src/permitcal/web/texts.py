@@ -114,9 +114,18 @@ UI: dict[str, tuple[str, str]] = {
     ),
     "internal": ("内部错误，请稍后再试。", "Internal error; try again later."),
     "back": ("返回首页", "Back to the start page"),
-    "caldav_soon": (
-        "华为、vivo、荣耀手机不能订阅网址，可先下载 .ics 文件导入；CalDAV 账户支持即将推出。",
-        "Huawei, vivo and Honor phones cannot subscribe to a URL: import the .ics file for now; CalDAV accounts are coming.",
+    "caldav": ("CalDAV 账户（华为、vivo、荣耀等）", "CalDAV account (Huawei, vivo, Honor, …)"),
+    "caldav_intro": (
+        "不能订阅网址的手机，可在系统设置中添加 CalDAV 账户，日历同样会自动更新。此账户只读。",
+        "Phones that cannot subscribe to a URL can add a CalDAV account in their settings; it updates by itself too. The account is read-only.",
+    ),
+    "caldav_server": ("服务器地址", "Server"),
+    "caldav_username": ("用户名", "User name"),
+    "caldav_password": ("密码", "Password"),
+    "caldav_full_url": ("如要求填写完整地址，请用", "If a full calendar address is asked for, use"),
+    "caldav_rotate_note": (
+        "更换订阅地址后，密码也会改变，需要在手机上更新。",
+        "Changing the feed address also changes this password; update it on the phone.",
     ),
 }
 

@@ -14,6 +14,7 @@ from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import http_date
 
+from permitcal.web.caldav.account import CALENDAR_SEGMENT
 from permitcal.web.caldav.objects import CalendarObject, Snapshot, decode_sync_token
 from permitcal.web.caldav.xmlutil import (
     CALDAV,
@@ -35,7 +36,6 @@ __all__ = ["CALENDAR_SEGMENT", "bp"]
 
 bp = Blueprint("caldav", __name__)
 
-CALENDAR_SEGMENT = "permit"
 READ_METHODS = ["OPTIONS", "GET", "HEAD", "PROPFIND", "REPORT"]
 # Every method that could change something: refused, whatever the resource.
 WRITE_METHODS = [

@@ -1,0 +1,25 @@
+"""The CalDAV account a subscription hands to a phone: server, user name, password."""
+
+from __future__ import annotations
+
+from flask import url_for
+
+from permitcal.web.store import Subscription
+
+__all__ = ["CALENDAR_SEGMENT", "caldav_account"]
+
+CALENDAR_SEGMENT = "permit"
+"""The calendar collection's path segment under the account: /dav/<account>/permit/."""
+
+
+def caldav_account(sub: Subscription, manage_token: str) -> dict[str, str]:
+    """Server, user name and password; the password is the feed token, so rotating changes it."""
+    return {
+        "caldav_url": url_for("caldav.root", _external=True),
+        "caldav_calendar_url": url_for(
+            "caldav.calendar", account=sub.account, collection=CALENDAR_SEGMENT, _external=True
+        )
+        + "/",
+        "caldav_username": sub.account,
+        "caldav_password": sub.feed_token(manage_token),
+    }
