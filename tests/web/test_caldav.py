@@ -469,3 +469,26 @@ fileext = ".ics"
     output = vdirsyncer(config, "sync")
     assert "Copying" not in output
     assert local_events(folder) == second
+
+
+def test_calendar_multiget(live_server: tuple[str, Flask]) -> None:
+    base, _ = live_server
+    sub = create(base)
+    calendar_path = f"/dav/{sub['id']}/permit/"
+    wanted = [
+        f"{calendar_path}s-{sub['id']}-1-R1.ics",
+        f"{base}{calendar_path}s-{sub['id']}-2-R3.ics",
+        f"{calendar_path}missing.ics",
+        "/elsewhere/x.ics",
+    ]
+    hrefs = "".join(f"<d:href>{h}</d:href>" for h in wanted).encode()
+    body = (
+        b'<?xml version="1.0"?><c:calendar-multiget xmlns:d="DAV:" xmlns:c="urn:ietf:params:xml:ns:caldav">'
+        b"<d:prop><d:getetag/><c:calendar-data/></d:prop>" + hrefs + b"</c:calendar-multiget>"
+    )
+    status, _, data = raw(base, "REPORT", calendar_path, body, credentials(sub), {"Depth": "1"})
+    assert status == 207
+    text = data.decode()
+    assert text.count("BEGIN:VEVENT") == 2
+    assert f"UID:s-{sub['id']}-1-R1@permitcal" in text
+    assert text.count("HTTP/1.1 404 Not Found") == 2
