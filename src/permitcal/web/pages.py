@@ -10,7 +10,7 @@ from flask.typing import ResponseReturnValue
 from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
 
-from permitcal.errors import PermitcalError
+from permitcal.errors import InvalidInputError, PermitcalError
 from permitcal.web.caldav.account import caldav_account
 from permitcal.web.clients import PLATFORMS, detect, in_app_browser
 from permitcal.web.feeds import subscription_links
@@ -40,7 +40,7 @@ def settings_from_form(form: MultiDict[str, str]) -> FeedSettings:
     """The page form → settings; the date field is issued or expires as the radio says."""
     kind = form.get("date_kind", "issued")
     if kind not in ("issued", "expires"):
-        raise PermitcalError("date_kind", "choose issued or expires")
+        raise InvalidInputError("date_kind", "choose issued or expires")
     values = {
         kind: form.get("date", ""),
         "card_received": form.get("card_received", ""),
@@ -51,7 +51,7 @@ def settings_from_form(form: MultiDict[str, str]) -> FeedSettings:
         "source_rules": "0" if form.get("official_only") else "1",
     }
     if not values[kind].strip():
-        raise PermitcalError(kind, "enter a date")
+        raise InvalidInputError(kind, "enter a date")
     return FeedSettings.from_strings(values)
 
 
@@ -192,7 +192,11 @@ def delete(token: str) -> ResponseReturnValue:
     sub = _subscription(token)
     if not request.form.get("confirm"):
         return _manage_page(
-            sub, token, "", error=PermitcalError("confirm", "tick the box to confirm"), status=400
+            sub,
+            token,
+            "",
+            error=InvalidInputError("confirm", "tick the box to confirm"),
+            status=400,
         )
     service().store.delete(sub)
     return _render("deleted.html")
