@@ -7,7 +7,7 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from flask import current_app, url_for
+from flask import current_app
 
 from permitcal._version import __version__
 from permitcal.deadlines import Deadline, compute
@@ -119,9 +119,8 @@ class Service:
             policy=self.policy,
         )
 
-    def caldav_snapshot(self, sub: Subscription) -> Snapshot:
+    def caldav_snapshot(self, sub: Subscription, home: str) -> Snapshot:
         """The CalDAV objects of a subscription: the feed's events, split, from the same render."""
-        home = url_for("pages.index", _external=True)
         key = ("dav", sub.id, sub.revision, sub.updated_at, self._versions_key, home)
 
         def build() -> Snapshot:

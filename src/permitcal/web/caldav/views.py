@@ -28,6 +28,7 @@ from permitcal.web.caldav.xmlutil import (
     qname,
     serialize,
 )
+from permitcal.web.feeds import CALENDAR_TYPE, home_url
 from permitcal.web.service import service
 from permitcal.web.store import Subscription
 from permitcal.web.tokens import looks_like_token
@@ -171,7 +172,7 @@ def _challenge() -> HTTPException:
 
 
 def _context(sub: Subscription) -> Context:
-    snapshot = service().caldav_snapshot(sub)
+    snapshot = service().caldav_snapshot(sub, home_url())
     principal_href = url_for("caldav.principal", account=sub.account)
     if not principal_href.endswith("/"):
         principal_href += "/"
@@ -556,10 +557,10 @@ def _utc(value: str | None) -> dt.datetime | None:
 
 def _get(ctx: Context, resource: Resource) -> Response:
     if resource.obj is not None:
-        response = Response(resource.obj.body, content_type="text/calendar; charset=utf-8")
+        response = Response(resource.obj.body, content_type=CALENDAR_TYPE)
         response.set_etag(resource.obj.etag)
     elif resource.kind == "calendar":
-        response = Response(ctx.snapshot.feed, content_type="text/calendar; charset=utf-8")
+        response = Response(ctx.snapshot.feed, content_type=CALENDAR_TYPE)
         response.set_etag(ctx.snapshot.ctag)
     else:
         response = Response(
