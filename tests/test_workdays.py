@@ -120,9 +120,10 @@ def test_older_data_makes_2026_provisional() -> None:
     # Simulates the data before the 2026 notice: 02-14 is then a plain Saturday.
     old = WorkCalendar(published_through=2025)
     assert not old.is_working_day(d("2026-02-14"))
+    assert old.is_working_day(d("2026-02-20"))  # a notice day off, not a statutory one
     answer = old.add_working_days(d("2026-02-13"), 5)
     assert answer.provisional
-    assert answer.date != d("2026-02-27")
+    assert answer.date == d("2026-02-26")  # statutory 02-16..19 only
 
 
 def test_data_version_names_package_and_published_year(calendar_2026: WorkCalendar) -> None:

@@ -226,17 +226,18 @@ def _describe(
     parts: list[Text] = [rule.description]
     if counted.provisional:
         parts.append(
-            policy.provisional_date.format(year="、".join(map(str, counted.unpublished_years)))
+            policy.provisional_date.format(year="/".join(map(str, counted.unpublished_years)))
         )
-    if rule.kind is Kind.CONSEQUENCE:
-        if not working_day:
-            parts.append(policy.rest_day_consequence.format(date=day, nearest=nearest.date))
-    elif not working_day:
-        note = policy.rest_day_opening if rule.kind is Kind.OPENING else policy.rest_day_deadline
+    if not working_day:
+        note = {
+            Kind.DEADLINE: policy.rest_day_deadline,
+            Kind.OPENING: policy.rest_day_opening,
+            Kind.CONSEQUENCE: policy.rest_day_consequence,
+        }[rule.kind]
         parts.append(note.format(date=day, nearest=nearest.date))
     if nearest.provisional and not counted.provisional:
         parts.append(
-            policy.provisional_rest_day.format(year="、".join(map(str, nearest.unpublished_years)))
+            policy.provisional_rest_day.format(year="/".join(map(str, nearest.unpublished_years)))
         )
     if estimate and rule.estimate_note is not None:
         parts.append(rule.estimate_note)

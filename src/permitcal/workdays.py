@@ -150,8 +150,19 @@ def _china(**kwargs: Any) -> Any:
 def _holidays_of(year: int, published: bool) -> frozenset[dt.date]:
     # With a published notice, the package's "observed" days are the notice's
     # bridging days; without one they are a guess, so only statutory days count.
-    days = _china(years=year, observed=published)
-    return frozenset(d for d in days if d.year == year)
+    days = {d for d in _china(years=year, observed=published) if d.year == year}
+    if not published:
+        # The notice's own days off, should the data hold them (a calendar told
+        # to treat a known year as unpublished), are not statutory either.
+        days -= _notice_days_off(year)
+    return frozenset(days)
+
+
+def _notice_days_off(year: int) -> set[dt.date]:
+    entries = ChinaStaticHolidays.special_public_holidays.get(year, ())
+    if entries and isinstance(entries[0], int):  # a single entry, not a tuple of them
+        entries = (entries,)
+    return {dt.date(year, entry[0], entry[1]) for entry in entries}
 
 
 @lru_cache(maxsize=256)

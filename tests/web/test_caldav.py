@@ -492,3 +492,24 @@ def test_calendar_multiget(live_server: tuple[str, Flask]) -> None:
     assert text.count("BEGIN:VEVENT") == 2
     assert f"UID:s-{sub['id']}-1-R1@permitcal" in text
     assert text.count("HTTP/1.1 404 Not Found") == 2
+
+
+def test_holiday_data_update_changes_ctag_and_the_changed_objects(
+    live_server: tuple[str, Flask],
+) -> None:
+    from permitcal import WorkCalendar
+
+    base, app = live_server
+    service(app).calendar = WorkCalendar(published_through=2025)
+    sub = create(base, issued="2025-02-20", card_received="2026-02-13", alarms=[])
+    calendar = client_for(base, sub).principal().calendars()[0]
+    before = calendar.objects_by_sync_token(load_objects=False)
+    etags = {str(o.url).rsplit("/", 1)[1]: o.props.get("{DAV:}getetag") for o in before}
+    service(app).calendar = WorkCalendar(published_through=2026)
+    changed = calendar.objects_by_sync_token(sync_token=before.sync_token, load_objects=False)
+    names = {str(o.url).rsplit("/", 1)[1] for o in changed}
+    assert f"s-{sub['id']}-1-R6.ics" in names
+    assert changed.sync_token != before.sync_token
+    # Events whose dates and texts do not touch 2026's working days keep their etags.
+    unchanged = set(etags) - names
+    assert f"s-{sub['id']}-2-R3.ics" in unchanged

@@ -200,3 +200,29 @@ def test_database_failure_is_503_with_retry_after(
     assert client.get("/healthz").status_code == 503
     created = client.post("/api/subscriptions", json={"issued": "2023-06-01"})
     assert created.status_code == 503
+
+
+def test_holiday_data_update_reaches_the_same_feed_url(
+    app: Flask, client: FlaskClient, clock: Clock
+) -> None:
+    # Before the 2026 notice was in the data, 2026 counted statutory holidays only.
+    from permitcal import WorkCalendar
+
+    service(app).calendar = WorkCalendar(published_through=2025)
+    sub = create_subscription(client, issued="2025-02-20", card_received="2026-02-13")
+    path = path_of(sub["feed_url"])
+    before = client.get(path)
+    r6 = f"s-{sub['id']}-1-R6@permitcal"
+    old = {e["UID"]: e for e in events(before.data)}
+    assert old[r6]["DTSTART;VALUE=DATE"] == "20260226"
+    assert "暂定" in old[r6]["SUMMARY"]
+
+    clock.advance(days=1)
+    service(app).calendar = WorkCalendar(published_through=2026)  # the holidays package upgraded
+    after = client.get(path, headers={"If-None-Match": before.headers["ETag"]})
+    assert after.status_code == 200
+    new = {e["UID"]: e for e in events(after.data)}
+    assert new.keys() == old.keys()
+    assert new[r6]["DTSTART;VALUE=DATE"] == "20260227"  # Saturday 02-14 is a working day
+    assert "暂定" not in new[r6]["SUMMARY"]
+    assert after.headers["Last-Modified"] == "Sat, 21 Nov 2026 08:00:00 GMT"

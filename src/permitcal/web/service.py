@@ -54,11 +54,15 @@ class Service:
         self.calendar = calendar or default_calendar()
         self.policy = policy
         self.clock = clock
-        self._data_since: dt.datetime | None = None
+        self._data_since: dict[str, dt.datetime] = {}
         self.home_urls: dict[tuple[object, ...], str] = {}
-        self._versions_key = "/".join(self.versions)
         """The start page's external URL per request host, filled by the feed views."""
         self._lock = threading.Lock()
+
+    @property
+    def versions_key(self) -> str:
+        """The versions as one string: part of every cache key and of data_since."""
+        return "/".join(self.versions)
 
     @property
     def versions(self) -> tuple[str, str, str]:
@@ -72,11 +76,15 @@ class Service:
         moves when the policy, the holiday data or the library changes, which
         keeps Last-Modified moving whenever the bytes can change.
         """
-        if self._data_since is None:
+        key = self.versions_key
+        found = self._data_since.get(key)
+        if found is None:
             with self._lock:
-                if self._data_since is None:
-                    self._data_since = self.store.first_seen(self._versions_key, self.clock())
-        return self._data_since
+                found = self._data_since.get(key)
+                if found is None:
+                    found = self.store.first_seen(key, self.clock())
+                    self._data_since[key] = found
+        return found
 
     def deadlines(self, settings: FeedSettings) -> list[Deadline]:
         return compute(settings.permit(), self.policy, self.calendar)
@@ -91,7 +99,7 @@ class Service:
         stamp = self.store.feed_stamp(feed_token)
         if stamp is None:
             return None
-        key = ("sub", stamp.id, stamp.revision, stamp.updated_raw, self._versions_key, home_url)
+        key = ("sub", stamp.id, stamp.revision, stamp.updated_raw, self.versions_key, home_url)
 
         def render() -> bytes:
             sub = self.store.by_id(stamp.id)
@@ -121,7 +129,7 @@ class Service:
 
     def caldav_snapshot(self, sub: Subscription, home: str) -> Snapshot:
         """The CalDAV objects of a subscription: the feed's events, split, from the same render."""
-        key = ("dav", sub.id, sub.revision, sub.updated_at, self._versions_key, home)
+        key = ("dav", sub.id, sub.revision, sub.updated_at, self.versions_key, home)
 
         def build() -> Snapshot:
             settings = sub.settings
