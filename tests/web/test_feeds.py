@@ -226,3 +226,25 @@ def test_holiday_data_update_reaches_the_same_feed_url(
     assert new[r6]["DTSTART;VALUE=DATE"] == "20260227"  # Saturday 02-14 is a working day
     assert "暂定" not in new[r6]["SUMMARY"]
     assert after.headers["Last-Modified"] == "Sat, 21 Nov 2026 08:00:00 GMT"
+
+
+def test_fast_path_answers_like_flask(app: Flask, client: FlaskClient, sub: dict[str, str]) -> None:
+    fast = app.wsgi_app
+    assert fast.__class__.__name__ == "FeedFastPath"
+    path = path_of(sub["feed_url"])
+    by_flask = client.get(path)  # first fetch: rendered by the Flask view
+    assert fast.served == 0  # type: ignore[attr-defined]
+    by_fast_path = client.get(path)
+    assert fast.served == 1  # type: ignore[attr-defined]
+    assert by_fast_path.data == by_flask.data
+    assert dict(by_fast_path.headers) == dict(by_flask.headers)
+    etag = by_flask.headers["ETag"]
+    flask_304 = client.get(path + "?x=", headers={"If-None-Match": etag})  # a query string: Flask
+    fast_304 = client.get(path, headers={"If-None-Match": etag})
+    assert fast.served == 2  # type: ignore[attr-defined]
+    assert fast_304.status_code == flask_304.status_code == 304
+    assert dict(fast_304.headers) == dict(flask_304.headers)
+    head = client.head(path)
+    assert head.data == b""
+    assert head.headers["Content-Length"] == str(len(by_flask.data))
+    assert client.get(path + "?download=1").headers["Content-Disposition"].startswith("attachment")

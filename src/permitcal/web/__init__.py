@@ -15,7 +15,8 @@ from permitcal.web import api, feeds, pages
 from permitcal.web.cache import FeedCache
 from permitcal.web.caldav import views as caldav
 from permitcal.web.errors import register_error_handlers
-from permitcal.web.security import install_security
+from permitcal.web.fastpath import FeedFastPath
+from permitcal.web.security import SECURITY_HEADERS, install_security
 from permitcal.web.service import Service
 from permitcal.web.store import Store
 
@@ -67,6 +68,10 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         _add_benchmark_endpoint(app)
     install_security(app)
     register_error_handlers(app)
+    # Inside ProxyFix, so that it sees the corrected scheme and host.
+    app.wsgi_app = FeedFastPath(app, app.wsgi_app)  # type: ignore[method-assign]
+    if app.config["BENCHMARK_ENDPOINTS"]:
+        app.wsgi_app = _RawConstant(app.wsgi_app)  # type: ignore[method-assign]
     if app.config["PROXY_FIX"]:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]
 
@@ -87,8 +92,31 @@ def _instance_secret(path: Path) -> str:
     return path.read_text().strip()
 
 
+class _RawConstant:
+    """Constant bytes at the WSGI level, beside the feed fast path: the strict yardstick."""
+
+    def __init__(self, next_app: Any) -> None:
+        self.next_app = next_app
+
+    def __call__(self, environ: Any, start_response: Any) -> Any:
+        path = environ.get("PATH_INFO", "")
+        if path.startswith("/bench/raw/") and path[11:].isdigit():
+            body = b"x" * min(int(path[11:]), 1 << 20)
+            headers = [
+                ("ETag", '"constant"'),
+                ("Cache-Control", "no-cache"),
+                ("Last-Modified", "Fri, 27 Nov 2026 00:00:00 GMT"),
+                ("Content-Type", "text/calendar; charset=utf-8"),
+                ("Content-Length", str(len(body))),
+                *SECURITY_HEADERS,
+            ]
+            start_response("200 OK", headers)
+            return [body]
+        return self.next_app(environ, start_response)
+
+
 def _add_benchmark_endpoint(app: Flask) -> None:
-    """Constant bytes through the same app: the yardstick of the feed benchmark."""
+    """Constant bytes through Flask: the yardstick of the feed benchmark."""
 
     @app.get("/bench/constant/<int:size>")
     def constant(size: int) -> Response:

@@ -52,6 +52,16 @@ class FeedCache:
         )
         return feed
 
+    def peek(self, key: Hashable) -> Any:
+        """The cached value for ``key`` (counted as a hit), or None; never builds."""
+        with self._lock:
+            found = self._items.get(key)
+            if found is None:
+                return None
+            self._items.move_to_end(key)
+            self.hits += 1
+            return found[0]
+
     def get_or_build(self, key: Hashable, build: Callable[[], T], size: Callable[[T], int]) -> T:
         """The value for ``key``, built (outside the lock) on a miss."""
         with self._lock:

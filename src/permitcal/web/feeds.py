@@ -3,24 +3,32 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from functools import lru_cache
+from typing import TYPE_CHECKING
 
 from flask import Blueprint, Response, abort, request, url_for
 from werkzeug.http import http_date, parse_date, parse_etags
 
+if TYPE_CHECKING:
+    from _typeshed.wsgi import WSGIEnvironment
+
+from permitcal.web.cache import RenderedFeed
 from permitcal.web.links import FEED_FILENAME, FeedLinks, feed_links
 from permitcal.web.service import Feed, SubscriptionGone, service
 from permitcal.web.settings import FIELDS, FeedSettings
 from permitcal.web.store import Subscription
 from permitcal.web.tokens import looks_like_token
 
-__all__ = ["CALENDAR_TYPE", "bp"]
+__all__ = ["CALENDAR_TYPE", "FEED_PATH", "bp", "feed_headers", "home_url", "home_url_key"]
 
 CALENDAR_TYPE = "text/calendar; charset=utf-8"
 
 bp = Blueprint("feeds", __name__)
 
 _ADHOC_PARAMS = (*FIELDS, "download")
+# The two forms of a subscription's feed URL, as routed below (for the fast path).
+FEED_PATH = re.compile(r"/(?:feeds/(?P<short>[^/]+)\.ics|f/(?P<token>[^/]+)/[^/]+\.ics)")
 
 
 def subscription_links(sub: Subscription, manage_token: str) -> FeedLinks:
@@ -32,14 +40,17 @@ def subscription_links(sub: Subscription, manage_token: str) -> FeedLinks:
     return feed_links(url, service().policy.calendar_name.get(sub.settings.lang, " "))
 
 
+def home_url_key(environ: WSGIEnvironment) -> tuple[object, ...]:
+    """What the start page's external URL depends on, from raw WSGI keys (cheap)."""
+    return (environ.get("wsgi.url_scheme"), environ.get("HTTP_HOST"), environ.get("SCRIPT_NAME"))
+
+
 def home_url() -> str:
     """The page a feed's events link back to (never a URL with a secret in it)."""
     # Built from the request's scheme and host, so the same for every request
     # to this host: remember it rather than build it on every feed fetch.
     known = service().home_urls
-    environ = request.environ
-    # Raw WSGI keys: Werkzeug's request.host_url is rebuilt on every request.
-    key = (environ.get("wsgi.url_scheme"), environ.get("HTTP_HOST"), environ.get("SCRIPT_NAME"))
+    key = home_url_key(request.environ)
     found = known.get(key)
     if found is None:
         found = url_for("pages.index", _external=True)
@@ -71,22 +82,34 @@ def adhoc() -> Response:
 
 
 def _respond(feed: Feed) -> Response:
-    """Bytes as rendered, strong ETag, Last-Modified, and 304 where the client is current.
-
-    HEAD needs nothing here: Werkzeug sends the headers without the body.
-    """
-    last_modified = _http_date(feed.last_modified)
-    headers = {
-        "ETag": feed.rendered.etag_header,
-        "Last-Modified": last_modified,
-        # Clients should revalidate (cheaply, with a 304) rather than trust a stale copy.
-        "Cache-Control": "no-cache",
-    }
-    if _client_is_current(feed.rendered.etag, feed.last_modified):
+    """The feed as a Flask response; HEAD needs nothing here (Werkzeug drops the body)."""
+    download = bool(request.environ.get("QUERY_STRING")) and bool(request.args.get("download"))
+    status, headers = feed_headers(feed, request.environ, download)
+    if status == 304:
         return Response(status=304, headers=headers)
-    if request.environ.get("QUERY_STRING") and request.args.get("download"):
-        headers["Content-Disposition"] = f'attachment; filename="{FEED_FILENAME}"'
-    return Response(feed.rendered.body, content_type=CALENDAR_TYPE, headers=headers)
+    return Response(feed.rendered.body, headers=headers)
+
+
+def feed_headers(
+    feed: Feed, environ: WSGIEnvironment, download: bool = False
+) -> tuple[int, list[tuple[str, str]]]:
+    """Status and headers for a feed: strong ETag, Last-Modified, 304 where the client is current.
+
+    Shared by the Flask views and the WSGI fast path, so both answer alike.
+    """
+    headers = [
+        ("ETag", feed.rendered.etag_header),
+        # Clients should revalidate (cheaply, with a 304) rather than trust a stale copy.
+        ("Cache-Control", "no-cache"),
+    ]
+    if _client_is_current(environ, feed.rendered, feed.last_modified):
+        return 304, headers  # RFC 9110 §15.4.5: no other representation metadata
+    headers.append(("Last-Modified", _http_date(feed.last_modified)))
+    headers.append(("Content-Type", CALENDAR_TYPE))
+    headers.append(("Content-Length", str(len(feed.rendered.body))))
+    if download:
+        headers.append(("Content-Disposition", f'attachment; filename="{FEED_FILENAME}"'))
+    return 200, headers
 
 
 @lru_cache(maxsize=1024)
@@ -94,11 +117,15 @@ def _http_date(moment: dt.datetime) -> str:
     return http_date(moment)
 
 
-def _client_is_current(etag: str, last_modified: dt.datetime) -> bool:
+def _client_is_current(
+    environ: WSGIEnvironment, rendered: RenderedFeed, last_modified: dt.datetime
+) -> bool:
     """RFC 9110 §13.2.2: If-None-Match decides when present, else If-Modified-Since."""
-    environ = request.environ  # raw keys: cheaper than Werkzeug's header view on this hot path
     if_none_match = environ.get("HTTP_IF_NONE_MATCH")
     if if_none_match is not None:
-        return parse_etags(if_none_match).contains_weak(etag)
+        # Clients almost always echo the ETag unchanged; parse only other forms.
+        return if_none_match == rendered.etag_header or parse_etags(if_none_match).contains_weak(
+            rendered.etag
+        )
     if_modified_since = parse_date(environ.get("HTTP_IF_MODIFIED_SINCE"))
     return if_modified_since is not None and last_modified <= if_modified_since

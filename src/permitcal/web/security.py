@@ -7,7 +7,7 @@ from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_wtf.csrf import CSRFProtect
 
-__all__ = ["install_security"]
+__all__ = ["SECURITY_HEADERS", "install_security"]
 
 # Only the service's own assets: the page must work in mainland China, where
 # most foreign CDNs are slow or blocked, and nothing third-party sees a token.
@@ -28,13 +28,20 @@ CONTENT_SECURITY_POLICY = "; ".join(
 RATE_LIMITED_VIEWS = ("pages.create", "api.create")
 
 
+SECURITY_HEADERS: tuple[tuple[str, str], ...] = (
+    ("Content-Security-Policy", CONTENT_SECURITY_POLICY),
+    ("X-Content-Type-Options", "nosniff"),
+    # Feed and manage URLs carry secrets: never send them on as a Referer.
+    ("Referrer-Policy", "no-referrer"),
+    ("X-Frame-Options", "DENY"),
+)
+"""Sent with every answer, by Flask and by the feed fast path alike."""
+
+
 def _security_headers(response: Response) -> Response:
     headers = response.headers
-    headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-    headers.setdefault("X-Content-Type-Options", "nosniff")
-    # Feed and manage URLs carry secrets: never send them on as a Referer.
-    headers.setdefault("Referrer-Policy", "no-referrer")
-    headers.setdefault("X-Frame-Options", "DENY")
+    for name, value in SECURITY_HEADERS:
+        headers.setdefault(name, value)
     if response.status_code < 400:
         # The rate limiter announces Retry-After on every answer; it only means
         # something on a refusal (429, 503).

@@ -89,17 +89,25 @@ class Service:
     def deadlines(self, settings: FeedSettings) -> list[Deadline]:
         return compute(settings.permit(), self.policy, self.calendar)
 
-    def subscription_feed(self, feed_token: str, home_url: str) -> Feed | None:
+    def subscription_feed(
+        self, feed_token: str, home_url: str, *, cached_only: bool = False
+    ) -> Feed | None:
         """The feed behind a feed token, or None for an unknown token.
 
         Each fetch reads only the record's id, revision and stamp (through the
         unique index on the token hash); the settings are read and the feed
-        rendered only when no rendering of this revision is cached.
+        rendered only when no rendering of this revision is cached. With
+        ``cached_only``, a feed that would need rendering gives None instead.
         """
         stamp = self.store.feed_stamp(feed_token)
         if stamp is None:
             return None
         key = ("sub", stamp.id, stamp.revision, stamp.updated_raw, self.versions_key, home_url)
+        if cached_only:
+            cached = self.cache.peek(key)
+            if cached is None:
+                return None
+            return Feed(cached, max(stamp.updated_at, self.data_since()))
 
         def render() -> bytes:
             sub = self.store.by_id(stamp.id)
