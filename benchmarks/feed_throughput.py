@@ -252,7 +252,6 @@ def main() -> None:
                     f"  round {round_number + 1}: {name:22s} {rate:9.0f} req/s "
                     f"{cpu_per_request[name][-1]:7.0f} µs server CPU per request"
                 )
-        constant = rates["constant bytes (200)"]
         print("mean over rounds:")
         for name, values in rates.items():
             cpu = statistics.median(cpu_per_request[name])
