@@ -265,3 +265,12 @@ def test_caldav_account_on_the_page_works(client: FlaskClient) -> None:
         headers={"Authorization": f"Basic {auth}", "Depth": "0"},
     )
     assert response.status_code == 207
+
+
+def test_caldav_phones_see_the_account_before_the_subscribe_buttons(client: FlaskClient) -> None:
+    path = submit(client)
+    huawei = client.get(path, headers={"User-Agent": HUAWEI}).get_data(as_text=True)
+    assert huawei.index('id="caldav"') < huawei.index('id="subscribe"')
+    iphone = client.get(path, headers={"User-Agent": IPHONE}).get_data(as_text=True)
+    assert iphone.index('id="subscribe"') < iphone.index('id="caldav"')
+    assert iphone.count('id="caldav"') == huawei.count('id="caldav"') == 1
