@@ -230,3 +230,10 @@ def test_rate_limit_on_create(tmp_path) -> None:  # type: ignore[no-untyped-def]
     assert limited.get_json()["error"]["code"] == "too_many_requests"
     assert "Retry-After" in limited.headers
     assert service(app).store.count() == 2
+
+
+def test_openapi_describes_every_field_the_api_returns(client: FlaskClient) -> None:
+    doc = client.get("/openapi.json").get_json()
+    documented = set(doc["components"]["schemas"]["Subscription"]["properties"])
+    returned = set(create_subscription(client))
+    assert returned == documented
