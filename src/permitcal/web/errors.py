@@ -11,7 +11,7 @@ from werkzeug.exceptions import HTTPException
 from permitcal.errors import PermitcalError
 from permitcal.web.texts import ui_lang, ui_text
 
-__all__ = ["api_error", "register_error_handlers"]
+__all__ = ["api_error", "plain_response", "register_error_handlers"]
 
 log = logging.getLogger(__name__)
 
@@ -47,7 +47,7 @@ def _is_feed() -> bool:
     return request.path.endswith(".ics")
 
 
-def _plain(status: int, message: str) -> Response:
+def plain_response(status: int, message: str) -> Response:
     return Response(message + "\n", status=status, content_type="text/plain; charset=utf-8")
 
 
@@ -57,7 +57,7 @@ def register_error_handlers(app: Flask) -> None:
         if _wants_json():
             return api_error(400, str(error), "invalid_input", error.field)
         if _is_feed():
-            return _plain(
+            return plain_response(
                 400, f"{ui_text('bad_input', 'zh')}: {error}\n{ui_text('bad_input', 'en')}: {error}"
             )
         return _page(400, str(error))
@@ -69,7 +69,7 @@ def register_error_handlers(app: Flask) -> None:
         if _wants_json():
             response = api_error(503, message)
         elif _is_feed():
-            response = _plain(503, message)
+            response = plain_response(503, message)
         else:
             response = _page(503, message)
         response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
@@ -82,7 +82,7 @@ def register_error_handlers(app: Flask) -> None:
         if _wants_json():
             response = api_error(status, message)
         elif _is_feed():
-            response = _plain(status, f"{status} {error.name}")
+            response = plain_response(status, f"{status} {error.name}")
         else:
             response = _page(status, message)
         for name, value in error.get_headers():
@@ -99,7 +99,7 @@ def register_error_handlers(app: Flask) -> None:
         if _wants_json():
             response = api_error(500, message, "internal_error")
         elif _is_feed():
-            response = _plain(503, message)
+            response = plain_response(503, message)
             response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
         else:
             response = _page(500, message)

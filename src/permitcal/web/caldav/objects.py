@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from icalendar import Calendar, Event
 
-__all__ = ["CalendarObject", "Snapshot", "decode_sync_token", "snapshot_of"]
+__all__ = ["CalendarObject", "Snapshot", "decode_sync_token", "short_etag", "snapshot_of"]
 
 SYNC_TOKEN_PREFIX = "http://permitcal.invalid/sync/"
 # Properties a calendar object resource keeps from the calendar; RFC 4791 §4.1
@@ -79,6 +79,11 @@ def _object(calendar: Calendar, event: Event) -> CalendarObject:
         start=start,
         end=end,
     )
+
+
+def short_etag(etag: str) -> str:
+    """The part of an etag a sync token keeps: enough to tell versions apart, short to carry."""
+    return etag[:12]
 
 
 def encode_sync_token(etags: dict[str, str], account_prefix: str) -> str:

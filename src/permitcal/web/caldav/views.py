@@ -7,6 +7,7 @@ import hmac
 import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from typing import NoReturn
 from urllib.parse import unquote, urlsplit
 
 from flask import Blueprint, Response, abort, redirect, request, url_for
@@ -15,7 +16,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.http import http_date
 
 from permitcal.web.caldav.account import CALENDAR_SEGMENT
-from permitcal.web.caldav.objects import CalendarObject, Snapshot, decode_sync_token
+from permitcal.web.caldav.objects import CalendarObject, Snapshot, decode_sync_token, short_etag
 from permitcal.web.caldav.xmlutil import (
     CALDAV,
     CALSERV,
@@ -28,6 +29,7 @@ from permitcal.web.caldav.xmlutil import (
     qname,
     serialize,
 )
+from permitcal.web.errors import plain_response
 from permitcal.web.feeds import CALENDAR_TYPE, home_url
 from permitcal.web.service import service
 from permitcal.web.store import Subscription
@@ -161,11 +163,10 @@ def _authenticate() -> Subscription:
 
 def _challenge() -> HTTPException:
     """401 with the Basic challenge, to raise."""
-    response = Response(
+    response = plain_response(
+        401,
         "Authentication required: the CalDAV user name and password from your manage page.\n"
-        "需要登录：请使用管理页面上的 CalDAV 用户名和密码。\n",
-        status=401,
-        content_type="text/plain; charset=utf-8",
+        "需要登录：请使用管理页面上的 CalDAV 用户名和密码。",
     )
     response.headers["WWW-Authenticate"] = REALM
     return HTTPException(response=response)
@@ -398,13 +399,11 @@ def _body() -> ET.Element | None:
     try:
         return parse_body(request.get_data(cache=False))
     except XmlError as error:
-        abort(
-            Response(
-                f"Malformed XML body: {error}\n",
-                status=400,
-                content_type="text/plain; charset=utf-8",
-            )
-        )
+        _bad_request(f"Malformed XML body: {error}")
+
+
+def _bad_request(message: str) -> NoReturn:
+    abort(plain_response(400, message))
 
 
 def _wanted_props(parent: ET.Element | None) -> tuple[list[str] | None, bool]:
@@ -426,23 +425,11 @@ def _multistatus(responses: Iterable[ET.Element], sync_token: str | None = None)
 def _propfind(ctx: Context, resource: Resource) -> Response:
     body = _body()
     if body is not None and body.tag != qname(DAV, "propfind"):
-        abort(
-            Response(
-                "Expected a DAV:propfind body\n",
-                status=400,
-                content_type="text/plain; charset=utf-8",
-            )
-        )
+        _bad_request("Expected a DAV:propfind body")
     wanted, names_only = _wanted_props(body)
     depth = request.headers.get("Depth", "infinity").strip().lower()
     if depth not in ("0", "1", "infinity"):
-        abort(
-            Response(
-                "Depth must be 0, 1 or infinity\n",
-                status=400,
-                content_type="text/plain; charset=utf-8",
-            )
-        )
+        _bad_request("Depth must be 0, 1 or infinity")
     resources = [resource]
     if depth != "0":  # "infinity" is answered like 1: the tree is never deeper than that matters
         resources += _children(ctx, resource)
@@ -452,9 +439,7 @@ def _propfind(ctx: Context, resource: Resource) -> Response:
 def _report(ctx: Context, resource: Resource) -> Response:
     body = _body()
     if body is None:
-        abort(
-            Response("REPORT needs a body\n", status=400, content_type="text/plain; charset=utf-8")
-        )
+        _bad_request("REPORT needs a body")
     wanted, _ = _wanted_props(body)
     wanted = wanted if wanted is not None else [qname(DAV, "getetag")]
     if body.tag == qname(CALDAV, "calendar-multiget"):
@@ -470,9 +455,14 @@ def _report(ctx: Context, resource: Resource) -> Response:
     return _unsupported_report()
 
 
-def _unsupported_report() -> Response:
-    error = element(qname(DAV, "error"), children=[element(qname(DAV, "supported-report"))])
+def _forbidden(condition: str) -> Response:
+    """403 with the DAV:error precondition a client can act on (RFC 4918 §16)."""
+    error = element(qname(DAV, "error"), children=[element(qname(DAV, condition))])
     return Response(serialize(error), status=403, content_type=XML_TYPE)
+
+
+def _unsupported_report() -> Response:
+    return _forbidden("supported-report")
 
 
 def _multiget(ctx: Context, body: ET.Element, wanted: list[str]) -> Response:
@@ -492,12 +482,11 @@ def _multiget(ctx: Context, body: ET.Element, wanted: list[str]) -> Response:
 def _sync_collection(ctx: Context, body: ET.Element, wanted: list[str]) -> Response:
     token = (body.findtext(qname(DAV, "sync-token")) or "").strip()
     prefix = f"s-{ctx.sub.account}-"
-    current = {o.name: o.etag[:12] for o in ctx.snapshot.objects}
+    current = {o.name: short_etag(o.etag) for o in ctx.snapshot.objects}
     if token:
         previous = decode_sync_token(token, prefix)
         if previous is None:
-            error = element(qname(DAV, "error"), children=[element(qname(DAV, "valid-sync-token"))])
-            return Response(serialize(error), status=403, content_type=XML_TYPE)
+            return _forbidden("valid-sync-token")
     else:
         previous = {}
     responses: list[ET.Element] = []
@@ -546,13 +535,7 @@ def _utc(value: str | None) -> dt.datetime | None:
     try:
         return dt.datetime.strptime(value, "%Y%m%dT%H%M%SZ").replace(tzinfo=dt.UTC)
     except ValueError:
-        abort(
-            Response(
-                f"Bad time-range value {value!r}\n",
-                status=400,
-                content_type="text/plain; charset=utf-8",
-            )
-        )
+        _bad_request(f"Bad time-range value {value!r}")
 
 
 def _get(ctx: Context, resource: Resource) -> Response:
@@ -563,9 +546,8 @@ def _get(ctx: Context, resource: Resource) -> Response:
         response = Response(ctx.snapshot.feed, content_type=CALENDAR_TYPE)
         response.set_etag(ctx.snapshot.ctag)
     else:
-        response = Response(
-            "permitcal CalDAV: add this server as a CalDAV account in your calendar app.\n",
-            content_type="text/plain; charset=utf-8",
+        response = plain_response(
+            200, "permitcal CalDAV: add this server as a CalDAV account in your calendar app."
         )
     response.last_modified = ctx.last_modified
     response.make_conditional(request)
@@ -581,7 +563,6 @@ def _options() -> Response:
 
 def _read_only() -> Response:
     """Every write is refused: this calendar mirrors the feed and changes only through it."""
-    error = element(qname(DAV, "error"), children=[element(qname(DAV, "need-privileges"))])
-    response = Response(serialize(error), status=403, content_type=XML_TYPE)
+    response = _forbidden("need-privileges")
     response.headers["Allow"] = ALLOW
     return response
