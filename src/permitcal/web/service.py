@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask import current_app
+from icalendar import Calendar
 
 from permitcal._version import __version__
 from permitcal.deadlines import Deadline, compute
@@ -103,29 +104,26 @@ class Service:
         if stamp is None:
             return None
         key = ("sub", stamp.id, stamp.revision, stamp.updated_raw, self.versions_key, home_url)
-        if cached_only:
-            cached = self.cache.peek(key)
-            if cached is None:
-                return None
-            return Feed(cached, max(stamp.updated_at, self.data_since()))
 
         def render() -> bytes:
             sub = self.store.by_id(stamp.id)
             if sub is None:  # deleted between the two reads
                 raise SubscriptionGone(stamp.id)
-            return self.render_subscription(sub, home_url)
+            feed: bytes = self.render_calendar(sub, home_url).to_ical()
+            return feed
 
-        rendered = self.cache.get_or_render(key, render)
+        rendered = self.cache.peek(key) if cached_only else self.cache.get_or_render(key, render)
+        if rendered is None:
+            return None
         return Feed(rendered, max(stamp.updated_at, self.data_since()))
 
-    def render_subscription(self, sub: Subscription, home_url: str) -> bytes:
-        """A stored subscription's feed bytes: UIDs from its account, stamps from its record."""
-        return to_ical(self.deadlines(sub.settings), self.render_options(sub, home_url))
+    def render_calendar(self, sub: Subscription, home_url: str) -> Calendar:
+        """A stored subscription's calendar, for its feed and its CalDAV objects alike.
 
-    def render_options(self, sub: Subscription, home_url: str) -> RenderOptions:
-        """How a stored subscription renders, for its feed and its CalDAV objects alike."""
+        UIDs come from its account, DTSTAMP and SEQUENCE from its record.
+        """
         settings = sub.settings
-        return RenderOptions(
+        options = RenderOptions(
             identity=f"s-{sub.account}",
             lang=settings.lang,
             stamp=sub.updated_at,
@@ -134,22 +132,21 @@ class Service:
             url=home_url,
             policy=self.policy,
         )
+        return to_calendar(self.deadlines(settings), options)
 
     def caldav_snapshot(self, sub: Subscription, home: str) -> Snapshot:
         """The CalDAV objects of a subscription: the feed's events, split, from the same render."""
         key = ("dav", sub.id, sub.revision, sub.updated_at, self.versions_key, home)
 
         def build() -> Snapshot:
-            settings = sub.settings
-            options = self.render_options(sub, home)
-            calendar = to_calendar(self.deadlines(settings), options)
+            calendar = self.render_calendar(sub, home)
             return snapshot_of(calendar, calendar.to_ical(), f"s-{sub.account}-")
 
         snapshot: Snapshot = self.cache.get_or_build(key, build, lambda s: s.size)
         return snapshot
 
     def adhoc_feed(self, settings: FeedSettings, home_url: str) -> Feed:
-        key = ("adhoc", settings, self.versions, home_url)
+        key = ("adhoc", settings, self.versions_key, home_url)
 
         def render() -> bytes:
             permit = settings.permit()

@@ -156,8 +156,9 @@ class Store:
         with self.engine.begin() as conn:
             new_id = conn.execute(insert(subscriptions).values(**row)).inserted_primary_key
         assert new_id is not None
-        sub = Subscription(new_id[0], row["account"], settings, stamp, stamp, 0, 0)
-        return Created(_aware(sub), feed_token, manage_token)
+        aware = stamp.replace(tzinfo=dt.UTC)
+        sub = Subscription(new_id[0], row["account"], settings, aware, aware, 0, 0)
+        return Created(sub, feed_token, manage_token)
 
     def by_feed_token(self, token: str) -> Subscription | None:
         return self._lookup(_BY_FEED_HASH, hash_token(token))
@@ -188,9 +189,7 @@ class Store:
                     revision=subscriptions.c.revision + 1,
                 )
             )
-        fresh = self._lookup(_BY_ID, sub.id)
-        assert fresh is not None
-        return fresh
+        return self._reload(sub)
 
     def rotate_feed_token(self, sub: Subscription, manage_token: str) -> Subscription:
         """The next feed token generation; the old feed URL stops working at once."""
@@ -204,9 +203,7 @@ class Store:
                     feed_generation=generation,
                 )
             )
-        fresh = self._lookup(_BY_ID, sub.id)
-        assert fresh is not None
-        return fresh
+        return self._reload(sub)
 
     def delete(self, sub: Subscription) -> None:
         with self.engine.begin() as conn:
@@ -237,6 +234,11 @@ class Store:
     def dispose(self) -> None:
         self._readers.close_all()
         self.engine.dispose()
+
+    def _reload(self, sub: Subscription) -> Subscription:
+        fresh = self.by_id(sub.id)
+        assert fresh is not None, f"subscription {sub.id} vanished while being written"
+        return fresh
 
     def _lookup(self, statement: Select[Any], key: object) -> Subscription | None:
         with self.engine.connect() as conn:
@@ -367,28 +369,14 @@ def _from_row(row: Any) -> Subscription:
         alarms=tuple(int(a) for a in row["alarms"].split(",") if a),
         source_rules=bool(row["source_rules"]),
     )
-    return _aware(
-        Subscription(
-            row["id"],
-            row["account"],
-            settings,
-            row["created_at"],
-            row["updated_at"],
-            row["revision"],
-            row["feed_generation"],
-        )
-    )
-
-
-def _aware(sub: Subscription) -> Subscription:
     return Subscription(
-        sub.id,
-        sub.account,
-        sub.settings,
-        sub.created_at.replace(tzinfo=dt.UTC),
-        sub.updated_at.replace(tzinfo=dt.UTC),
-        sub.revision,
-        sub.feed_generation,
+        row["id"],
+        row["account"],
+        settings,
+        _parse_stamp(row["created_at"]),
+        _parse_stamp(row["updated_at"]),
+        row["revision"],
+        row["feed_generation"],
     )
 
 
