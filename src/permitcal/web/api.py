@@ -13,7 +13,7 @@ from permitcal.web.errors import api_error
 from permitcal.web.feeds import subscription_links
 from permitcal.web.openapi import openapi_document
 from permitcal.web.service import service
-from permitcal.web.settings import FIELDS, FeedSettings
+from permitcal.web.settings import FeedSettings
 from permitcal.web.store import Subscription
 from permitcal.web.tokens import looks_like_token
 
@@ -94,8 +94,7 @@ def rotate(token: str) -> Response:
 @bp.get("/api/deadlines")
 def deadlines() -> Response:
     """Deadlines without storing anything; the same query parameters as /feed.ics."""
-    args = {name: request.args.get(name, "") for name in request.args}
-    settings = FeedSettings.from_strings(args, allowed=FIELDS)
+    settings = FeedSettings.from_strings(request.args)
     return jsonify([d.to_dict(settings.lang) for d in service().deadlines(settings)])
 
 

@@ -75,9 +75,8 @@ def subscription(token: str, name: str | None = None) -> Response:
 
 @bp.get("/feed.ics")
 def adhoc() -> Response:
-    args = {name: request.args.get(name, "") for name in request.args}
-    args.pop("download", None)
-    settings = FeedSettings.from_strings(args, allowed=_ADHOC_PARAMS)
+    # `download` is allowed and read by _respond; settings never look at it.
+    settings = FeedSettings.from_strings(request.args, allowed=_ADHOC_PARAMS)
     return _respond(service().adhoc_feed(settings, home_url()))
 
 
