@@ -37,7 +37,7 @@ def server(live_server: tuple[str, Flask]) -> str:
 
 def test_fill_form_subscribe_and_download(server: str, tmp_path: Path) -> None:
     executable = chromium_path()
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
@@ -72,7 +72,8 @@ def test_fill_form_subscribe_and_download(server: str, tmp_path: Path) -> None:
             assert webcal == feed_url.replace("http://", "webcal://", 1)
 
             page.click("button.copy[data-copy=feed-url]")
-            assert page.text_content("button.copy[data-copy=feed-url]") == "已复制"
+            # app.js changes the label after the clipboard promise settles: wait for it.
+            expect(page.locator("button.copy[data-copy=feed-url]")).to_have_text("已复制")
 
             ARTIFACTS.mkdir(exist_ok=True)
             page.screenshot(path=str(ARTIFACTS / "manage-page.png"), full_page=True)
@@ -92,7 +93,7 @@ def test_fill_form_subscribe_and_download(server: str, tmp_path: Path) -> None:
 
 def test_bad_date_shows_the_message_in_english(server: str) -> None:
     executable = chromium_path()
-    from playwright.sync_api import sync_playwright
+    from playwright.sync_api import expect, sync_playwright
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
@@ -103,8 +104,7 @@ def test_bad_date_shows_the_message_in_english(server: str) -> None:
             page.fill("#date", "2024-06-01")
             page.fill("#card_received", "2020-01-01")
             page.click("#submit")
-            page.wait_for_selector("#form-error")
-            assert "card_received" in (page.text_content("#form-error") or "")
+            expect(page.locator("#form-error")).to_contain_text("card_received")
             assert page.input_value("#date") == "2024-06-01"  # kept for correction
             assert page.is_checked("input[name=date_kind][value=expires]")
         finally:
