@@ -17,6 +17,7 @@ setup: $(STAMP)
 
 # The service on its embedded default: SQLite in ./instance, http://127.0.0.1:8000/
 run: setup
+	$(BIN)/permitcal db upgrade
 	$(BIN)/permitcal serve --host 127.0.0.1 --port 8000
 
 lint: setup

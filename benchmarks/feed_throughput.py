@@ -38,6 +38,7 @@ from pathlib import Path
 
 from sqlalchemy import insert
 
+from permitcal.web.migrate import upgrade
 from permitcal.web.settings import FeedSettings
 from permitcal.web.store import Store, subscriptions
 from permitcal.web.tokens import hash_token, new_token
@@ -54,8 +55,8 @@ def free_port() -> int:
 
 def seed(url: str, rows: int) -> None:
     """Bulk-insert filler subscriptions so that lookups run against a realistic index."""
+    upgrade(url)
     store = Store(url)
-    store.create_schema()
     now = dt.datetime(2026, 1, 1)
     settings = FeedSettings.from_json({"issued": "2023-06-01"})
     batch = []

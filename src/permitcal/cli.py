@@ -1,4 +1,4 @@
-"""Layer 4 (command line): ``permitcal show`` and ``permitcal ics``."""
+"""Layer 4 (command line): ``permitcal show`` and ``permitcal ics``; service commands join here."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from typing import Any, NoReturn, TypeVar
 import click
 
 from permitcal._version import __version__
+from permitcal.cli_web import service_commands
 from permitcal.deadlines import Deadline, compute
 from permitcal.errors import PermitcalError
 from permitcal.ical import DEFAULT_ALARMS, LANGS, RenderOptions, default_identity, to_ical
@@ -186,32 +187,9 @@ def ics(
         output.write_bytes(data)
 
 
-@cli.command()
-@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
-@click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
-def serve(host: str, port: int) -> None:
-    """Run the web service (SQLite in ./instance unless PERMITCAL_DATABASE_URL is set).
-
-    For production use gunicorn: gunicorn 'permitcal.web:create_app()'.
-    """
-    from werkzeug.serving import run_simple
-
-    from permitcal.web import create_app
-
-    app = create_app()
-    click.echo(f"permitcal serving on http://{host}:{port}/ (Ctrl+C to stop)", err=True)
-    run_simple(host, port, app, threaded=True, use_reloader=False, use_debugger=False)
-
-
-@cli.command("init-db")
-def init_db() -> None:
-    """Create the database tables (also done on first start; safe to repeat)."""
-    from permitcal.web import create_app
-
-    app = create_app()
-    store = app.extensions["permitcal"].store
-    store.create_schema()
-    click.echo(f"database ready: {store.engine.url.render_as_string(hide_password=True)}")
+# The service's commands (serve, db upgrade) live beside the web layer's needs.
+for _command in service_commands():
+    cli.add_command(_command)
 
 
 _HEADINGS = {

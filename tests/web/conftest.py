@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import shutil
+import tempfile
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,10 +14,13 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from sqlalchemy import create_engine
 from werkzeug.serving import make_server
 
 from permitcal.web import create_app
+from permitcal.web.migrate import upgrade
 from permitcal.web.service import Service
+from permitcal.web.store import metadata
 
 NOW = dt.datetime(2026, 11, 20, 8, 0, 0, tzinfo=dt.UTC)
 
@@ -44,11 +49,39 @@ def require_or_skip(env: str, what: str) -> str:
     pytest.skip(message)
 
 
+_schema_template: list[Path] = []
+
+
+def migrated_sqlite(path: Path) -> str:
+    """A SQLite file at ``path`` with the migrated schema (migrated once, then copied)."""
+    if not _schema_template:
+        template = Path(tempfile.mkdtemp(prefix="permitcal-schema-")) / "template.sqlite3"
+        upgrade(f"sqlite:///{template}")
+        _schema_template.append(template)
+    shutil.copyfile(_schema_template[0], path)
+    return f"sqlite:///{path}"
+
+
+def fresh_schema(url: str) -> str:
+    """Drop everything at ``url`` (a shared test server) and migrate it from scratch."""
+    engine = create_engine(url)
+    try:
+        with engine.begin() as conn:
+            metadata.drop_all(conn)
+            conn.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
+    finally:
+        engine.dispose()
+    upgrade(url)
+    return url
+
+
 def make_app(tmp_path: Path, **config: Any) -> Flask:
+    """The app on a migrated SQLite file in ``tmp_path``, unless DATABASE_URL is given."""
+    if "DATABASE_URL" not in config:
+        config["DATABASE_URL"] = migrated_sqlite(tmp_path / "test.sqlite3")
     settings: dict[str, Any] = {
         "TESTING": True,
         "SECRET_KEY": "test-secret",
-        "DATABASE_URL": f"sqlite:///{tmp_path / 'test.sqlite3'}",
         "WTF_CSRF_ENABLED": False,
         "RATELIMIT_CREATE": "1000 per minute",
     }

@@ -8,16 +8,34 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
 from flask.testing import FlaskClient
-from sqlalchemy import inspect, select
+from sqlalchemy import create_engine, inspect, select
 
+from permitcal.web.migrate import head_revision, upgrade
 from permitcal.web.settings import FeedSettings
 from permitcal.web.store import Store, metadata, subscriptions
 from permitcal.web.tokens import hash_token
 from tests.ics_checks import assert_well_formed, events
-from tests.web.conftest import make_app, path_of, require_or_skip, service
+from tests.web.conftest import fresh_schema, make_app, path_of, require_or_skip, service
 
 NOW = dt.datetime(2026, 11, 20, 8, 0, 0, tzinfo=dt.UTC)
+OLD_ROW = {
+    "account": "0123456789ab",
+    "feed_hash": "f" * 64,
+    "manage_hash": "m" * 64,
+    "feed_generation": 0,
+    "issued": dt.date(2023, 6, 1),
+    "changes": "",
+    "cycles": 3,
+    "lang": "zh",
+    "alarms": "7,1",
+    "source_rules": True,
+    "created_at": dt.datetime(2026, 1, 1),
+    "updated_at": dt.datetime(2026, 1, 1),
+    "revision": 0,
+}
 SETTINGS = FeedSettings.from_json({"issued": "2023-06-01", "changes": ["employer"], "alarms": [3]})
 
 
@@ -29,17 +47,13 @@ def database_url(backend: str, tmp_path: Path) -> str:
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def url(request: pytest.FixtureRequest, tmp_path: Path) -> str:
-    found = database_url(request.param, tmp_path)
-    fresh = Store(found)
-    metadata.drop_all(fresh.engine)  # a clean schema for every test on the shared server
-    fresh.dispose()
-    return found
+    # A clean, migrated schema for every test on the shared server.
+    return fresh_schema(database_url(request.param, tmp_path))
 
 
 @pytest.fixture
 def store(url: str) -> Iterator[Store]:
     found = Store(url)
-    found.create_schema()
     yield found
     found.dispose()
 
@@ -117,10 +131,35 @@ def test_first_seen_is_recorded_once_even_under_races(store: Store) -> None:
     assert store.first_seen("v2", NOW + dt.timedelta(days=9)) == NOW + dt.timedelta(days=9)
 
 
-def test_create_schema_is_idempotent(store: Store) -> None:
+def test_upgrade_is_idempotent(store: Store, url: str) -> None:
     store.create(SETTINGS, NOW)
-    store.create_schema()
+    assert upgrade(url) == (head_revision(), head_revision())
     assert store.count() == 1
+
+
+def test_migrations_give_the_schema_the_code_expects(url: str) -> None:
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            differences = compare_metadata(MigrationContext.configure(conn), metadata)
+    finally:
+        engine.dispose()
+    assert differences == []
+
+
+def test_a_database_from_before_migrations_is_adopted(tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'old.sqlite3'}"
+    engine = create_engine(url)
+    metadata.create_all(engine)  # what `init-db` made before there were migrations
+    with engine.begin() as conn:
+        conn.execute(subscriptions.insert().values(**OLD_ROW))
+    engine.dispose()
+    assert upgrade(url) == (None, head_revision())
+    store = Store(url)
+    try:
+        assert store.count() == 1
+    finally:
+        store.dispose()
 
 
 def test_whole_service_on_this_database(url: str, tmp_path: Path) -> None:
@@ -177,9 +216,8 @@ def test_feed_stamp_from_many_threads(store: Store) -> None:
 
 
 def test_feed_lookup_survives_a_dropped_server_connection(tmp_path: Path) -> None:
-    url = database_url("postgresql", tmp_path)
+    url = fresh_schema(database_url("postgresql", tmp_path))
     store = Store(url)
-    store.create_schema()
     try:
         created = store.create(SETTINGS, NOW)
         assert store.feed_stamp(created.feed_token) is not None

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import secrets
+import tempfile
 from pathlib import Path
 from typing import Any
 
-import click
 from flask import Flask, Response
 from werkzeug.middleware.proxy_fix import ProxyFix
 
@@ -18,9 +19,9 @@ from permitcal.web.errors import register_error_handlers
 from permitcal.web.fastpath import FeedFastPath
 from permitcal.web.security import SECURITY_HEADERS, install_security
 from permitcal.web.service import Service
-from permitcal.web.store import Store
+from permitcal.web.store import DEFAULT_TIMEOUT, Store
 
-__all__ = ["create_app"]
+__all__ = ["create_app", "database_url"]
 
 DEFAULTS: dict[str, Any] = {
     "DATABASE_URL": None,  # default: SQLite file in the instance folder
@@ -32,6 +33,8 @@ DEFAULTS: dict[str, Any] = {
     "RATELIMIT_CREATE": "10 per minute;300 per day",
     "RATELIMIT_STORAGE_URI": "memory://",  # per process; use redis:// with several workers
     "PROXY_FIX": False,  # trust X-Forwarded-* from one reverse proxy (for https URLs)
+    "HSTS_SECONDS": 0,  # Strict-Transport-Security max-age on https answers; 0: not sent
+    "DB_TIMEOUT": DEFAULT_TIMEOUT,  # seconds for connecting and per statement, then 503
     "BENCHMARK_ENDPOINTS": False,
     "WTF_CSRF_TIME_LIMIT": None,  # tokens live as long as the session cookie
     "SESSION_COOKIE_SAMESITE": "Lax",
@@ -51,10 +54,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     Path(app.instance_path).mkdir(parents=True, exist_ok=True)
     if not app.config["SECRET_KEY"]:
         app.config["SECRET_KEY"] = _instance_secret(Path(app.instance_path) / "secret_key")
-    url = app.config["DATABASE_URL"] or f"sqlite:///{Path(app.instance_path) / 'permitcal.sqlite3'}"
+    url = database_url(app)
 
-    store = Store(url)
-    store.create_schema()  # idempotent: the first start creates the database
+    # No database access here: the schema comes from `permitcal db upgrade`, and a
+    # worker must boot (and serve what needs no database) while the database is down.
+    store = Store(url, timeout=float(app.config["DB_TIMEOUT"]))
     app.extensions["permitcal"] = Service(
         store,
         FeedCache(app.config["FEED_CACHE_ENTRIES"], app.config["FEED_CACHE_BYTES"]),
@@ -75,21 +79,40 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     if app.config["PROXY_FIX"]:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]
 
-    @app.cli.command("init-db")
-    def init_db() -> None:
-        """Create the database tables (safe to repeat)."""
-        store.create_schema()
-        click.echo(f"database ready: {store.engine.url.render_as_string(hide_password=True)}")
-
     return app
 
 
+def database_url(app: Flask) -> str:
+    """The configured database, or the embedded default: a SQLite file in the instance folder."""
+    configured: str | None = app.config["DATABASE_URL"]
+    return configured or f"sqlite:///{Path(app.instance_path) / 'permitcal.sqlite3'}"
+
+
 def _instance_secret(path: Path) -> str:
-    """A per-installation secret for the session cookie, kept private to the owner."""
+    """A per-installation secret for the session cookie, kept private to the owner.
+
+    Several workers start at once on a fresh installation: the key is written
+    whole to a private temporary file and linked into place, which fails if
+    another process got there first; then everyone reads the one winner. No
+    process ever sees a missing or half-written key.
+    """
     if not path.exists():
-        path.touch(mode=0o600)
-        path.write_text(secrets.token_hex(32))
-    return path.read_text().strip()
+        fd, temporary = tempfile.mkstemp(prefix=".secret-", dir=path.parent)  # mode 0600
+        try:
+            with os.fdopen(fd, "w") as handle:
+                handle.write(secrets.token_hex(32))
+                handle.flush()
+                os.fsync(handle.fileno())
+            with contextlib.suppress(FileExistsError):
+                os.link(temporary, path)
+        finally:
+            os.unlink(temporary)
+    key = path.read_text().strip()
+    if len(key) < 32:
+        raise RuntimeError(
+            f"{path} holds no usable secret key; delete it or set PERMITCAL_SECRET_KEY"
+        )
+    return key
 
 
 class _RawConstant:

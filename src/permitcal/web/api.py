@@ -12,7 +12,7 @@ from permitcal.web.caldav.account import caldav_account
 from permitcal.web.errors import api_error
 from permitcal.web.feeds import subscription_links
 from permitcal.web.openapi import openapi_document
-from permitcal.web.service import service
+from permitcal.web.service import retry_write, service
 from permitcal.web.settings import FeedSettings
 from permitcal.web.store import Subscription
 from permitcal.web.tokens import looks_like_token
@@ -68,27 +68,65 @@ def create() -> Response:
 
 @bp.get("/api/subscriptions/<token>")
 def read(token: str) -> Response:
-    return jsonify(_describe(_subscription(token), token))
+    return _answer(_subscription(token), token)
+
+
+def _etag(sub: Subscription) -> str:
+    """Changes with every write: settings (revision) and feed URL (generation)."""
+    return f"r{sub.revision}g{sub.feed_generation}"
+
+
+def _answer(sub: Subscription, token: str) -> Response:
+    response = jsonify(_describe(sub, token))
+    response.set_etag(_etag(sub))
+    return response
+
+
+def _current(token: str) -> Subscription:
+    """The subscription, checked against the client's If-Match (412 when it changed)."""
+    sub = _subscription(token)
+    if request.if_match and not request.if_match.contains(_etag(sub)):
+        abort(api_error(412, "the subscription changed since you read it; read it again"))
+    return sub
 
 
 @bp.patch("/api/subscriptions/<token>")
 def patch(token: str) -> Response:
-    sub = _subscription(token)
-    settings = FeedSettings.from_json(_json_body(), base=sub.settings)
-    updated = service().store.update(sub, settings, service().clock())
-    return jsonify(_describe(updated, token))
+    body = _json_body()
+
+    def write(sub: Subscription) -> Subscription | None:
+        # Only the fields the body names change, merged onto the latest stored
+        # settings: a concurrent PATCH of another field is kept, not overwritten.
+        settings = FeedSettings.from_json(body, base=sub.settings)
+        if settings == sub.settings:
+            return sub  # nothing to change: revision, SEQUENCE and ETag stay
+        return service().store.update(sub, settings, service().clock())
+
+    return _answer(retry_write(lambda: _current(token), write), token)
 
 
 @bp.delete("/api/subscriptions/<token>")
 def remove(token: str) -> Response:
-    service().store.delete(_subscription(token))
+    if not service().store.delete(_current(token)):
+        abort(api_error(404, "no subscription has this manage token"))
     return Response(status=204)
 
 
 @bp.post("/api/subscriptions/<token>/rotate")
 def rotate(token: str) -> Response:
-    rotated = service().store.rotate_feed_token(_subscription(token), token)
-    return jsonify(_describe(rotated, token))
+    rotated = retry_write(
+        lambda: _current(token),
+        lambda sub: service().store.rotate_feed_token(sub, token) or _rotated_by_another(token),
+    )
+    return _answer(rotated, token)
+
+
+def _rotated_by_another(token: str) -> Subscription | None:
+    """After a lost compare-and-set: a concurrent rotation retired the old URL just the same."""
+    sub = service().store.by_manage_token(token)
+    if sub is None:
+        abort(api_error(404, "no subscription has this manage token"))
+    return sub
 
 
 @bp.get("/api/deadlines")

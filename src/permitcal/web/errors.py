@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import logging
 
-from flask import Flask, Response, jsonify, render_template, request
+from flask import Flask, Response, g, jsonify, render_template, request
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 
 from permitcal.errors import PermitcalError
+from permitcal.web.service import WriteConflict
 from permitcal.web.texts import ui_lang, ui_text
 
 __all__ = ["api_error", "plain_response", "register_error_handlers"]
@@ -21,6 +22,8 @@ _CODES = {
     400: "bad_request",
     404: "not_found",
     405: "method_not_allowed",
+    409: "conflict",
+    412: "precondition_failed",
     413: "payload_too_large",
     415: "unsupported_media_type",
     429: "too_many_requests",
@@ -73,7 +76,13 @@ def register_error_handlers(app: Flask) -> None:
         else:
             response = _page(503, message)
         response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
+        g.retry_after = RETRY_AFTER_SECONDS
         return response
+
+    @app.errorhandler(WriteConflict)
+    def write_conflict(_error: WriteConflict) -> Response:
+        message = f"{ui_text('conflict', 'zh')} {ui_text('conflict', 'en')}"
+        return api_error(409, message) if _wants_json() else _page(409, message)
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> Response:

@@ -14,7 +14,7 @@ from permitcal.errors import InvalidInputError, PermitcalError
 from permitcal.web.caldav.account import caldav_account
 from permitcal.web.clients import PLATFORMS, detect, in_app_browser
 from permitcal.web.feeds import subscription_links
-from permitcal.web.service import service
+from permitcal.web.service import retry_write, service
 from permitcal.web.settings import FeedSettings
 from permitcal.web.store import Subscription
 from permitcal.web.texts import UI, UiLang, ui_lang
@@ -176,14 +176,25 @@ def update(token: str) -> ResponseReturnValue:
         settings = settings_from_form(request.form)
     except PermitcalError as error:
         return _manage_page(sub, token, "", form=request.form, error=error, status=400)
-    service().store.update(sub, settings, service().clock())
+    # The form sends every field: the latest read gets them all (404 if deleted meanwhile).
+    retry_write(
+        lambda: _subscription(token),
+        lambda current: (
+            current
+            if current.settings == settings
+            else service().store.update(current, settings, service().clock())
+        ),
+    )
     return redirect(_with_ui(url_for("pages.manage", token=token, done="saved")), 303)
 
 
 @bp.post("/m/<token>/rotate")
 def rotate(token: str) -> ResponseReturnValue:
-    sub = _subscription(token)
-    service().store.rotate_feed_token(sub, token)
+    retry_write(
+        lambda: _subscription(token),
+        # A concurrent rotation retired the old URL just the same: take the fresh read.
+        lambda sub: service().store.rotate_feed_token(sub, token) or _subscription(token),
+    )
     return redirect(_with_ui(url_for("pages.manage", token=token, done="rotated")), 303)
 
 
@@ -198,7 +209,8 @@ def delete(token: str) -> ResponseReturnValue:
             error=InvalidInputError("confirm", "tick the box to confirm"),
             status=400,
         )
-    service().store.delete(sub)
+    if not service().store.delete(sub):
+        abort(404)  # deleted by a concurrent request
     return _render("deleted.html")
 
 

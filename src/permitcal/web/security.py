@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from flask import Flask, Response, current_app
+from flask import Flask, Response, current_app, g, has_request_context, request
+from flask.sessions import SecureCookieSessionInterface
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_wtf.csrf import CSRFProtect
@@ -27,6 +28,27 @@ CONTENT_SECURITY_POLICY = "; ".join(
 # Views that create subscriptions; everything else is cheap or needs a token.
 RATE_LIMITED_VIEWS = ("pages.create", "api.create")
 
+# Views whose answers carry a manage or feed token (in the body or a Location):
+# no browser, proxy or shared cache may keep a copy.
+TOKEN_VIEWS = frozenset(
+    {
+        "api.create",
+        "api.read",
+        "api.patch",
+        "api.rotate",
+        "pages.create",
+        "pages.manage",
+        "pages.update",
+        "pages.rotate",
+        "pages.delete",
+    }
+)
+
+
+def created(response: Response) -> bool:
+    """Only a subscription actually created counts against the creation limit."""
+    return response.status_code in (201, 303)
+
 
 SECURITY_HEADERS: tuple[tuple[str, str], ...] = (
     ("Content-Security-Policy", CONTENT_SECURITY_POLICY),
@@ -46,11 +68,34 @@ def _security_headers(response: Response) -> Response:
         # The rate limiter announces Retry-After on every answer; it only means
         # something on a refusal (429, 503).
         headers.pop("Retry-After", None)
+    elif "retry_after" in g:
+        # An outage's own Retry-After, not the limiter's window (this runs after it).
+        headers["Retry-After"] = str(g.retry_after)
+    if request.endpoint in TOKEN_VIEWS:
+        headers["Cache-Control"] = "no-store"
+    hsts = int(current_app.config["HSTS_SECONDS"] or 0)
+    if hsts > 0 and request.is_secure:
+        headers["Strict-Transport-Security"] = f"max-age={hsts}"
     return response
 
 
+class _SessionInterface(SecureCookieSessionInterface):
+    """The session cookie gets ``Secure`` whenever the request came over https.
+
+    Behind a TLS-terminating proxy the app sees https only through
+    ``PERMITCAL_PROXY_FIX``; on plain http (local use) the cookie must stay
+    usable, so a fixed ``SESSION_COOKIE_SECURE`` fits neither.
+    """
+
+    def get_cookie_secure(self, app: Flask) -> bool:
+        configured = super().get_cookie_secure(app)
+        return configured or (has_request_context() and request.is_secure)
+
+
 def install_security(app: Flask) -> Limiter:
+    # Registered before the limiter: after_request functions run in reverse, so this runs last.
     app.after_request(_security_headers)
+    app.session_interface = _SessionInterface()
     csrf = CSRFProtect(app)
     # The JSON API takes no cookies and requires a JSON content type, which a
     # cross-site form cannot send without a CORS preflight: no CSRF token needed.
@@ -64,7 +109,7 @@ def install_security(app: Flask) -> Limiter:
         headers_enabled=True,
     )
     for view in RATE_LIMITED_VIEWS:
-        limit = limiter.limit(lambda: current_app.config["RATELIMIT_CREATE"])
+        limit = limiter.limit(lambda: current_app.config["RATELIMIT_CREATE"], deduct_when=created)
         # Flask-Limiter's decorator is typed for async views too; ours are sync.
         app.view_functions[view] = limit(app.view_functions[view])  # type: ignore[assignment]
     return limiter

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
 from flask import current_app
 from icalendar import Calendar
+from sqlalchemy.exc import SQLAlchemyError
 
 from permitcal._version import __version__
 from permitcal.deadlines import Deadline, compute
@@ -20,7 +22,19 @@ from permitcal.web.settings import FeedSettings
 from permitcal.web.store import Store, Subscription
 from permitcal.workdays import WorkCalendar, default_calendar
 
-__all__ = ["Feed", "Service", "SubscriptionGone", "service", "utcnow"]
+__all__ = [
+    "Feed",
+    "Service",
+    "SubscriptionGone",
+    "WriteConflict",
+    "retry_write",
+    "service",
+    "utcnow",
+]
+
+WRITE_ATTEMPTS = 5
+
+log = logging.getLogger(__name__)
 
 
 def utcnow() -> dt.datetime:
@@ -29,6 +43,26 @@ def utcnow() -> dt.datetime:
 
 class SubscriptionGone(LookupError):
     """The subscription was deleted while its feed was being served."""
+
+
+class WriteConflict(RuntimeError):
+    """Other requests kept changing the subscription while this one tried to write."""
+
+
+def retry_write(
+    read: Callable[[], Subscription], write: Callable[[Subscription], Subscription | None]
+) -> Subscription:
+    """Apply ``write`` to a fresh read until it lands (compare-and-set in the store).
+
+    ``write`` returns None when the row changed under it; it is then computed
+    again from what the other writer stored, so that both changes survive.
+    ``read`` answers a vanished subscription itself (a 404).
+    """
+    for _ in range(WRITE_ATTEMPTS):
+        written = write(read())
+        if written is not None:
+            return written
+    raise WriteConflict
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +93,7 @@ class Service:
         self.home_urls: dict[tuple[object, ...], str] = {}
         """The start page's external URL per request host, filled by the feed views."""
         self._lock = threading.Lock()
+        self._started = clock().replace(microsecond=0)
 
     @property
     def versions_key(self) -> str:
@@ -75,7 +110,10 @@ class Service:
 
         Stored in the database, so every worker and every restart agrees; it
         moves when the policy, the holiday data or the library changes, which
-        keeps Last-Modified moving whenever the bytes can change.
+        keeps Last-Modified moving whenever the bytes can change. While the
+        database is unreachable, the stateless feed still answers: with this
+        process's start instead, not remembered, so the stored value wins
+        once the database is back.
         """
         key = self.versions_key
         found = self._data_since.get(key)
@@ -83,7 +121,11 @@ class Service:
             with self._lock:
                 found = self._data_since.get(key)
                 if found is None:
-                    found = self.store.first_seen(key, self.clock())
+                    try:
+                        found = self.store.first_seen(key, self.clock())
+                    except SQLAlchemyError:
+                        log.warning("database unavailable; Last-Modified from process start")
+                        return self._started
                     self._data_since[key] = found
         return found
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -26,6 +27,7 @@ from sqlalchemy import (
     event,
     func,
     insert,
+    make_url,
     select,
     text,
     update,
@@ -37,7 +39,19 @@ from permitcal.policy import Change
 from permitcal.web.settings import FeedSettings
 from permitcal.web.tokens import feed_token_for, hash_token, new_account_id, new_token
 
-__all__ = ["Created", "FeedStamp", "Store", "Subscription", "metadata", "subscriptions"]
+__all__ = [
+    "DEFAULT_TIMEOUT",
+    "Created",
+    "FeedStamp",
+    "ReaderPool",
+    "Store",
+    "Subscription",
+    "metadata",
+    "subscriptions",
+]
+
+DEFAULT_TIMEOUT = 5.0
+"""Seconds to wait for the database (connecting, a statement, a lock) before a 503."""
 
 metadata = MetaData()
 
@@ -115,25 +129,28 @@ class Created:
 class Store:
     """All database access of the service; one instance per app, safe across threads."""
 
-    def __init__(self, url: str, **engine_options: Any) -> None:
+    def __init__(self, url: str, timeout: float = DEFAULT_TIMEOUT, **engine_options: Any) -> None:
         self.url = url
         sqlite = url.startswith("sqlite")
         # A server connection can drop while pooled; a SQLite file cannot, and
         # the ping would double the cost of every feed lookup.
         engine_options.setdefault("pool_pre_ping", not sqlite)
+        if not sqlite:
+            # A database that is down or hung must give a 503 within seconds,
+            # not hold every worker thread for the driver's default of minutes.
+            engine_options.setdefault("pool_timeout", timeout)
+            engine_options.setdefault("connect_args", _server_timeouts(url, timeout))
+        # Creating the engine opens no connection: a worker boots with the database down.
         self.engine: Engine = create_engine(url, **engine_options)
         if sqlite:
-            event.listen(self.engine, "connect", _sqlite_pragmas)
+            event.listen(self.engine, "connect", _sqlite_pragmas(timeout))
         # The feed-fetch query, compiled once for this database's driver: on the
         # hottest path the SQLAlchemy execution layer would cost more than the
         # indexed lookup itself.
         compiled = _STAMP_BY_FEED_HASH.compile(dialect=self.engine.dialect)
         self._stamp_sql = str(compiled)
         self._stamp_positional = compiled.positional
-        self._readers = _ReadConnections(self)
-
-    def create_schema(self) -> None:
-        metadata.create_all(self.engine)
+        self._readers = ReaderPool(self.engine)
 
     def ping(self) -> None:
         with self.engine.connect() as conn:
@@ -176,38 +193,48 @@ class Store:
     def by_manage_token(self, token: str) -> Subscription | None:
         return self._lookup(_BY_MANAGE_HASH, hash_token(token))
 
-    def update(self, sub: Subscription, settings: FeedSettings, now: dt.datetime) -> Subscription:
-        """New settings; the revision goes up so that clients replace their events."""
+    def update(
+        self, sub: Subscription, settings: FeedSettings, now: dt.datetime
+    ) -> Subscription | None:
+        """New settings, written only if ``sub`` is still the stored revision.
+
+        The revision goes up so that clients replace their events. None when
+        someone else changed or deleted the subscription since ``sub`` was read:
+        the caller reads it again, so that no acknowledged change is lost.
+        """
         stamp = _naive_utc(now)
-        with self.engine.begin() as conn:
-            conn.execute(
-                update(subscriptions)
-                .where(subscriptions.c.id == sub.id)
-                .values(
-                    **_settings_row(settings),
-                    updated_at=stamp,
-                    revision=subscriptions.c.revision + 1,
-                )
-            )
-        return self._reload(sub)
+        statement = (
+            update(subscriptions)
+            .where(subscriptions.c.id == sub.id, subscriptions.c.revision == sub.revision)
+            .values(**_settings_row(settings), updated_at=stamp, revision=sub.revision + 1)
+        )
+        return self._write_then_reload(sub, statement)
 
-    def rotate_feed_token(self, sub: Subscription, manage_token: str) -> Subscription:
-        """The next feed token generation; the old feed URL stops working at once."""
+    def rotate_feed_token(self, sub: Subscription, manage_token: str) -> Subscription | None:
+        """The next feed token generation; the old feed URL stops working at once.
+
+        None when the subscription was deleted or rotated by someone else since
+        ``sub`` was read (the old URL is retired either way).
+        """
         generation = sub.feed_generation + 1
-        with self.engine.begin() as conn:
-            conn.execute(
-                update(subscriptions)
-                .where(subscriptions.c.id == sub.id)
-                .values(
-                    feed_hash=hash_token(feed_token_for(manage_token, generation)),
-                    feed_generation=generation,
-                )
+        statement = (
+            update(subscriptions)
+            .where(
+                subscriptions.c.id == sub.id,
+                subscriptions.c.feed_generation == sub.feed_generation,
             )
-        return self._reload(sub)
+            .values(
+                feed_hash=hash_token(feed_token_for(manage_token, generation)),
+                feed_generation=generation,
+            )
+        )
+        return self._write_then_reload(sub, statement)
 
-    def delete(self, sub: Subscription) -> None:
+    def delete(self, sub: Subscription) -> bool:
+        """False when it was already gone (deleted by a concurrent request)."""
         with self.engine.begin() as conn:
-            conn.execute(delete(subscriptions).where(subscriptions.c.id == sub.id))
+            deleted = conn.execute(delete(subscriptions).where(subscriptions.c.id == sub.id))
+        return deleted.rowcount > 0
 
     def count(self) -> int:
         with self.engine.connect() as conn:
@@ -235,10 +262,14 @@ class Store:
         self._readers.close_all()
         self.engine.dispose()
 
-    def _reload(self, sub: Subscription) -> Subscription:
-        fresh = self.by_id(sub.id)
-        assert fresh is not None, f"subscription {sub.id} vanished while being written"
-        return fresh
+    def _write_then_reload(self, sub: Subscription, statement: Any) -> Subscription | None:
+        with self.engine.begin() as conn:
+            if conn.execute(statement).rowcount == 0:
+                return None
+            # Read back in the same transaction: what this write produced, even
+            # if another writer follows at once.
+            row = conn.execute(_BY_ID, {"key": sub.id}).mappings().first()
+        return None if row is None else _from_row(row)
 
     def _lookup(self, statement: Select[Any], key: object) -> Subscription | None:
         with self.engine.connect() as conn:
@@ -256,74 +287,82 @@ _STAMP_BY_FEED_HASH = select(
 ).where(subscriptions.c.feed_hash == bindparam("key"))
 
 
-class _ReadConnections:
-    """One autocommit DBAPI connection per thread, for the feed lookup only.
+class ReaderPool:
+    """A small LIFO pool of autocommit DBAPI connections, for the feed lookup only.
 
-    A pool checkout and check-in cost several times the indexed lookup itself,
-    and the lookup runs on every feed fetch. Autocommit keeps these connections
-    out of any transaction, so they always see the latest committed rows. A
-    connection that fails is dropped and the query retried once on a new one
-    (a restarted server); a second failure surfaces as a SQLAlchemy error,
-    which the service answers with 503.
+    The lookup runs on every feed fetch, and a SQLAlchemy pool checkout and
+    check-in cost several times the indexed query itself; taking a connection
+    from this list costs a lock and a pop. The pool keeps at most ``max_idle``
+    connections, whatever the number of threads a server starts, and closes
+    the rest on return, so open connections never grow with requests.
+    Autocommit keeps the connections out of any transaction, so they always
+    see the latest committed rows. A reused connection that fails is closed
+    and the query retried once on a new one (a restarted server); a second
+    failure surfaces as a SQLAlchemy error, which the service answers with 503.
     """
 
-    def __init__(self, store: Store) -> None:
-        self._store = store
-        self._local = threading.local()
-        self._all: list[Any] = []
+    def __init__(self, engine: Engine, max_idle: int = 8) -> None:
+        self._engine = engine
+        self._max_idle = max_idle
+        self._idle: list[Any] = []
         self._lock = threading.Lock()
 
     def fetch_one(self, sql: str, params: Any) -> Any:
         for attempt in (1, 2):
-            fresh = getattr(self._local, "connection", None) is None
+            connection, reused = self._checkout()
             try:
-                cursor = self._connection().cursor()
+                cursor = connection.cursor()
                 try:
                     cursor.execute(sql, params)
-                    return cursor.fetchone()
+                    row = cursor.fetchone()
                 finally:
                     cursor.close()
             except Exception as error:
-                self._discard()
-                dbapi_error = self._store.engine.dialect.loaded_dbapi.Error
-                if isinstance(error, dbapi_error) and attempt == 1 and not fresh:
+                _close_quietly(connection)
+                dbapi_error = self._engine.dialect.loaded_dbapi.Error
+                if isinstance(error, dbapi_error) and attempt == 1 and reused:
                     continue
                 if isinstance(error, SQLAlchemyError):
                     raise
                 raise OperationalError(sql, params, error) from error
+            self._checkin(connection)
+            return row
         raise AssertionError("unreachable")
+
+    @property
+    def idle(self) -> int:
+        return len(self._idle)
 
     def close_all(self) -> None:
         with self._lock:
-            connections, self._all = self._all, []
+            connections, self._idle = self._idle, []
         for connection in connections:
-            with contextlib.suppress(Exception):
-                connection.close()
-        self._local = threading.local()
+            _close_quietly(connection)
 
-    def _connection(self) -> Any:
-        connection: Any = getattr(self._local, "connection", None)
-        if connection is None:
-            fairy = self._store.engine.raw_connection()
-            fairy.detach()  # ours now: the pool neither resets nor reuses it
-            connection = fairy.dbapi_connection
-            if self._store.engine.dialect.name == "sqlite":
-                connection.isolation_level = None
-            else:
-                connection.autocommit = True
-            self._local.connection = connection
-            with self._lock:
-                self._all.append(connection)
-        return connection
+    def _checkout(self) -> tuple[Any, bool]:
+        with self._lock:
+            if self._idle:
+                return self._idle.pop(), True
+        fairy = self._engine.raw_connection()
+        fairy.detach()  # ours now: the engine's pool neither resets nor reuses it
+        connection: Any = fairy.dbapi_connection
+        if self._engine.dialect.name == "sqlite":
+            connection.isolation_level = None
+        else:
+            connection.autocommit = True
+        return connection, False
 
-    def _discard(self) -> None:
-        connection = getattr(self._local, "connection", None)
-        self._local.connection = None
-        if connection is not None:
-            with self._lock, contextlib.suppress(ValueError):
-                self._all.remove(connection)
-            with contextlib.suppress(Exception):
-                connection.close()
+    def _checkin(self, connection: Any) -> None:
+        with self._lock:
+            if len(self._idle) < self._max_idle:
+                self._idle.append(connection)
+                return
+        _close_quietly(connection)
+
+
+def _close_quietly(connection: Any) -> None:
+    with contextlib.suppress(Exception):
+        connection.close()
 
 
 @lru_cache(maxsize=4096)
@@ -335,14 +374,28 @@ def _parse_stamp(raw: object) -> dt.datetime:
     return moment.replace(tzinfo=dt.UTC)
 
 
-def _sqlite_pragmas(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None:
-    # WAL lets feed readers proceed while a subscription is written; the busy
-    # timeout makes concurrent writers wait instead of failing at once.
-    cursor = dbapi_connection.cursor()
-    cursor.execute("PRAGMA journal_mode=WAL")
-    cursor.execute("PRAGMA busy_timeout=5000")
-    cursor.execute("PRAGMA synchronous=NORMAL")
-    cursor.close()
+def _sqlite_pragmas(timeout: float) -> Callable[[Any, ConnectionPoolEntry], None]:
+    def on_connect(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None:
+        # WAL lets feed readers proceed while a subscription is written; the busy
+        # timeout makes concurrent writers wait instead of failing at once.
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute(f"PRAGMA busy_timeout={int(timeout * 1000)}")
+        cursor.execute("PRAGMA synchronous=NORMAL")
+        cursor.close()
+
+    return on_connect
+
+
+def _server_timeouts(url: str, timeout: float) -> dict[str, Any]:
+    """Driver arguments that bound connecting and every statement on a database server."""
+    if make_url(url).get_backend_name() != "postgresql":
+        return {}
+    seconds = max(1, round(timeout))
+    return {
+        "connect_timeout": seconds,  # libpq: the whole connection start, login included
+        "options": f"-c statement_timeout={seconds * 1000}",
+    }
 
 
 def _settings_row(settings: FeedSettings) -> dict[str, Any]:

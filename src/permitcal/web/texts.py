@@ -113,6 +113,10 @@ UI: dict[str, tuple[str, str]] = {
         "The service is temporarily unavailable; try again shortly.",
     ),
     "internal": ("内部错误，请稍后再试。", "Internal error; try again later."),
+    "conflict": (
+        "这个订阅正被同时修改，请重新打开后再试。",
+        "This subscription is being changed at the same time; reload it and try again.",
+    ),
     "back": ("返回首页", "Back to the start page"),
     "caldav": ("CalDAV 账户（华为、vivo、荣耀等）", "CalDAV account (Huawei, vivo, Honor, …)"),
     "caldav_intro": (
