@@ -1,0 +1,157 @@
+"""gunicorn with the shipped config: first starts, a database that is down or hung, and back.
+
+Workers never touch the schema at boot, so a first start of several workers
+cannot race, and a worker (re)starts while the database is unreachable; what
+needs the database answers 503 with Retry-After, the rest keeps working, and
+everything recovers by itself when the database returns.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import time
+import urllib.error
+import urllib.request
+from http.cookiejar import CookieJar
+from pathlib import Path
+
+import pytest
+
+from tests.web.conftest import fresh_schema, migrated_sqlite, require_or_skip
+from tests.web.servers import (
+    TcpGate,
+    environment,
+    free_port,
+    gunicorn,
+    status_of,
+    upgrade_database,
+    wait_for,
+)
+
+WORKERS = 4
+FIRST_STARTS = 10
+# What needs no database: the start page, the stateless feed, the API description.
+NO_DATABASE = ("/", "/feed.ics?issued=2023-06-01", "/openapi.json")
+
+
+def post_json(url: str, body: bytes = b'{"issued": "2023-06-01"}') -> tuple[int, str]:
+    """Status and Retry-After of a JSON POST."""
+    request = urllib.request.Request(
+        url, data=body, headers={"Content-Type": "application/json"}, method="POST"
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, response.headers.get("Retry-After") or ""
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers.get("Retry-After") or ""
+
+
+class _NoRedirect(urllib.request.HTTPRedirectHandler):
+    """The 303 after a creation is the answer to check, not a page to follow."""
+
+    def redirect_request(self, *args: object, **kwargs: object) -> None:
+        return None
+
+
+def create_through_the_form(base: str) -> int:
+    """GET the page (a session cookie and a CSRF token), then POST the form: the status."""
+    opener = urllib.request.build_opener(
+        urllib.request.HTTPCookieProcessor(CookieJar()), _NoRedirect()
+    )
+    # A new connection per request: the two may land on different workers.
+    with opener.open(base + "/", timeout=30) as page:
+        html = page.read().decode()
+    match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', html)
+    assert match is not None, html[:500]
+    form = f"csrf_token={match.group(1)}&date_kind=issued&date=2023-06-01".encode()
+    try:
+        with opener.open(base + "/", data=form, timeout=30) as answer:
+            return int(answer.status)
+    except urllib.error.HTTPError as error:
+        return error.code
+
+
+@pytest.mark.parametrize("backend", ["sqlite", "postgresql"])
+def test_first_start_of_four_workers(backend: str, tmp_path: Path) -> None:
+    for trial in range(FIRST_STARTS):
+        folder = tmp_path / f"trial-{trial}"
+        folder.mkdir()
+        if backend == "sqlite":
+            url = migrated_sqlite(folder / "first.sqlite3")
+        else:
+            url = fresh_schema(require_or_skip("PERMITCAL_TEST_POSTGRES_URL", "PostgreSQL"))
+        # No PERMITCAL_SECRET_KEY: the four workers make and share one on first start.
+        with gunicorn(folder, environment(folder, url), workers=WORKERS) as server:
+            wait_for(lambda: len(server.workers()) == WORKERS, what="four workers")
+            server.wait_ready()
+            booted = server.workers()
+            statuses = [create_through_the_form(server.url) for _ in range(12)]
+            assert statuses == [303] * 12, (trial, statuses, server.log()[-3000:])
+            assert server.workers() == booted, server.log()[-3000:]  # none died or rebooted
+            assert server.process.poll() is None
+            log = server.log()
+        assert "Traceback" not in log
+        assert "failed to boot" not in log
+        key = (folder / "instance" / "secret_key").read_text()
+        assert len(key) == 64
+
+
+def test_workers_boot_and_serve_without_a_database(tmp_path: Path) -> None:
+    closed = f"postgresql+psycopg://nobody:nothing@127.0.0.1:{free_port()}/nothing"
+    with gunicorn(tmp_path, environment(tmp_path, closed), workers=2) as server:
+        wait_for(lambda: len(server.workers()) == 2, what="two workers")
+        server.wait_ready()
+        for path in NO_DATABASE:
+            assert status_of(server.url + path) == 200, path
+        assert post_json(server.url + "/api/subscriptions") == (503, "30")
+        assert status_of(server.url + "/healthz") == 503
+        # A worker that dies is replaced, though the database is still down.
+        victim = min(server.workers())
+        os.kill(victim, signal.SIGKILL)
+        wait_for(
+            lambda: victim not in server.workers() and len(server.workers()) == 2,
+            what="a replacement worker",
+        )
+        for _ in range(8):
+            assert status_of(server.url + "/") == 200
+        assert server.process.poll() is None
+        assert "database error" in server.log()  # logged, with a timestamp
+        assert re.search(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d.*database error", server.log())
+
+
+def test_database_down_hung_and_back(tmp_path: Path) -> None:
+    real = require_or_skip("PERMITCAL_TEST_POSTGRES_URL", "PostgreSQL")
+    fresh_schema(real)
+    port = int(re.search(r":(\d+)/", real).group(1))  # type: ignore[union-attr]
+    gate = TcpGate(port)
+    url = re.sub(r":\d+/", f":{gate.port}/", real)
+    env = environment(tmp_path, url)
+    upgrade_database(env)
+    try:
+        with gunicorn(tmp_path, env, workers=2) as server:
+            server.wait_ready("/healthz")
+            assert post_json(server.url + "/api/subscriptions")[0] == 201
+
+            gate.shut()
+            assert post_json(server.url + "/api/subscriptions") == (503, "30")
+            for path in NO_DATABASE:
+                assert status_of(server.url + path) == 200, path
+
+            gate.hang()  # accepts connections, never answers
+            started = time.monotonic()
+            assert post_json(server.url + "/api/subscriptions") == (503, "30")
+            assert time.monotonic() - started < 15  # the DB timeout (2 s here), not minutes
+            assert status_of(server.url + "/") == 200
+
+            gate.open()  # back: no restart needed
+            wait_for(
+                lambda: post_json(server.url + "/api/subscriptions")[0] == 201,
+                seconds=30,
+                what="recovery after the database returned",
+            )
+            assert status_of(server.url + "/healthz") == 200
+            assert server.process.poll() is None
+    finally:
+        gate.close()
