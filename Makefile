@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 
-.PHONY: setup run test lint golden ics-check bench clean
+.PHONY: setup run test test-repeat lint golden ics-check bench clean
 
 $(STAMP): pyproject.toml
 	rm -rf $(VENV)
@@ -27,6 +27,16 @@ lint: setup
 
 test: lint
 	$(BIN)/pytest
+
+# The tests that talk to real servers and browsers, N times in a row (not in CI:
+# run it before submitting a change that touches them); stops at the first failure.
+N ?= 20
+LIVE_TESTS := tests/web/test_browser.py tests/web/test_caldav.py tests/web/test_feeds.py \
+	tests/web/test_races.py tests/web/test_gunicorn.py tests/web/test_serve_load.py
+test-repeat: setup
+	for i in $$(seq 1 $(N)); do \
+	  echo "== run $$i of $(N)"; $(BIN)/pytest -q -x -p no:cacheprovider $(LIVE_TESTS) || exit 1; \
+	done
 
 # Rewrite the golden .ics files after an intended change of output; review the diff.
 golden: setup

@@ -58,7 +58,6 @@ EXISTING_SETTINGS = {
     "PERMITCAL_FEED_CACHE_BYTES",
 }
 
-LANDS_WITH_SERVICE_CHANGE = pytest.mark.xfail(strict=False, reason="lands with the service change")
 
 
 # --- parsing -----------------------------------------------------------------
@@ -333,12 +332,10 @@ def test_nginx_logs_only_the_redacted_uri_and_forwards_what_proxy_fix_reads() ->
 # --- entry points the files name (from the service change) ---------------------------
 
 
-@LANDS_WITH_SERVICE_CHANGE
 def test_gunicorn_config_module_is_importable() -> None:
     importlib.import_module("permitcal.web.gunicorn_conf")
 
 
-@LANDS_WITH_SERVICE_CHANGE
 def test_db_upgrade_command_exists() -> None:
     result = subprocess.run(
         [sys.executable, "-m", "permitcal", *DB_UPGRADE[1:], "--help"],

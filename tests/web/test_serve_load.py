@@ -61,9 +61,7 @@ class Client:
 
 def run_client(port: int, number: int, results: list[dict[str, Any]]) -> None:
     client = Client(port)
-    status, _, body = client.send(
-        "POST", "/api/subscriptions", {"issued": "2023-06-01"}, expect=(201,)
-    )
+    _, _, body = client.send("POST", "/api/subscriptions", {"issued": "2023-06-01"}, expect=(201,))
     sub = json.loads(body)
     acknowledged_alarms: list[int] = sub["settings"]["alarms"]
     feed_etag = ""
