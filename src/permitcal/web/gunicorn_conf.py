@@ -46,10 +46,9 @@ class RedactingLogger(Logger):  # type: ignore[misc]  # gunicorn ships no type h
 
     def atoms(self, resp: Any, req: Any, environ: Any, request_time: Any) -> dict[str, Any]:
         atoms: dict[str, Any] = super().atoms(resp, req, environ, request_time)
-        for key in ("r", "U", "f"):
-            if isinstance(atoms.get(key), str):
-                atoms[key] = redact(atoms[key])
-        return atoms
+        # Every atom, not just the request line: a custom format may name the
+        # path through the environment ({raw_uri}e) or a header ({referer}i).
+        return {k: redact(v) if isinstance(v, str) else v for k, v in atoms.items()}
 
 
 logger_class = RedactingLogger

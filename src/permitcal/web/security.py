@@ -108,8 +108,11 @@ def install_security(app: Flask) -> Limiter:
         storage_uri=app.config["RATELIMIT_STORAGE_URI"],
         headers_enabled=True,
     )
+    # One budget for the page and the API together: both create the same thing.
+    limit = limiter.shared_limit(
+        lambda: current_app.config["RATELIMIT_CREATE"], scope="create", deduct_when=created
+    )
     for view in RATE_LIMITED_VIEWS:
-        limit = limiter.limit(lambda: current_app.config["RATELIMIT_CREATE"], deduct_when=created)
         # Flask-Limiter's decorator is typed for async views too; ours are sync.
         app.view_functions[view] = limit(app.view_functions[view])  # type: ignore[assignment]
     return limiter
