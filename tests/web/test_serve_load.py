@@ -24,7 +24,7 @@ from tests.web.conftest import fresh_schema, migrated_sqlite, require_or_skip
 from tests.web.servers import environment, permitcal_serve
 
 CLIENTS = 16
-ROUNDS = 32  # per client; a round sends 8 to 16 requests
+ROUNDS = 32  # per client; a round sends 9 to 17 requests
 MAX_OPEN_FILES = 64
 
 
@@ -66,7 +66,7 @@ def run_client(port: int, number: int, results: list[dict[str, Any]]) -> None:
     acknowledged_alarms: list[int] = sub["settings"]["alarms"]
     feed_etag = ""
     for round_ in range(ROUNDS):
-        if round_ % 2:  # a change, then the feed and CalDAV render it anew
+        if round_ % 4 == 1:  # a change, then the feed and CalDAV render it anew
             alarms = [1 + (number + round_) % 14]
             _, _, body = client.send("PATCH", sub["api_url"], {"alarms": alarms})
             if body:
@@ -86,7 +86,7 @@ def run_client(port: int, number: int, results: list[dict[str, Any]]) -> None:
         for _ in range(5):  # what calendar apps do all day: poll the feed
             _, headers, _ = client.send("GET", sub["feed_url"])
             feed_etag = headers.get("ETag") or ""
-        for _ in range(2):
+        for _ in range(3):
             client.send("GET", sub["feed_url"], headers={"If-None-Match": feed_etag}, expect=(304,))
         client.send("HEAD", sub["feed_url"])
         if round_ % 4 == 3:
