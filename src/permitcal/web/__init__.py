@@ -27,6 +27,9 @@ DEFAULTS: dict[str, Any] = {
     "SECRET_KEY": None,  # default: generated once into the instance folder
     "MAX_CONTENT_LENGTH": 32 * 1024,  # a subscription is a few hundred bytes
     "MAX_FORM_MEMORY_SIZE": 32 * 1024,
+    # The largest real CalDAV answer (10 cycles, both languages, every event's
+    # data) is about 0.7 MiB; anything far beyond that is an abuse.
+    "CALDAV_MAX_ANSWER_BYTES": 4 * 1024 * 1024,
     "FEED_CACHE_ENTRIES": 4096,
     "FEED_CACHE_BYTES": 256 * 1024 * 1024,
     "RATELIMIT_CREATE": "10 per minute;300 per day",
