@@ -12,6 +12,7 @@ from flask import Flask, Response
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from permitcal.web import api, feeds, pages
+from permitcal.web.bodylimit import install_body_limit
 from permitcal.web.cache import FeedCache
 from permitcal.web.caldav import views as caldav
 from permitcal.web.errors import register_error_handlers
@@ -70,6 +71,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     if app.config["BENCHMARK_ENDPOINTS"]:
         _add_benchmark_endpoint(app)
     install_security(app)
+    install_body_limit(app)  # after install_security: its hook goes first
     register_error_handlers(app)
     # Inside ProxyFix, so that it sees the corrected scheme and host.
     app.wsgi_app = FeedFastPath(app, app.wsgi_app)  # type: ignore[method-assign]
