@@ -73,6 +73,11 @@ def default_identity(permit: PermitInput, policy: Policy = SHANGHAI) -> str:
     return f"in-{digest[:24]}"
 
 
+def _bad_identity_char(char: str) -> bool:
+    """Characters that would break or blur a UID: its own separators, any space, controls."""
+    return char in "@;," or char.isspace() or not char.isprintable()
+
+
 @dataclass(frozen=True, slots=True)
 class RenderOptions:
     """Everything besides the deadlines that the bytes depend on."""
@@ -94,9 +99,9 @@ class RenderOptions:
     policy: Policy = SHANGHAI
 
     def __post_init__(self) -> None:
-        if not self.identity or any(c in self.identity for c in "@\r\n ;,"):
+        if not self.identity or any(_bad_identity_char(c) for c in self.identity):
             raise InvalidInputError(
-                "identity", "must be non-empty, without @, spaces , ; or newlines"
+                "identity", "must be non-empty, without @ , ; spaces or control characters"
             )
         if self.stamp is not None and self.stamp.utcoffset() is None:
             raise InvalidInputError("stamp", "must be timezone-aware (UTC)")
