@@ -174,6 +174,7 @@ def test_url_is_added_to_every_event() -> None:
         ({"alarms": (61,)}, "alarms"),
         ({"alarms": ("7",)}, "alarms"),
         ({"alarms": (1, 2, 3, 4, 5, 6)}, "alarms"),
+        ({"alarms": (7, 7, 7, 7, 7, 7)}, "alarms"),  # six entries, even if one day
         ({"lang": "fr"}, "lang"),
     ],
 )

@@ -53,6 +53,10 @@ def parse_alarms(values: Iterable[object]) -> tuple[int, ...]:
     """Reminder offsets in days before a deadline, largest first, without repeats."""
     if isinstance(values, str | bytes):
         raise InvalidInputError("alarms", "expected a list of whole numbers of days")
+    values = list(values)
+    # The count is of entries given, not of distinct days: what a list's maxItems says.
+    if len(values) > MAX_ALARMS:
+        raise InvalidInputError("alarms", f"at most {MAX_ALARMS} reminders")
     days: set[int] = set()
     for value in values:
         if isinstance(value, bool) or not isinstance(value, int):
@@ -62,8 +66,6 @@ def parse_alarms(values: Iterable[object]) -> tuple[int, ...]:
                 "alarms", f"{value} is outside 0 to {MAX_ALARM_DAYS} days before a deadline"
             )
         days.add(value)
-    if len(days) > MAX_ALARMS:
-        raise InvalidInputError("alarms", f"at most {MAX_ALARMS} reminders")
     return tuple(sorted(days, reverse=True))
 
 
