@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
+from typing import Any
 
 import pytest
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
 
 from permitcal import calendar_bytes
 from permitcal.cli import cli
@@ -114,6 +116,13 @@ BAD_ARGS = [
     (["show", "--bogus"], "--bogus"),
     (["ics", "--issued", "2023-06-01", "-a", "99"], "alarms"),
     (["ics", "--issued", "2023-06-01", "-a", "7", "--no-alarms"], "contradict"),
+    (["ics", "--issued", "2023-06-01", "--identity", ""], "--identity: must be non-empty"),
+    (["ics", "--issued", "2023-06-01", "--identity", "   "], "--identity"),
+    (["ics", "--issued", "2023-06-01", "--identity", "\t"], "--identity"),
+    (
+        ["ics", "--issued", "2023-06-01", "-o", "/nonexistent/dir/x.ics"],
+        "No such file or directory",
+    ),
     (["frobnicate"], "frobnicate"),
 ]
 
@@ -134,6 +143,113 @@ def test_bad_input_writes_no_file(runner: CliRunner, tmp_path: Path) -> None:
     result = runner.invoke(cli, ["ics", "--issued", "2023-02-30", "-o", str(out)])
     assert result.exit_code == 2
     assert not out.exists()
+
+
+def one_error_line(result: Result) -> str:
+    assert result.exit_code == 2, result.output
+    assert result.stdout == ""
+    lines = result.stderr.splitlines()
+    assert len(lines) == 1, result.stderr
+    return lines[0]
+
+
+def test_output_into_a_missing_directory(runner: CliRunner, tmp_path: Path) -> None:
+    out = tmp_path / "missing" / "x.ics"
+    line = one_error_line(runner.invoke(cli, ["ics", "--issued", "2023-06-01", "-o", str(out)]))
+    assert line == f"permitcal: error: --output: cannot write {out}: No such file or directory"
+    assert not out.parent.exists()
+
+
+def test_output_is_a_directory(runner: CliRunner, tmp_path: Path) -> None:
+    line = one_error_line(
+        runner.invoke(cli, ["ics", "--issued", "2023-06-01", "-o", str(tmp_path)])
+    )
+    assert "is a directory" in line
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root may write read-only files")
+def test_output_is_a_read_only_file(runner: CliRunner, tmp_path: Path) -> None:
+    out = tmp_path / "kept.ics"
+    out.write_bytes(b"mine")
+    out.chmod(0o444)
+    line = one_error_line(runner.invoke(cli, ["ics", "--issued", "2023-06-01", "-o", str(out)]))
+    assert str(out) in line
+    assert out.read_bytes() == b"mine"
+
+
+def test_output_refused_by_the_system(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """What a read-only file or a read-only file system does, also to root (who passes access checks)."""
+    out = tmp_path / "kept.ics"
+    out.write_bytes(b"mine")
+    real_open = Path.open
+
+    def refuse(path: Path, mode: str = "r", *args: Any, **kwargs: Any) -> Any:
+        if path == out and "w" in mode:
+            raise PermissionError(13, "Permission denied", str(path))
+        return real_open(path, mode, *args, **kwargs)
+
+    monkeypatch.setattr(Path, "open", refuse)
+    line = one_error_line(runner.invoke(cli, ["ics", "--issued", "2023-06-01", "-o", str(out)]))
+    assert line == f"permitcal: error: --output: cannot write {out}: Permission denied"
+    assert out.read_bytes() == b"mine"
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+def test_output_device_full(runner: CliRunner) -> None:
+    line = one_error_line(runner.invoke(cli, ["ics", "--issued", "2023-06-01", "-o", "/dev/full"]))
+    assert line == "permitcal: error: --output: cannot write /dev/full: No space left on device"
+
+
+def test_failed_write_leaves_no_half_file(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out = tmp_path / "new.ics"
+    real_open = Path.open
+
+    class Full:
+        def __init__(self, file: Any) -> None:
+            self.file = file
+
+        def __enter__(self) -> Full:
+            return self
+
+        def __exit__(self, *exc: object) -> None:
+            self.file.close()
+
+        def write(self, data: bytes) -> int:
+            self.file.write(data[:100])
+            raise OSError(28, "No space left on device")
+
+    def opened(path: Path, mode: str = "r", *args: Any, **kwargs: Any) -> Any:
+        file = real_open(path, mode, *args, **kwargs)
+        return Full(file) if path == out else file
+
+    monkeypatch.setattr(Path, "open", opened)
+    line = one_error_line(runner.invoke(cli, ["ics", "--issued", "2023-06-01", "-o", str(out)]))
+    assert line.endswith("No space left on device")
+    assert not out.exists()
+
+
+def test_real_entry_point_reports_an_unwritable_output_on_one_line(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    out = tmp_path / "missing" / "x.ics"
+    result = subprocess.run(
+        [sys.executable, "-m", "permitcal", "ics", "--issued", "2023-06-01", "-o", str(out)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 2
+    assert result.stdout == ""
+    assert (
+        result.stderr
+        == f"permitcal: error: --output: cannot write {out}: No such file or directory\n"
+    )
 
 
 def test_help_and_version(runner: CliRunner) -> None:

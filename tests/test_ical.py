@@ -165,11 +165,16 @@ def test_url_is_added_to_every_event() -> None:
     [
         ({"identity": ""}, "identity"),
         ({"identity": "a@b"}, "identity"),
+        ({"identity": " "}, "identity"),
+        ({"identity": "\t"}, "identity"),
+        ({"identity": "a\u3000b"}, "identity"),  # ideographic space
+        ({"identity": "a\x00b"}, "identity"),
         ({"stamp": dt.datetime(2026, 1, 1)}, "stamp"),
         ({"sequence": -1}, "sequence"),
         ({"alarms": (61,)}, "alarms"),
         ({"alarms": ("7",)}, "alarms"),
         ({"alarms": (1, 2, 3, 4, 5, 6)}, "alarms"),
+        ({"alarms": (7, 7, 7, 7, 7, 7)}, "alarms"),  # six entries, even if one day
         ({"lang": "fr"}, "lang"),
     ],
 )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import sys
 import unicodedata
@@ -173,7 +174,8 @@ def ics(
         _fail("--alarm and --no-alarms contradict each other")
     permit = _permit(issued, expires, card_received, changes, cycles, no_source_rules)
     options = RenderOptions(
-        identity=identity or default_identity(permit),
+        # An empty --identity is an error for RenderOptions to report, not "use the default".
+        identity=default_identity(permit) if identity is None else identity,
         lang=lang,
         alarms=() if no_alarms else (alarms or DEFAULT_ALARMS),
     )
@@ -184,7 +186,22 @@ def ics(
         sys.stdout.buffer.write(data)
         sys.stdout.buffer.flush()
     else:
-        output.write_bytes(data)
+        _write_file(output, data)
+
+
+def _write_file(path: Path, data: bytes) -> None:
+    """Write the .ics file or fail with one line, removing a file this call created."""
+    created = False
+    try:
+        created = not path.exists()
+        with path.open("wb") as file:
+            file.write(data)
+    except OSError as error:
+        if created:
+            # A half-written calendar imported by mistake would look complete.
+            with contextlib.suppress(OSError):
+                path.unlink()
+        _fail(f"--output: cannot write {path}: {error.strerror or error}")
 
 
 # The service's commands (serve, db upgrade) live beside the web layer's needs.

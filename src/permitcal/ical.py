@@ -53,6 +53,10 @@ def parse_alarms(values: Iterable[object]) -> tuple[int, ...]:
     """Reminder offsets in days before a deadline, largest first, without repeats."""
     if isinstance(values, str | bytes):
         raise InvalidInputError("alarms", "expected a list of whole numbers of days")
+    values = list(values)
+    # The count is of entries given, not of distinct days: what a list's maxItems says.
+    if len(values) > MAX_ALARMS:
+        raise InvalidInputError("alarms", f"at most {MAX_ALARMS} reminders")
     days: set[int] = set()
     for value in values:
         if isinstance(value, bool) or not isinstance(value, int):
@@ -62,8 +66,6 @@ def parse_alarms(values: Iterable[object]) -> tuple[int, ...]:
                 "alarms", f"{value} is outside 0 to {MAX_ALARM_DAYS} days before a deadline"
             )
         days.add(value)
-    if len(days) > MAX_ALARMS:
-        raise InvalidInputError("alarms", f"at most {MAX_ALARMS} reminders")
     return tuple(sorted(days, reverse=True))
 
 
@@ -71,6 +73,11 @@ def default_identity(permit: PermitInput, policy: Policy = SHANGHAI) -> str:
     """A UID prefix derived from the inputs, for callers with no stored identity."""
     digest = hashlib.sha256(f"{policy.id};{permit.canonical()}".encode()).hexdigest()
     return f"in-{digest[:24]}"
+
+
+def _bad_identity_char(char: str) -> bool:
+    """Characters that would break or blur a UID: its own separators, any space, controls."""
+    return char in "@;," or char.isspace() or not char.isprintable()
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,9 +101,9 @@ class RenderOptions:
     policy: Policy = SHANGHAI
 
     def __post_init__(self) -> None:
-        if not self.identity or any(c in self.identity for c in "@\r\n ;,"):
+        if not self.identity or any(_bad_identity_char(c) for c in self.identity):
             raise InvalidInputError(
-                "identity", "must be non-empty, without @, spaces , ; or newlines"
+                "identity", "must be non-empty, without @ , ; spaces or control characters"
             )
         if self.stamp is not None and self.stamp.utcoffset() is None:
             raise InvalidInputError("stamp", "must be timezone-aware (UTC)")

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import TypedDict
 
 from dateutil.relativedelta import relativedelta
@@ -14,9 +15,12 @@ from permitcal.errors import InvalidDateError, InvalidInputError
 from permitcal.policy import Change
 
 __all__ = [
+    "DATE_LIMITS",
     "DEFAULT_CYCLES",
     "EARLIEST_EXPIRY",
+    "EARLIEST_ISSUED",
     "LATEST_EXPIRY",
+    "LATEST_ISSUED",
     "MAX_CYCLES",
     "PermitArgs",
     "PermitInput",
@@ -31,6 +35,13 @@ ONE_YEAR = relativedelta(years=1)
 # ten cycles and 90 days later included, inside it.
 EARLIEST_EXPIRY = dt.date(2002, 1, 1)
 LATEST_EXPIRY = dt.date(2080, 12, 31)
+EARLIEST_ISSUED = EARLIEST_EXPIRY - ONE_YEAR
+LATEST_ISSUED = LATEST_EXPIRY - ONE_YEAR
+DATE_LIMITS: Mapping[str, tuple[dt.date, dt.date]] = MappingProxyType(
+    {"issued": (EARLIEST_ISSUED, LATEST_ISSUED), "expires": (EARLIEST_EXPIRY, LATEST_EXPIRY)}
+)
+"""The first and last date accepted for each anchor; forms and schemas show these same limits."""
+
 # Renewals happen up to 90 days after an expiry (R5); a card received later
 # than that after the last projected expiry belongs to no cycle we show.
 _LATEST_RENEWAL = dt.timedelta(days=90)
@@ -133,13 +144,11 @@ class PermitInput:
         issued_date = None if issued is None else parse_date(issued, "issued")
         expires_date = None if expires is None else parse_date(expires, "expires")
         if issued_date is not None:
-            _check_range(
-                "issued", issued_date, EARLIEST_EXPIRY - ONE_YEAR, LATEST_EXPIRY - ONE_YEAR
-            )
+            _check_range("issued", issued_date, *DATE_LIMITS["issued"])
             first_expiry = issued_date + ONE_YEAR
         else:
             assert expires_date is not None
-            _check_range("expires", expires_date, EARLIEST_EXPIRY, LATEST_EXPIRY)
+            _check_range("expires", expires_date, *DATE_LIMITS["expires"])
             first_expiry = expires_date
 
         card = None if card_received is None else parse_date(card_received, "card_received")

@@ -177,6 +177,38 @@ def test_patch_rejects_bad_input_and_changes_nothing(client: FlaskClient) -> Non
     assert client.get(path_of(created["api_url"])).get_json() == created
 
 
+DEEP_BODIES = [
+    "[" * 1000 + "]" * 1000,
+    '{"a":' * 1000 + "1" + "}" * 1000,
+    # Parses, but deep enough to trouble whatever recurses over it afterwards.
+    '{"changes":' + "[" * 500 + "]" * 500 + "}",
+    '{"lang":' + "[" * 17 + "]" * 17 + "}",
+]
+
+
+@pytest.mark.parametrize("body", DEEP_BODIES, ids=["arrays", "objects", "in-changes", "17-deep"])
+def test_deeply_nested_json_is_400(app: Flask, client: FlaskClient, body: str) -> None:
+    created = create_subscription(client)
+    for response in (
+        client.post("/api/subscriptions", data=body, content_type="application/json"),
+        client.patch(path_of(created["api_url"]), data=body, content_type="application/json"),
+    ):
+        assert response.status_code == 400, response.get_data(as_text=True)[:200]
+        error = response.get_json()["error"]
+        assert error["code"] == "invalid_input"
+        assert error["field"] == "body"
+        assert "nests more than 16 levels" in error["message"]
+    assert count(app) == 1
+    assert client.get(path_of(created["api_url"])).get_json() == created
+
+
+def test_json_nested_as_deep_as_allowed_reaches_validation(client: FlaskClient) -> None:
+    body = '{"lang":' + "[" * 15 + "]" * 15 + "}"
+    response = client.post("/api/subscriptions", data=body, content_type="application/json")
+    assert response.status_code == 400
+    assert response.get_json()["error"]["field"] == "lang"
+
+
 @pytest.mark.parametrize("token", ["nope", "A" * 32, "A" * 31 + "!", "%00" * 8, "..%2f" * 8])
 def test_unknown_and_malformed_manage_tokens(client: FlaskClient, token: str) -> None:
     for method in ("get", "patch", "delete"):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from pathlib import Path
 
@@ -107,5 +108,42 @@ def test_bad_date_shows_the_message_in_english(server: str) -> None:
             expect(page.locator("#form-error")).to_contain_text("card_received")
             assert page.input_value("#date") == "2024-06-01"  # kept for correction
             assert page.is_checked("input[name=date_kind][value=expires]")
+        finally:
+            browser.close()
+
+
+def test_date_limits_follow_the_kind_of_date_in_the_browser(server: str) -> None:
+    """Chromium refuses exactly the dates the server refuses, for either kind of date."""
+    executable = chromium_path()
+    from playwright.sync_api import expect, sync_playwright
+
+    from permitcal.inputs import DATE_LIMITS
+
+    one_day = dt.timedelta(days=1)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
+        try:
+            page = browser.new_page()
+            page.goto(server + "/?ui=en")
+            date = page.locator("#date")
+            for kind in ("issued", "expires", "issued"):
+                page.check(f"input[name=date_kind][value={kind}]")
+                first, last = DATE_LIMITS[kind]
+                # app.js sets the limits on the change event: wait for them.
+                expect(date).to_have_attribute("max", last.isoformat())
+                expect(date).to_have_attribute("min", first.isoformat())
+                for day, valid in (
+                    (first - one_day, False),
+                    (first, True),
+                    (last, True),
+                    (last + one_day, False),
+                ):
+                    date.fill(day.isoformat())
+                    assert date.evaluate("e => e.checkValidity()") is valid, (kind, day)
+            # The last valid expiry goes through to the manage page.
+            page.check("input[name=date_kind][value=expires]")
+            date.fill(DATE_LIMITS["expires"][1].isoformat())
+            page.click("#submit")
+            expect(page.locator("#deadlines")).to_be_visible()
         finally:
             browser.close()

@@ -10,6 +10,7 @@ import subprocess
 import sys
 import tracemalloc
 import urllib.request
+import xml.etree.ElementTree as ET
 from base64 import b64encode
 from pathlib import Path
 from typing import Any
@@ -17,9 +18,10 @@ from typing import Any
 import caldav
 import pytest
 from flask import Flask
+from flask.testing import FlaskClient
 
 from tests.ics_checks import events
-from tests.web.conftest import service
+from tests.web.conftest import create_subscription, service
 
 XML = "application/xml; charset=utf-8"
 
@@ -513,3 +515,108 @@ def test_holiday_data_update_changes_ctag_and_the_changed_objects(
     # Events whose dates and texts do not touch 2026's working days keep their etags.
     unchanged = set(etags) - names
     assert f"s-{sub['id']}-2-R3.ics" in unchanged
+
+
+def basic_auth(sub: dict[str, Any]) -> dict[str, str]:
+    token = b64encode(f"{sub['caldav_username']}:{sub['caldav_password']}".encode()).decode()
+    return {"Authorization": f"Basic {token}"}
+
+
+def propfind_body(props: bytes) -> bytes:
+    return (
+        b'<?xml version="1.0"?><d:propfind xmlns:d="DAV:" xmlns:c="urn:ietf:params:xml:ns:caldav" '
+        b'xmlns:x="urn:example:made-up"><d:prop>' + props + b"</d:prop></d:propfind>"
+    )
+
+
+@pytest.mark.parametrize("prop", [b"<d:getetag/>", b"<c:calendar-data/>", b"<x:made-up/>"])
+def test_repeated_properties_are_answered_once(client: FlaskClient, prop: bytes) -> None:
+    """A 32 KB PROPFIND repeating one name thousands of times once got a 110 MB answer."""
+    sub = create_subscription(client)
+    path = f"/dav/{sub['id']}/permit/"
+    headers = {**basic_auth(sub), "Depth": "1", "Content-Type": XML}
+    body = propfind_body(prop * ((32 * 1024 - 300) // len(prop)))
+    assert 31 * 1024 < len(body) <= 32 * 1024
+    # Render and cache the calendar first: only the cost of the request itself is measured.
+    warm = client.open(path, method="PROPFIND", data=propfind_body(prop), headers=headers)
+    assert warm.status_code == 207
+    tracemalloc.start()
+    try:
+        response = client.open(path, method="PROPFIND", data=body, headers=headers)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert response.status_code == 207
+    assert len(response.data) < 1024 * 1024
+    assert peak < 20 * 1024 * 1024
+    # The same answer as for the name given once: each resource names the property once.
+    assert response.data == warm.data
+    responses = ET.fromstring(response.data).findall("{DAV:}response")
+    assert len(responses) > 10
+    tag = {b"d": "{DAV:}", b"c": "{urn:ietf:params:xml:ns:caldav}", b"x": "{urn:example:made-up}"}[
+        prop[1:2]
+    ] + prop[3:-2].decode()
+    assert all(len(r.findall(f".//{tag}")) == 1 for r in responses)
+
+
+def test_too_many_distinct_properties_are_refused(client: FlaskClient) -> None:
+    sub = create_subscription(client)
+    path = f"/dav/{sub['id']}/permit/"
+    headers = {**basic_auth(sub), "Depth": "1", "Content-Type": XML}
+    hundred = b"".join(b"<x:p%d/>" % i for i in range(100))
+    assert (
+        client.open(
+            path, method="PROPFIND", data=propfind_body(hundred), headers=headers
+        ).status_code
+        == 207
+    )
+    response = client.open(
+        path, method="PROPFIND", data=propfind_body(hundred + b"<x:one-more/>"), headers=headers
+    )
+    assert response.status_code == 413
+    assert "at most 100" in response.get_data(as_text=True)
+    assert "每次最多 100 个" in response.get_data(as_text=True)
+
+
+def test_an_answer_over_the_limit_is_refused_whole(app: Flask, client: FlaskClient) -> None:
+    sub = create_subscription(client)
+    path = f"/dav/{sub['id']}/permit/"
+    headers = {**basic_auth(sub), "Depth": "1", "Content-Type": XML}
+    body = propfind_body(b"<d:getetag/><c:calendar-data/>")
+    full = client.open(path, method="PROPFIND", data=body, headers=headers)
+    assert full.status_code == 207
+    app.config["CALDAV_MAX_ANSWER_BYTES"] = len(full.data) - 1
+    refused = client.open(path, method="PROPFIND", data=body, headers=headers)
+    assert refused.status_code == 507
+    assert b"<D:number-of-matches-within-limits />" in refused.data
+    assert b"BEGIN:VEVENT" not in refused.data  # nothing partial a client could take for all
+    # The same limit holds for REPORTs.
+    hrefs = f"<d:href>{path}s-{sub['id']}-1-R1.ics</d:href>".encode()
+    multiget = (
+        b'<?xml version="1.0"?><c:calendar-multiget xmlns:d="DAV:" xmlns:c="urn:ietf:params:xml:ns:caldav">'
+        b"<d:prop><d:getetag/><c:calendar-data/></d:prop>" + hrefs + b"</c:calendar-multiget>"
+    )
+    assert client.open(path, method="REPORT", data=multiget, headers=headers).status_code == 207
+    app.config["CALDAV_MAX_ANSWER_BYTES"] = 200
+    assert client.open(path, method="REPORT", data=multiget, headers=headers).status_code == 507
+
+
+def test_multiget_answers_each_object_once(client: FlaskClient) -> None:
+    sub = create_subscription(client)
+    path = f"/dav/{sub['id']}/permit/"
+    name = f"s-{sub['id']}-1-R1.ics"
+    spellings = [
+        f"{path}{name}",
+        f"http://localhost{path}{name}",
+        f"{path}{name}".replace("-", "%2D"),
+    ]
+    hrefs = "".join(f"<d:href>{h}</d:href>" for h in spellings * 100).encode()
+    body = (
+        b'<?xml version="1.0"?><c:calendar-multiget xmlns:d="DAV:" xmlns:c="urn:ietf:params:xml:ns:caldav">'
+        b"<d:prop><d:getetag/><c:calendar-data/></d:prop>" + hrefs + b"</c:calendar-multiget>"
+    )
+    headers = {**basic_auth(sub), "Depth": "1", "Content-Type": XML}
+    response = client.open(path, method="REPORT", data=body, headers=headers)
+    assert response.status_code == 207
+    assert response.data.count(b"BEGIN:VEVENT") == 1
+    assert response.data.count(b"<D:response>") == 1

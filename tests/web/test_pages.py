@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from permitcal.inputs import DATE_LIMITS
 from permitcal.web.clients import detect, in_app_browser
 from tests.web.conftest import make_app, service
 
@@ -182,6 +185,60 @@ def test_csrf_protects_the_forms(tmp_path: Path) -> None:
     assert accepted.status_code == 303
     # The JSON API needs no CSRF token.
     assert client.post("/api/subscriptions", json={"issued": "2023-06-01"}).status_code == 201
+
+
+class _DateInput(HTMLParser):
+    """The attributes of the form's date field."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.attrs: dict[str, str | None] = {}
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "input" and ("id", "date") in attrs:
+            self.attrs = dict(attrs)
+
+
+def date_input(html: str) -> dict[str, str | None]:
+    parser = _DateInput()
+    parser.feed(html)
+    assert parser.attrs, "no date field"
+    return parser.attrs
+
+
+def form_page(client: FlaskClient, kind: str) -> str:
+    """A page whose form has this kind of date selected: the index, or a manage page."""
+    if kind == "issued":
+        return client.get("/").get_data(as_text=True)
+    return client.get(submit(client, date_kind=kind, date="2024-06-01")).get_data(as_text=True)
+
+
+@pytest.mark.parametrize("kind", ["issued", "expires"])
+def test_form_date_limits_are_the_librarys(client: FlaskClient, kind: str) -> None:
+    attrs = date_input(form_page(client, kind))
+    first, last = DATE_LIMITS[kind]
+    assert (attrs["min"], attrs["max"]) == (first.isoformat(), last.isoformat())
+    # What the page's script switches to when the other kind is chosen.
+    for other, (other_first, other_last) in DATE_LIMITS.items():
+        assert attrs[f"data-{other}-min"] == other_first.isoformat()
+        assert attrs[f"data-{other}-max"] == other_last.isoformat()
+    # The limits the bug report was about: the issue date stops a year before the expiry.
+    assert DATE_LIMITS["issued"] == (dt.date(2001, 1, 1), dt.date(2079, 12, 31))
+    assert DATE_LIMITS["expires"] == (dt.date(2002, 1, 1), dt.date(2080, 12, 31))
+
+
+@pytest.mark.parametrize("kind", ["issued", "expires"])
+def test_boundary_dates_are_accepted_and_refused_alike(
+    app: Flask, client: FlaskClient, kind: str
+) -> None:
+    attrs = date_input(form_page(client, kind))
+    first, last = DATE_LIMITS[kind]
+    one_day = dt.timedelta(days=1)
+    for day in (first - one_day, first, last, last + one_day):
+        in_browser = attrs["min"] <= day.isoformat() <= attrs["max"]  # type: ignore[operator]
+        response = client.post("/", data={**FORM, "date_kind": kind, "date": day.isoformat()})
+        on_server = response.status_code == 303
+        assert in_browser == on_server == (first <= day <= last), (kind, day, response.status_code)
 
 
 def test_oversized_form_is_413(app: Flask, client: FlaskClient) -> None:

@@ -13,6 +13,7 @@ from flask import Flask, Response
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from permitcal.web import api, feeds, pages
+from permitcal.web.bodylimit import install_body_limit
 from permitcal.web.cache import FeedCache
 from permitcal.web.caldav import views as caldav
 from permitcal.web.errors import register_error_handlers
@@ -28,6 +29,9 @@ DEFAULTS: dict[str, Any] = {
     "SECRET_KEY": None,  # default: generated once into the instance folder
     "MAX_CONTENT_LENGTH": 32 * 1024,  # a subscription is a few hundred bytes
     "MAX_FORM_MEMORY_SIZE": 32 * 1024,
+    # The largest real CalDAV answer (10 cycles, both languages, every event's
+    # data) is about 0.7 MiB; anything far beyond that is an abuse.
+    "CALDAV_MAX_ANSWER_BYTES": 4 * 1024 * 1024,
     "FEED_CACHE_ENTRIES": 4096,
     "FEED_CACHE_BYTES": 256 * 1024 * 1024,
     "RATELIMIT_CREATE": "10 per minute;300 per day",
@@ -71,6 +75,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     if app.config["BENCHMARK_ENDPOINTS"]:
         _add_benchmark_endpoint(app)
     install_security(app)
+    install_body_limit(app)  # after install_security: its hook goes first
     register_error_handlers(app)
     # Inside ProxyFix, so that it sees the corrected scheme and host.
     app.wsgi_app = FeedFastPath(app, app.wsgi_app)  # type: ignore[method-assign]

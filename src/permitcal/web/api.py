@@ -22,13 +22,41 @@ __all__ = ["bp"]
 bp = Blueprint("api", __name__)
 
 
+# Settings nest two levels (an object of lists); anything far deeper is an attack
+# on the recursive parts of parsing, validating and quoting values in messages.
+MAX_JSON_DEPTH = 16
+
+
 def _json_body() -> Any:
     if not request.is_json:
         abort(api_error(415, "send a JSON body with Content-Type: application/json"))
     try:
-        return request.get_json()
+        body = request.get_json()
     except BadRequest:
         raise InvalidInputError("body", "the body is not valid JSON") from None
+    except RecursionError:  # the parser recurses once per level: '[' * 1000 gets here
+        raise _too_deep() from None
+    if _nesting(body) > MAX_JSON_DEPTH:
+        raise _too_deep()
+    return body
+
+
+def _too_deep() -> InvalidInputError:
+    return InvalidInputError("body", f"the JSON nests more than {MAX_JSON_DEPTH} levels deep")
+
+
+def _nesting(value: Any) -> int:
+    """How deeply arrays and objects nest in a parsed JSON value (a scalar: 0), iteratively."""
+    deepest = 0
+    pending = [(value, 1)]
+    while pending:
+        node, level = pending.pop()
+        if isinstance(node, dict):
+            node = list(node.values())
+        if isinstance(node, list):
+            deepest = max(deepest, level)
+            pending.extend((child, level + 1) for child in node)
+    return deepest
 
 
 def _describe(sub: Subscription, manage_token: str) -> dict[str, Any]:

@@ -2,33 +2,81 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from permitcal._version import __version__
+from permitcal.ical import LANGS, MAX_ALARM_DAYS, MAX_ALARMS
+from permitcal.inputs import DATE_LIMITS, DEFAULT_CYCLES, MAX_CYCLES
+from permitcal.policy import Change
 
 __all__ = ["openapi_document"]
 
-_DATE = {"type": ["string", "null"], "format": "date", "example": "2023-06-01"}
+
+def _year_alternatives(first: int, last: int) -> str:
+    """Years first…last as one regular-expression alternative per decade (2001…2079: 200[1-9]|…)."""
+    parts = []
+    for decade in range(first // 10, last // 10 + 1):
+        low, high = max(first, decade * 10) % 10, min(last, decade * 10 + 9) % 10
+        parts.append(f"{decade}{low}" if low == high else f"{decade}[{low}-{high}]")
+    return "|".join(parts)
+
+
+def _date_in(first: dt.date, last: dt.date) -> str:
+    """A pattern for YYYY-MM-DD dates from first to last, which must be whole years.
+
+    JSON Schema has no minimum for dates; a pattern is the one limit every
+    validator and generator understands.
+    """
+    if (first.month, first.day, last.month, last.day) != (1, 1, 12, 31):
+        raise ValueError(f"{first}…{last} is not a range of whole years")
+    years = _year_alternatives(first.year, last.year)
+    return rf"^(?:{years})-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])$"
+
+
+def _anchor(kind: str, description: str) -> dict[str, Any]:
+    first, last = DATE_LIMITS[kind]
+    return {
+        "type": ["string", "null"],
+        "format": "date",
+        "pattern": _date_in(first, last),
+        "example": "2023-06-01",
+        "description": f"{description} From {first} to {last}.",
+    }
+
 
 _SETTINGS_PROPERTIES: dict[str, Any] = {
-    "issued": {**_DATE, "description": "Date the permit or its last endorsement took effect."},
-    "expires": {**_DATE, "description": "Expiry printed on the card; give issued or expires."},
-    "card_received": {**_DATE, "description": "Date the renewed card arrived; makes R6 exact."},
+    "issued": _anchor("issued", "Date the permit or its last endorsement took effect."),
+    "expires": _anchor("expires", "Expiry printed on the card; give issued or expires."),
+    "card_received": {
+        "type": ["string", "null"],
+        "format": "date",
+        "example": "2024-05-20",
+        "description": "Date the renewed card arrived; makes R6 exact. From the permit date to 90 days after the last projected expiry.",
+    },
     "changes": {
         "type": "array",
-        "items": {"enum": ["address", "employer", "education", "title", "spouse"]},
-        "uniqueItems": True,
+        "items": {"enum": [c.value for c in Change]},
+        "description": "Material changes since the last renewal; a name given twice counts once.",
     },
-    "cycles": {"type": "integer", "minimum": 1, "maximum": 10, "default": 3},
-    "lang": {"enum": ["zh", "en", "both"], "default": "zh"},
+    "cycles": {"type": "integer", "minimum": 1, "maximum": MAX_CYCLES, "default": DEFAULT_CYCLES},
+    "lang": {"enum": list(LANGS), "default": "zh"},
     "alarms": {
         "type": "array",
-        "items": {"type": "integer", "minimum": 0, "maximum": 60},
-        "maxItems": 5,
+        "items": {"type": "integer", "minimum": 0, "maximum": MAX_ALARM_DAYS},
+        "maxItems": MAX_ALARMS,
         "default": [7, 1],
-        "description": "Days before R1, R3 and R6 that get reminder events; [] turns alarms off.",
+        "description": "Days before R1, R3 and R6 that get reminder events; [] turns alarms off; a day given twice counts once.",
     },
     "source_rules": {"type": "boolean", "default": True},
+}
+
+# A new subscription needs exactly one anchor; a PATCH may leave the stored one.
+_ONE_ANCHOR = {
+    "oneOf": [
+        {"required": [name], "properties": {name: {"type": "string"}}}
+        for name in ("issued", "expires")
+    ]
 }
 
 _DEADLINE: dict[str, Any] = {
@@ -121,8 +169,32 @@ _ERRORS = {
 }
 
 _TOKEN = {"name": "token", "in": "path", "required": True, "schema": {"type": "string"}}
+
+
+def _query_schema(name: str) -> dict[str, Any]:
+    """A setting as a query parameter: the JSON schema without null, and empty meaning absent.
+
+    Lists are comma-separated; an empty ``alarms`` means none, an empty
+    ``source_rules`` false (an unticked box), other empty values the default.
+    """
+    schema = {k: v for k, v in _SETTINGS_PROPERTIES[name].items() if k != "default"}
+    if schema.get("type") == ["string", "null"]:
+        schema["type"] = "string"
+    if name == "source_rules":
+        return {"enum": ["true", "false", "1", "0", "yes", "no", "on", "off", ""]}
+    if schema.get("type") == "array":
+        return schema
+    return {"anyOf": [schema, {"const": ""}]}
+
+
 _QUERY = [
-    {"name": name, "in": "query", "required": False, "schema": {"type": "string"}}
+    {
+        "name": name,
+        "in": "query",
+        "required": False,
+        "schema": _query_schema(name),
+        **({"style": "form", "explode": False} if name in ("changes", "alarms") else {}),
+    }
     for name in _SETTINGS_PROPERTIES
 ]
 
@@ -143,7 +215,7 @@ def openapi_document(server_url: str) -> dict[str, Any]:
                     "summary": "Create a subscription",
                     "requestBody": {
                         "required": True,
-                        "content": {"application/json": {"schema": _ref("Settings")}},
+                        "content": {"application/json": {"schema": _ref("NewSettings")}},
                     },
                     "responses": {
                         "201": _json(_ref("Subscription"), "Created."),
@@ -228,6 +300,7 @@ def openapi_document(server_url: str) -> dict[str, Any]:
                     "additionalProperties": False,
                     "properties": _SETTINGS_PROPERTIES,
                 },
+                "NewSettings": {"allOf": [_ref("Settings"), _ONE_ANCHOR]},
                 "Deadline": _DEADLINE,
                 "Subscription": _SUBSCRIPTION,
                 "Error": _ERROR,

@@ -11,6 +11,7 @@ from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
 
 from permitcal.errors import InvalidInputError, PermitcalError
+from permitcal.inputs import DATE_LIMITS
 from permitcal.web.caldav.account import caldav_account
 from permitcal.web.clients import PLATFORMS, detect, in_app_browser
 from permitcal.web.feeds import subscription_links
@@ -23,6 +24,12 @@ from permitcal.web.tokens import looks_like_token
 __all__ = ["bp", "settings_from_form"]
 
 bp = Blueprint("pages", __name__)
+
+# The date field's min and max for each kind of date, from the limits the
+# library validates with, so that the browser refuses exactly what the server would.
+FORM_DATE_LIMITS = {
+    kind: (first.isoformat(), last.isoformat()) for kind, (first, last) in DATE_LIMITS.items()
+}
 
 FORM_FIELDS = (
     "date_kind",
@@ -95,6 +102,7 @@ def _render(template: str, status: int = 200, **context: Any) -> Response:
         other_platforms=[p for p in PLATFORMS if p.key != mine.key],
         in_app=in_app_browser(agent),
         ui_query={"ui": "en"} if lang == "en" else {},
+        date_limits=FORM_DATE_LIMITS,
         **context,
     )
     return Response(body, status=status, content_type="text/html; charset=utf-8")

@@ -89,7 +89,7 @@ class FeedSettings:
                 raise InvalidInputError("changes", "expected a list of change names")
             values["changes"] = parse_changes(body["changes"])
         if "cycles" in body:
-            cycles = body["cycles"]
+            cycles = _json_whole_number(body["cycles"])
             if isinstance(cycles, bool) or not isinstance(cycles, int):
                 raise InvalidInputError("cycles", "expected a whole number")
             values["cycles"] = cycles
@@ -98,7 +98,7 @@ class FeedSettings:
         if "alarms" in body:
             if not isinstance(body["alarms"], list):
                 raise InvalidInputError("alarms", "expected a list of whole numbers of days")
-            values["alarms"] = parse_alarms(body["alarms"])
+            values["alarms"] = parse_alarms([_json_whole_number(v) for v in body["alarms"]])
         if "source_rules" in body:
             if not isinstance(body["source_rules"], bool):
                 raise InvalidInputError("source_rules", "expected true or false")
@@ -115,7 +115,11 @@ class FeedSettings:
     def from_strings(
         cls, data: Mapping[str, str], *, allowed: tuple[str, ...] = FIELDS
     ) -> FeedSettings:
-        """From query-string or form values (all text); empty values count as absent."""
+        """From query-string or form values (all text).
+
+        Empty values count as absent, except for ``alarms`` (empty: no
+        reminders) and ``source_rules`` (empty: false, an unticked box).
+        """
         for name in data:
             if name not in allowed:
                 raise InvalidInputError(name, f"unknown parameter; known: {', '.join(allowed)}")
@@ -127,7 +131,7 @@ class FeedSettings:
             values["changes"] = parse_changes(_split(data["changes"]))
         if data.get("cycles", "").strip():
             values["cycles"] = _whole_number("cycles", data["cycles"])
-        if "lang" in data:
+        if data.get("lang", "").strip():
             values["lang"] = parse_lang(data["lang"].strip())
         if "alarms" in data:
             values["alarms"] = parse_alarms(
@@ -145,6 +149,13 @@ class FeedSettings:
 
 def _iso(day: dt.date | None) -> str | None:
     return None if day is None else day.isoformat()
+
+
+def _json_whole_number(value: object) -> object:
+    """3.0 as 3: JSON has one kind of number, and JSON Schema counts 3.0 as an integer."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
 
 
 def _split(text: str) -> list[str]:

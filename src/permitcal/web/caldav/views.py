@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import NoReturn
 from urllib.parse import unquote, urlsplit
 
-from flask import Blueprint, Response, abort, redirect, request, url_for
+from flask import Blueprint, Response, abort, current_app, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import HTTPException
 from werkzeug.http import http_date
@@ -22,6 +22,7 @@ from permitcal.web.caldav.xmlutil import (
     CALSERV,
     DAV,
     ICAL,
+    AnswerTooLarge,
     XmlError,
     element,
     multistatus,
@@ -67,6 +68,9 @@ CALENDAR_COLOR = "#B3261EFF"
 # time-range filters compare them as such (RFC 4791 §9.9, floating values).
 SHANGHAI = dt.timezone(dt.timedelta(hours=8))
 REALM = 'Basic realm="permitcal CalDAV", charset="UTF-8"'
+# Real clients ask for a dozen properties; each distinct name costs one element
+# per resource in the answer, so the count is what bounds its size.
+MAX_PROPS = 100
 
 
 # -- routing -----------------------------------------------------------------
@@ -412,14 +416,51 @@ def _wanted_props(parent: ET.Element | None) -> tuple[list[str] | None, bool]:
         return None, False
     prop = parent.find(qname(DAV, "prop"))
     if prop is not None:
-        return [child.tag for child in prop], False
+        return _distinct_props(prop), False
     return None, parent.find(qname(DAV, "propname")) is not None
 
 
+def _distinct_props(prop: ET.Element) -> list[str]:
+    """Each name (namespace and local name) once, in order; at most MAX_PROPS of them.
+
+    A name repeated thousands of times would otherwise be answered thousands
+    of times for every event: a 32 KB request, a 100 MB answer.
+    """
+    names = list(dict.fromkeys(child.tag for child in prop))
+    if len(names) > MAX_PROPS:
+        abort(
+            plain_response(
+                413,
+                f"Too many properties: {len(names)} asked for, at most {MAX_PROPS} per request.\n"
+                f"请求的属性过多：{len(names)} 个，每次最多 {MAX_PROPS} 个。",
+            )
+        )
+    return names
+
+
 def _multistatus(responses: Iterable[ET.Element], sync_token: str | None = None) -> Response:
-    return Response(
-        serialize(multistatus(responses, sync_token)), status=207, content_type=XML_TYPE
+    limit: int = current_app.config["CALDAV_MAX_ANSWER_BYTES"]
+    try:
+        body = serialize(multistatus(responses, sync_token), limit)
+    except AnswerTooLarge:
+        return _answer_too_large(limit)
+    return Response(body, status=207, content_type=XML_TYPE)
+
+
+def _answer_too_large(limit: int) -> Response:
+    """507 with DAV:number-of-matches-within-limits, WebDAV's condition for results over a limit.
+
+    RFC 6578 §3.6 uses it for a truncated sync; here nothing is sent, so that
+    a client never mistakes part of a calendar for all of it.
+    """
+    condition = element(qname(DAV, "number-of-matches-within-limits"))
+    # DAV:error allows any content: the reason in words, for whoever reads the logs.
+    condition.tail = (
+        f"The answer would exceed {limit // 1024} KiB; ask for fewer properties or resources. "
+        f"答复将超过 {limit // 1024} KiB，请减少请求的属性或资源。"
     )
+    error = element(qname(DAV, "error"), children=[condition])
+    return Response(serialize(error), status=507, content_type=XML_TYPE)
 
 
 def _propfind(ctx: Context, resource: Resource) -> Response:
@@ -467,11 +508,17 @@ def _unsupported_report() -> Response:
 
 def _multiget(ctx: Context, body: ET.Element, wanted: list[str]) -> Response:
     responses = []
+    seen: set[str] = set()
     for href_node in body.findall(qname(DAV, "href")):
         href = (href_node.text or "").strip()
         path = unquote(urlsplit(href).path)
         name = path.removeprefix(ctx.calendar_href) if path.startswith(ctx.calendar_href) else None
         obj = ctx.snapshot.by_name.get(name) if name else None
+        # One answer per object, however often (or however spelled) it is asked for.
+        key = obj.name if obj is not None else href
+        if key in seen:
+            continue
+        seen.add(key)
         if obj is None:
             responses.append(_status_response(href, "HTTP/1.1 404 Not Found"))
         else:

@@ -13,6 +13,7 @@ __all__ = [
     "CALSERV",
     "DAV",
     "ICAL",
+    "AnswerTooLarge",
     "XmlError",
     "element",
     "multistatus",
@@ -32,6 +33,14 @@ for prefix, uri in (("D", DAV), ("C", CALDAV), ("CS", CALSERV), ("ICAL", ICAL)):
 
 class XmlError(ValueError):
     """A request body that is not well-formed, or not safe, XML."""
+
+
+class AnswerTooLarge(Exception):
+    """Serialisation stopped because the answer would pass its byte limit."""
+
+    def __init__(self, limit: int) -> None:
+        super().__init__(f"the answer would exceed {limit} bytes")
+        self.limit = limit
 
 
 def qname(namespace: str, name: str) -> str:
@@ -68,6 +77,24 @@ def multistatus(responses: Iterable[ET.Element], sync_token: str | None = None) 
     return root
 
 
-def serialize(root: ET.Element) -> bytes:
-    data: bytes = ET.tostring(root, encoding="utf-8", xml_declaration=True)
-    return data
+def serialize(root: ET.Element, limit: int | None = None) -> bytes:
+    """UTF-8 bytes with an XML declaration; AnswerTooLarge as soon as they pass ``limit``."""
+    sink = _BoundedSink(limit)
+    ET.ElementTree(root).write(sink, encoding="utf-8", xml_declaration=True)
+    return b"".join(sink.chunks)
+
+
+class _BoundedSink:
+    """A write target that counts bytes, so an oversized answer stops while it is written."""
+
+    def __init__(self, limit: int | None) -> None:
+        self.limit = limit
+        self.size = 0
+        self.chunks: list[bytes] = []
+
+    def write(self, data: bytes) -> int:
+        self.size += len(data)
+        if self.limit is not None and self.size > self.limit:
+            raise AnswerTooLarge(self.limit)
+        self.chunks.append(data)
+        return len(data)

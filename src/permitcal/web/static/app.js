@@ -1,4 +1,4 @@
-// Copy buttons: the only script on the page (the CSP allows our own files only).
+// The page's only script (the CSP allows our own files only): copy buttons, date limits.
 document.addEventListener("click", (event) => {
   const button = event.target.closest("button.copy");
   if (!button) return;
@@ -11,4 +11,12 @@ document.addEventListener("click", (event) => {
     document.execCommand("copy");
     done();
   }
+});
+
+// The date field's limits follow the kind of date chosen, as the server's do.
+document.addEventListener("change", (event) => {
+  if (event.target.name !== "date_kind") return;
+  const date = event.target.form.elements.date;
+  date.min = date.dataset[event.target.value + "Min"];
+  date.max = date.dataset[event.target.value + "Max"];
 });
