@@ -110,12 +110,15 @@ def _answer(sub: Subscription, token: str) -> Response:
     return response
 
 
-def _current(token: str) -> Subscription:
-    """The subscription, checked against the client's If-Match (412 when it changed)."""
-    sub = _subscription(token)
+def _check_if_match(sub: Subscription) -> Subscription:
+    """``sub`` if it is what the client's If-Match names (or there is none); else 412."""
     if request.if_match and not request.if_match.contains(_etag(sub)):
         abort(api_error(412, "the subscription changed since you read it; read it again"))
     return sub
+
+
+def _current(token: str) -> Subscription:
+    return _check_if_match(_subscription(token))
 
 
 @bp.patch("/api/subscriptions/<token>")
@@ -126,11 +129,12 @@ def patch(token: str) -> Response:
         # Only the fields the body names change, merged onto the latest stored
         # settings: a concurrent PATCH of another field is kept, not overwritten.
         settings = FeedSettings.from_json(body, base=sub.settings)
+        _check_if_match(sub)  # after validation: bad input is a 400 whatever the ETag
         if settings == sub.settings:
             return sub  # nothing to change: revision, SEQUENCE and ETag stay
         return service().store.update(sub, settings, service().clock())
 
-    return _answer(retry_write(lambda: _current(token), write), token)
+    return _answer(retry_write(lambda: _subscription(token), write), token)
 
 
 @bp.delete("/api/subscriptions/<token>")

@@ -170,6 +170,24 @@ _ERRORS = {
 
 _TOKEN = {"name": "token", "in": "path", "required": True, "schema": {"type": "string"}}
 
+# Writes to one subscription: optimistic concurrency with the ETag of its last read.
+_IF_MATCH = {
+    "name": "If-Match",
+    "in": "header",
+    "required": False,
+    "description": "The ETag of your last read; 412 if the subscription changed since.",
+    "schema": {"type": "string"},
+}
+_ETAG = {"ETag": {"description": "Changes with every write.", "schema": {"type": "string"}}}
+_WRITE_ERRORS = {
+    "409": _json(_ref("Error"), "Changed by other requests all along; try again."),
+    "412": _json(_ref("Error"), "If-Match names an ETag the subscription no longer has."),
+}
+
+
+def _with_etag(response: dict[str, Any]) -> dict[str, Any]:
+    return {**response, "headers": _ETAG}
+
 
 def _query_schema(name: str) -> dict[str, Any]:
     """A setting as a query parameter: the JSON schema without null, and empty meaning absent.
@@ -231,7 +249,7 @@ def openapi_document(server_url: str) -> dict[str, Any]:
                 "get": {
                     "summary": "Read a subscription",
                     "responses": {
-                        "200": _json(_ref("Subscription"), "The subscription."),
+                        "200": _with_etag(_json(_ref("Subscription"), "The subscription.")),
                         **_ERRORS,
                     },
                 },
@@ -241,21 +259,39 @@ def openapi_document(server_url: str) -> dict[str, Any]:
                         "required": True,
                         "content": {"application/json": {"schema": _ref("Settings")}},
                     },
+                    "parameters": [_IF_MATCH],
                     "responses": {
-                        "200": _json(_ref("Subscription"), "Updated; SEQUENCE goes up."),
+                        "200": _with_etag(
+                            _json(
+                                _ref("Subscription"),
+                                "Updated (only the fields given); SEQUENCE goes up unless "
+                                "nothing changed.",
+                            )
+                        ),
                         **_ERRORS,
+                        **_WRITE_ERRORS,
                     },
                 },
                 "delete": {
                     "summary": "Delete a subscription",
-                    "responses": {"204": {"description": "Deleted."}, **_ERRORS},
+                    "parameters": [_IF_MATCH],
+                    "responses": {
+                        "204": {"description": "Deleted."},
+                        **_ERRORS,
+                        "412": _WRITE_ERRORS["412"],
+                    },
                 },
             },
             "/api/subscriptions/{token}/rotate": {
                 "parameters": [_TOKEN],
                 "post": {
                     "summary": "New feed URL; the old one answers 404",
-                    "responses": {"200": _json(_ref("Subscription"), "Rotated."), **_ERRORS},
+                    "parameters": [_IF_MATCH],
+                    "responses": {
+                        "200": _with_etag(_json(_ref("Subscription"), "Rotated.")),
+                        **_ERRORS,
+                        **_WRITE_ERRORS,
+                    },
                 },
             },
             "/api/deadlines": {

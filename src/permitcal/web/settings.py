@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -25,6 +26,7 @@ FIELDS = (
     "source_rules",
 )
 _DATE_FIELDS = ("issued", "expires", "card_received")
+_WHOLE_NUMBER = re.compile(r"([0-9]{1,4})(?:\.0+)?", re.ASCII)
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
 
@@ -163,10 +165,11 @@ def _split(text: str) -> list[str]:
 
 
 def _whole_number(name: str, text: str) -> int:
-    text = text.strip()
-    if not text.isascii() or not text.isdigit() or len(text) > 4:
-        raise InvalidInputError(name, f"{text!r} is not a whole number")
-    return int(text)
+    # "5.0" is 5, as in JSON bodies (JSON Schema's integer includes it); "5.5" is not.
+    match = _WHOLE_NUMBER.fullmatch(text.strip())
+    if match is None:
+        raise InvalidInputError(name, f"{text.strip()!r} is not a whole number")
+    return int(match.group(1))
 
 
 def _boolean(name: str, text: str) -> bool:
