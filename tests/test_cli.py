@@ -14,17 +14,29 @@ from permitcal import calendar_bytes
 from permitcal.cli import cli
 from tests.ics_checks import assert_well_formed
 
+# RULES.md's worked examples assume a day before the first expiry.
+WORKED_EXAMPLES_TODAY = "2024-01-01"
+
+
+class PinnedRunner(CliRunner):
+    """Runs `show` and `ics` as on WORKED_EXAMPLES_TODAY unless a test gives --today."""
+
+    def invoke(self, cli: Any, args: Any = None, **kwargs: Any) -> Result:  # type: ignore[override]
+        if args and args[0] in ("show", "ics") and "--today" not in args:
+            args = [*args, "--today", WORKED_EXAMPLES_TODAY]
+        return super().invoke(cli, args, **kwargs)
+
 
 @pytest.fixture
 def runner() -> CliRunner:
-    return CliRunner()
+    return PinnedRunner()
 
 
 def test_show_prints_a_table(runner: CliRunner) -> None:
     result = runner.invoke(cli, ["show", "--issued", "2023-06-01", "--cycles", "1"])
     assert result.exit_code == 0, result.output
     lines = result.output.splitlines()
-    assert lines[0].split() == ["日期", "规则", "周期", "事项", "说明"]
+    assert lines[0].split() == ["日期", "规则", "所属到期日", "事项", "说明"]
     assert lines[1].startswith("2024-05-02  R2")
     assert "休息日→2024-05-06" in lines[1]
     assert any(line.startswith("2024-06-01  R1") for line in lines)
@@ -94,7 +106,7 @@ def test_ics_to_file_with_alarms(runner: CliRunner, tmp_path: Path) -> None:
     assert result.exit_code == 0
     assert result.output == ""
     data = out.read_bytes()
-    assert b"UID:me-1-R1-r14@permitcal" in data
+    assert b"UID:me-20240601-R1-r14@permitcal" in data
     assert b"-r7@" not in data
     assert_well_formed(data)
     runner.invoke(cli, ["ics", "--issued", "2023-06-01", "-o", str(out), "--no-alarms"])
@@ -275,9 +287,53 @@ def test_real_entry_point_reports_errors_on_one_line() -> None:
         bad.stderr.strip() == "permitcal: error: --issued: 2023-13-01 is not a real calendar date"
     )
     good = subprocess.run(
-        [sys.executable, "-m", "permitcal", "ics", "--issued", "2023-06-01"],
+        [
+            sys.executable,
+            "-m",
+            "permitcal",
+            "ics",
+            "--issued",
+            "2023-06-01",
+            "--today",
+            "2024-01-01",
+        ],
         capture_output=True,
         check=False,
     )
     assert good.returncode == 0
     assert good.stdout == calendar_bytes(issued="2023-06-01")
+
+
+@pytest.mark.parametrize(
+    ("today", "expiries"),
+    [
+        ("2026-11-27", ["2027-06-01", "2028-06-01", "2029-06-01"]),  # the issue's example
+        ("2024-01-01", ["2024-06-01", "2025-06-01", "2026-06-01"]),
+        ("2026-08-30", ["2026-06-01", "2027-06-01", "2028-06-01"]),  # 2026-06-01 + 90 days
+    ],
+)
+def test_today_starts_the_window_at_the_live_cycle(
+    runner: CliRunner, today: str, expiries: list[str]
+) -> None:
+    args = ["show", "--issued", "2023-06-01", "--json", "--today", today]
+    rows = json.loads(runner.invoke(cli, args).output)
+    assert [r["date"] for r in rows if r["rule"] == "R1"] == expiries
+
+
+def test_today_defaults_to_the_date_in_shanghai() -> None:
+    from permitcal.inputs import shanghai_today
+
+    before = shanghai_today()
+    result = CliRunner().invoke(cli, ["show", "--issued", "2023-06-01", "--json"])
+    after = shanghai_today()
+    rows = json.loads(result.output)
+    first_r1 = min(r["date"] for r in rows if r["rule"] == "R1")
+    # The live cycle on the day: its late-renewal events (expiry + 90 days) are still ahead.
+    r5 = next(r for r in rows if r["rule"] == "R5" and r["expiry"] == first_r1)
+    assert r5["date"] >= before.isoformat() or r5["date"] >= after.isoformat()
+
+
+def test_a_bad_today_is_a_one_line_error(runner: CliRunner) -> None:
+    result = runner.invoke(cli, ["show", "--issued", "2023-06-01", "--today", "2026-02-30"])
+    assert result.exit_code == 2
+    assert "--today" in result.output

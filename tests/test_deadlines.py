@@ -268,7 +268,7 @@ BAD_INPUT = [
     ({"issued": 20230601}, InvalidDateError, "issued"),
     ({"issued": dt.datetime(2023, 6, 1, 12, 0)}, InvalidDateError, "issued"),
     ({"expires": "2099-01-01"}, InvalidDateError, "expires"),
-    ({"issued": "2023-06-01", "card_received": "2023-05-31"}, InvalidDateError, "card_received"),
+    ({"issued": "2023-06-01", "card_received": "2023-05-01"}, InvalidDateError, "card_received"),
     ({"issued": "2023-06-01", "card_received": "2031-01-01"}, InvalidDateError, "card_received"),
     ({"issued": "2023-06-01", "card_received": "yesterday"}, InvalidDateError, "card_received"),
     ({"issued": "2023-06-01", "cycles": 0}, InvalidInputError, "cycles"),

@@ -75,9 +75,10 @@ def test_events_are_all_day_transparent_confirmed() -> None:
 
 def test_uids_are_stable_per_identity_cycle_and_rule() -> None:
     uids = {event["UID"] for event in events(render())}
-    assert "sub1-1-R1@permitcal" in uids
-    assert "sub1-3-R5@permitcal" in uids
-    assert "sub1-1-R1-r7@permitcal" in uids  # reminder event, 7 days before
+    # A cycle is named by its expiry: the UID survives the window moving on.
+    assert "sub1-20240601-R1@permitcal" in uids
+    assert "sub1-20260601-R5@permitcal" in uids
+    assert "sub1-20240601-R1-r7@permitcal" in uids  # reminder event, 7 days before
     changed = render(lang="en", sequence=4, stamp=STAMP + dt.timedelta(days=9))
     assert {event["UID"] for event in events(changed)} == uids
 
@@ -100,7 +101,7 @@ def test_default_identity_follows_the_inputs() -> None:
     assert default_identity(one) == default_identity(PermitInput.create(issued="2023-06-01"))
     assert default_identity(one) != default_identity(two)
     data = calendar_bytes(issued="2023-06-01")
-    assert f"UID:{default_identity(one)}-1-R1@permitcal" in unfold(data)
+    assert f"UID:{default_identity(one)}-20240601-R1@permitcal" in unfold(data)
 
 
 def test_default_stamp_is_the_policy_date_not_now() -> None:
@@ -112,7 +113,7 @@ def test_languages() -> None:
     zh = {e["UID"]: e for e in events(render(lang="zh"))}
     en = {e["UID"]: e for e in events(render(lang="en"))}
     both = {e["UID"]: e for e in events(render(lang="both"))}
-    uid = "sub1-1-R1@permitcal"
+    uid = "sub1-20240601-R1@permitcal"
     assert zh[uid]["SUMMARY"] == "居住证及积分到期"
     assert en[uid]["SUMMARY"] == "Permit & points expire"
     assert both[uid]["SUMMARY"] == "居住证及积分到期 Permit & points expire"
@@ -127,25 +128,41 @@ def test_summaries_are_short() -> None:
 
 def test_estimates_and_provisional_dates_are_marked_in_the_title() -> None:
     titles = {e["UID"]: e["SUMMARY"] for e in events(render())}
-    assert titles["sub1-1-R6@permitcal"] == "积分申报截止（估）"
+    assert titles["sub1-20240601-R6@permitcal"] == "积分申报截止（估）"
+    # A reminder keeps its deadline's marker.
+    assert titles["sub1-20240601-R6-r7@permitcal"] == "还有7天：积分申报截止（估）"
 
 
-def test_each_event_has_one_display_alarm() -> None:
-    data = render()
-    blocks = data.split(b"BEGIN:VEVENT")[1:]
-    for block in blocks:
-        assert block.count(b"BEGIN:VALARM") == 1
-        assert b"ACTION:DISPLAY" in block
-        assert b"TRIGGER:PT9H" in block  # 09:00 on the event's day
+def test_each_event_has_one_display_alarm_on_its_day_to_act() -> None:
+    triggers = {}
+    for block in "\n".join(unfold(render())).split("BEGIN:VEVENT")[1:]:
+        uid = block.split("UID:")[1].split("\n")[0]
+        if uid.split("-")[2].split("@")[0] in (
+            "R4",
+            "R7",
+        ):  # consequences: the deadline before them rang
+            assert "VALARM" not in block
+            continue
+        assert block.count("BEGIN:VALARM") == 1
+        assert "ACTION:DISPLAY" in block
+        triggers[uid] = block.split("TRIGGER:")[1].split("\n")[0]
+    assert triggers["sub1-20240601-R3@permitcal"] == "PT9H"  # 09:00 on a working day
+    # 2024-06-01 is a Saturday: the alarm rings at 09:00 on Friday 05-31, the day to act.
+    assert triggers["sub1-20240601-R1@permitcal"] == "-PT15H"
+    # An opening rings on its own day, even a rest day: nothing is lost by waiting.
+    assert triggers["sub1-20240601-R2@permitcal"] == "PT9H"
 
 
 def test_reminder_events_come_before_key_deadlines() -> None:
     reminders = [e for e in events(render(alarms=(7, 1))) if "-r" in e["UID"]]
     rules = {e["UID"].split("-")[2] for e in reminders}
     assert rules == {"R1", "R3", "R6"}
-    r1_week = next(e for e in reminders if e["UID"] == "sub1-1-R1-r7@permitcal")
-    assert r1_week["DTSTART;VALUE=DATE"] == "20240525"
+    r1_week = next(e for e in reminders if e["UID"] == "sub1-20240601-R1-r7@permitcal")
+    # Seven days before the day to act (Friday 05-31), not before the Saturday expiry.
+    assert r1_week["DTSTART;VALUE=DATE"] == "20240524"
     assert r1_week["SUMMARY"] == "还有7天：居住证及积分到期"
+    assert "最迟在2024-05-31（星期五）办理，还有7天" in r1_week["DESCRIPTION"]
+    assert "2024-06-01是休息日" in r1_week["DESCRIPTION"]
     assert len(reminders) == 3 * 3 * 2  # three rules, three cycles, two offsets
 
 

@@ -25,6 +25,7 @@ def calendar_bytes(
     url: str | None = None,
     policy: Policy = SHANGHAI,
     calendar: WorkCalendar | None = None,
+    today: dt.date | None = None,
     **inputs: Unpack[PermitArgs],
 ) -> bytes:
     """The .ics bytes for a permit; the same arguments always give the same bytes.
@@ -32,6 +33,7 @@ def calendar_bytes(
     ``identity`` keeps UIDs stable across changes of a stored subscription;
     without it they are derived from the inputs. ``stamp`` and ``sequence``
     describe the record's last change (DTSTAMP, LAST-MODIFIED, SEQUENCE).
+    ``today`` starts the cycles at the live one (see :func:`compute_deadlines`).
 
     >>> data = calendar_bytes(issued="2023-06-01", lang="en", cycles=1)
     >>> data.startswith(b"BEGIN:VCALENDAR\\r\\n") and b"DTSTART;VALUE=DATE:20240601" in data
@@ -47,4 +49,4 @@ def calendar_bytes(
         url=url,
         policy=policy,
     )
-    return to_ical(compute(permit, policy, calendar), options)
+    return to_ical(compute(permit, policy, calendar, today), options)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import json
 import sys
 import unicodedata
@@ -17,8 +18,14 @@ from permitcal.cli_web import service_commands
 from permitcal.deadlines import Deadline, compute
 from permitcal.errors import PermitcalError
 from permitcal.ical import DEFAULT_ALARMS, LANGS, RenderOptions, default_identity, to_ical
-from permitcal.inputs import DEFAULT_CYCLES, MAX_CYCLES, PermitInput
-from permitcal.policy import Change, Lang
+from permitcal.inputs import (
+    DEFAULT_CYCLES,
+    MAX_CYCLES,
+    PermitInput,
+    parse_date,
+    shanghai_today,
+)
+from permitcal.policy import Change, Kind, Lang
 
 __all__ = ["cli", "main"]
 
@@ -92,6 +99,11 @@ def _permit_options(command: F) -> F:
             is_flag=True,
             help="Leave out rules found only in the source guide.",
         ),
+        click.option(
+            "--today",
+            metavar="YYYY-MM-DD",
+            help="Start at the cycle still live on this day (default: today in Shanghai).",
+        ),
     ]
     for decorator in reversed(decorators):
         command = decorator(command)
@@ -116,6 +128,11 @@ def _permit(
     )
 
 
+def _today(value: str | None) -> dt.date:
+    """--today, or the date in Shanghai now: a calendar that starts at the live cycle."""
+    return shanghai_today() if value is None else parse_date(value, "today")
+
+
 @cli.command()
 @_permit_options
 @click.option("--json", "as_json", is_flag=True, help="Print a JSON array instead of a table.")
@@ -127,11 +144,12 @@ def show(
     cycles: int,
     lang: Lang,
     no_source_rules: bool,
+    today: str | None,
     as_json: bool,
 ) -> None:
     """Print every deadline, nearest first."""
     permit = _permit(issued, expires, card_received, changes, cycles, no_source_rules)
-    deadlines = compute(permit)
+    deadlines = compute(permit, today=_today(today))
     if as_json:
         click.echo(json.dumps([d.to_dict(lang) for d in deadlines], ensure_ascii=False, indent=2))
     else:
@@ -164,6 +182,7 @@ def ics(
     cycles: int,
     lang: Lang,
     no_source_rules: bool,
+    today: str | None,
     output: Path | None,
     alarms: tuple[int, ...],
     no_alarms: bool,
@@ -180,7 +199,7 @@ def ics(
         alarms=() if no_alarms else (alarms or DEFAULT_ALARMS),
     )
     # Everything is computed before the file is opened, so bad input writes nothing.
-    data = to_ical(compute(permit), options)
+    data = to_ical(compute(permit, today=_today(today)), options)
     if output is None:
         sys.stdout.flush()
         sys.stdout.buffer.write(data)
@@ -210,8 +229,8 @@ for _command in service_commands():
 
 
 _HEADINGS = {
-    "zh": ("日期", "规则", "周期", "事项", "说明"),
-    "en": ("date", "rule", "cycle", "event", "notes"),
+    "zh": ("日期", "规则", "所属到期日", "事项", "说明"),
+    "en": ("date", "rule", "cycle expiry", "event", "notes"),
 }
 
 
@@ -223,7 +242,7 @@ def _table(deadlines: Sequence[Deadline], lang: Lang) -> str:
         (
             d.date.isoformat(),
             d.rule,
-            str(d.cycle),
+            d.expiry.isoformat(),
             d.title.get(lang, " / "),
             _notes(d, text_lang),
         )
@@ -242,7 +261,8 @@ def _table(deadlines: Sequence[Deadline], lang: Lang) -> str:
 def _notes(d: Deadline, lang: str) -> str:
     notes = []
     zh = lang == "zh"
-    if not d.working_day:
+    # A consequence names no day to act by: the deadline before it does.
+    if not d.working_day and d.kind is not Kind.CONSEQUENCE:
         notes.append(
             f"休息日→{d.nearest_working_day}" if zh else f"rest day → {d.nearest_working_day}"
         )

@@ -8,7 +8,8 @@ from typing import Any, Unpack
 
 from dateutil.relativedelta import relativedelta
 
-from permitcal.inputs import ONE_YEAR, PermitArgs, PermitInput
+from permitcal.errors import InvalidDateError
+from permitcal.inputs import LATE_RENEWAL_LIMIT, ONE_YEAR, PermitArgs, PermitInput
 from permitcal.policy import (
     SHANGHAI,
     Anchor,
@@ -79,60 +80,105 @@ def compute_deadlines(
     *,
     policy: Policy = SHANGHAI,
     calendar: WorkCalendar | None = None,
+    today: dt.date | None = None,
     **inputs: Unpack[PermitArgs],
 ) -> list[Deadline]:
     """Every deadline for the given permit, sorted by date.
 
-    Dates may be ``datetime.date`` objects or ``YYYY-MM-DD`` strings. Raises a
+    Dates may be ``datetime.date`` objects or ``YYYY-MM-DD`` strings. With
+    ``today`` the cycles start at the one still live that day (RULES.md,
+    "Cycles over time"); without it, at the input's own expiry. Raises a
     :class:`permitcal.PermitcalError` (a ``ValueError``) on bad input.
 
     >>> [(d.rule, str(d.date)) for d in compute_deadlines(issued="2023-06-01", cycles=1)][:3]
     [('R2', '2024-05-02'), ('R1', '2024-06-01'), ('R7', '2024-06-02')]
+    >>> today = dt.date(2026, 11, 27)
+    >>> sorted({str(d.expiry) for d in compute_deadlines(issued="2023-06-01", today=today)})
+    ['2027-06-01', '2028-06-01', '2029-06-01']
     """
-    return compute(PermitInput.create(**inputs), policy, calendar)
+    return compute(PermitInput.create(**inputs), policy, calendar, today)
 
 
 def compute(
-    permit: PermitInput, policy: Policy = SHANGHAI, calendar: WorkCalendar | None = None
+    permit: PermitInput,
+    policy: Policy = SHANGHAI,
+    calendar: WorkCalendar | None = None,
+    today: dt.date | None = None,
 ) -> list[Deadline]:
     """Every deadline for already validated inputs, sorted by date then rule order."""
     cal = calendar or default_calendar()
     rules = [r for r in policy.rules if permit.source_rules or r.basis is Basis.OFFICIAL]
-    expiries = permit.expiries()
-    card_cycle = _cycle_of_card(permit.card_received, expiries)
+    window = _window(permit, today)
+    card = permit.card_received
+    card_cycle = None if card is None else _cycle_of_card(card, permit, window)
     results: list[Deadline] = []
-    for cycle, expiry in enumerate(expiries, start=1):
+    for cycle, expiry in window:
         for rule in rules:
             if rule.requires_change is not None and (
                 cycle != 1 or rule.requires_change not in permit.changes
             ):
                 continue
-            card = permit.card_received if card_cycle == cycle else None
-            results.append(_deadline(rule, cycle, expiry, card, permit, policy, cal))
-    # A card received around `issued` belongs to the renewal before cycle 1; its
-    # points declaration is still due, so it is shown as cycle 0.
-    if card_cycle == 0 and permit.card_received is not None:
+            renewed = card if card_cycle == cycle else None
+            if _void_by_renewal(rule, expiry, renewed):
+                continue
+            results.append(_deadline(rule, cycle, expiry, renewed, permit, policy, cal))
+    # A card received around `start` belongs to the renewal before cycle 1; its
+    # points declaration is still due, so it is shown as cycle 0 while cycle 1 is.
+    if card_cycle == 0 and card is not None and window[0][0] == 1:
         for rule in rules:
             if rule.anchor is Anchor.CARD_RECEIVED:
-                expiry = expiries[0] - ONE_YEAR
-                results.append(
-                    _deadline(rule, 0, expiry, permit.card_received, permit, policy, cal)
-                )
+                results.append(_deadline(rule, 0, permit.start, card, permit, policy, cal))
     order = {rule.id: index for index, rule in enumerate(policy.rules)}
     results.sort(key=lambda d: (d.date, d.cycle, order[d.rule]))
     return results
 
 
-def _cycle_of_card(card: dt.date | None, expiries: list[dt.date]) -> int | None:
+def _window(permit: PermitInput, today: dt.date | None) -> list[tuple[int, dt.date]]:
+    """(cycle number, expiry) of each cycle shown; cycle 1 is the input's own expiry."""
+    shown = permit.expiries(today)
+    first = 1
+    expiry = permit.first_expiry
+    while expiry < shown[0]:
+        expiry += ONE_YEAR
+        first += 1
+    return list(enumerate(shown, start=first))
+
+
+def _cycle_of_card(card: dt.date, permit: PermitInput, window: list[tuple[int, dt.date]]) -> int:
     """The cycle whose renewal produced the card: the one with the nearest expiry.
 
-    Cycle 0 is the renewal at ``issued`` (one year before cycle 1's expiry).
+    Cycle 0 is the renewal at ``permit.start`` (when the current period
+    began); a card up to 30 days before an expiry is that expiry's renewal.
+    Ties go to the earlier cycle.
     """
-    if card is None:
-        return None
-    candidates = [expiries[0] - ONE_YEAR, *expiries]
-    distances = [abs((card - expiry).days) for expiry in candidates]
-    return distances.index(min(distances))  # ties go to the earlier cycle
+    last_cycle, last_expiry = window[-1]
+    if card > last_expiry + LATE_RENEWAL_LIMIT:
+        raise InvalidDateError(
+            "card_received",
+            card,
+            f"{card} is after the last projected renewal ({last_expiry + LATE_RENEWAL_LIMIT}); "
+            "enter a later permit date instead",
+        )
+    best, best_distance = 0, abs((card - permit.start).days)
+    expiry = permit.first_expiry
+    for cycle in range(1, last_cycle + 1):
+        distance = abs((card - expiry).days)
+        if distance < best_distance:
+            best, best_distance = cycle, distance
+        expiry += ONE_YEAR  # 29 Feb → 28 Feb, then stays: the chain of the window
+    return best
+
+
+def _void_by_renewal(rule: Rule, expiry: dt.date, renewed: dt.date | None) -> bool:
+    """A late-renewal event after the recorded renewed card no longer applies."""
+    if renewed is None or not rule.void_once_renewed:
+        return False
+    day = expiry
+    for step in rule.steps:
+        if step.unit is not Unit.DAYS or rule.anchor is not Anchor.EXPIRY:
+            raise ValueError(f"rule {rule.id}: only expiry + days can be void")  # a policy bug
+        day += dt.timedelta(days=step.amount)
+    return day > renewed
 
 
 def _deadline(
@@ -228,11 +274,12 @@ def _describe(
         parts.append(
             policy.provisional_date.format(year="/".join(map(str, counted.unpublished_years)))
         )
-    if not working_day:
+    # A consequence names no day to act by: when it arrives, that day has passed
+    # (the deadline before it carries the act-by day).
+    if not working_day and rule.kind is not Kind.CONSEQUENCE:
         note = {
             Kind.DEADLINE: policy.rest_day_deadline,
             Kind.OPENING: policy.rest_day_opening,
-            Kind.CONSEQUENCE: policy.rest_day_consequence,
         }[rule.kind]
         parts.append(note.format(date=day, nearest=nearest.date))
     if nearest.provisional and not counted.provisional:
@@ -246,7 +293,7 @@ def _describe(
     if rule.checklist:
         parts.append(policy.procedure)
         parts.append(_checklist(policy, permit.changes if cycle == 1 else frozenset()))
-    parts.append(policy.cycle_line.format(expiry=expiry, cycle=cycle))
+    parts.append(policy.cycle_line.format(expiry=expiry))
     parts.append(policy.official_note if rule.basis is Basis.OFFICIAL else policy.source_note)
     if rule.references:
         lines = [r.title if r.url is None else f"{r.title} {r.url}" for r in rule.references]

@@ -13,7 +13,7 @@ from permitcal._version import __version__
 from permitcal.deadlines import Deadline
 from permitcal.errors import InvalidInputError
 from permitcal.inputs import PermitInput
-from permitcal.policy import SHANGHAI, Lang, Policy, Text
+from permitcal.policy import SHANGHAI, Kind, Lang, Policy, Text
 
 __all__ = [
     "DEFAULT_ALARMS",
@@ -85,7 +85,7 @@ class RenderOptions:
     """Everything besides the deadlines that the bytes depend on."""
 
     identity: str
-    """Stable per subscription: UIDs are ``<identity>-<cycle>-<rule>@permitcal``."""
+    """Stable per subscription: UIDs are ``<identity>-<expiry YYYYMMDD>-<rule>@permitcal``."""
     lang: Lang = "zh"
     stamp: dt.datetime | None = None
     """Last change of the record (UTC): DTSTAMP and LAST-MODIFIED. Default: the policy date."""
@@ -154,7 +154,7 @@ def to_calendar(deadlines: Sequence[Deadline], options: RenderOptions) -> Calend
         )
     events = [(d.date, _event(d, options)) for d in deadlines]
     events.extend(
-        (d.date - dt.timedelta(days=days), _reminder(d, days, options))
+        (d.nearest_working_day - dt.timedelta(days=days), _reminder(d, days, options))
         for d in deadlines
         if d.remind
         for days in options.alarms
@@ -167,11 +167,19 @@ def to_calendar(deadlines: Sequence[Deadline], options: RenderOptions) -> Calend
 
 
 def _uid(options: RenderOptions, deadline: Deadline, suffix: str = "") -> str:
-    return f"{options.identity}-{deadline.cycle}-{deadline.rule}{suffix}@{_UID_DOMAIN}"
+    # A cycle is named by its expiry, not by its place in the window, so an
+    # event keeps its UID when the window moves on (RULES.md, "Cycles over time").
+    cycle = deadline.expiry.strftime("%Y%m%d")
+    return f"{options.identity}-{cycle}-{deadline.rule}{suffix}@{_UID_DOMAIN}"
 
 
 def _base_event(
-    uid: str, day: dt.date, summary: str, description: str, options: RenderOptions
+    uid: str,
+    day: dt.date,
+    summary: str,
+    description: str,
+    options: RenderOptions,
+    alarm_on: dt.date | None,
 ) -> Event:
     """An all-day, transparent, confirmed event with deterministic stamps."""
     stamp = options.utc_stamp
@@ -189,45 +197,87 @@ def _base_event(
     event.add("status", "CONFIRMED")
     if options.url:
         event.add("url", options.url)
-    if options.alarms:
+    if options.alarms and alarm_on is not None:
+        # Relative to the event's start (midnight): 09:00 on the day to act.
         alarm = Alarm()
         alarm.add("action", "DISPLAY")
         alarm.add("description", summary)
-        alarm.add("trigger", ALARM_TIME_OF_DAY)
+        alarm.add("trigger", ALARM_TIME_OF_DAY - (day - alarm_on))
         event.add_component(alarm)
     return event
 
 
-def _event(deadline: Deadline, options: RenderOptions) -> Event:
-    summary = deadline.title.get(options.lang, " ")
-    # The title says when its date may still move; other notes live in the description.
+def _marker(deadline: Deadline, lang: Lang) -> str:
+    """The title says when its date may still move; other notes live in the description."""
     if deadline.estimate:
-        summary += {"zh": "（估）", "en": " (est.)", "both": "（估 est.）"}[options.lang]
-    elif deadline.date_provisional:
-        summary += {"zh": "（暂定）", "en": " (prov.)", "both": "（暂定 prov.）"}[options.lang]
+        return {"zh": "（估）", "en": " (est.)", "both": "（估 est.）"}[lang]
+    if deadline.date_provisional:
+        return {"zh": "（暂定）", "en": " (prov.)", "both": "（暂定 prov.）"}[lang]
+    return ""
+
+
+def _alarm_day(deadline: Deadline) -> dt.date | None:
+    """When the event's own alarm rings: the act-by day, never after it.
+
+    A consequence has none: when it comes, the day to act has passed, and
+    the deadline before it already rang.
+    """
+    if deadline.kind is Kind.CONSEQUENCE:
+        return None
+    if deadline.kind is Kind.DEADLINE:
+        return deadline.nearest_working_day
+    return deadline.date
+
+
+def _event(deadline: Deadline, options: RenderOptions) -> Event:
+    summary = deadline.title.get(options.lang, " ") + _marker(deadline, options.lang)
     return _base_event(
         _uid(options, deadline),
         deadline.date,
         summary,
         deadline.description.get(options.lang),
         options,
+        _alarm_day(deadline),
     )
 
 
 def _reminder(deadline: Deadline, days: int, options: RenderOptions) -> Event:
+    """A separate event ``days`` before the act-by day: what is left to do and by when."""
     policy, lang, title = options.policy, options.lang, deadline.title
-    summary = Text(
-        policy.reminder_title.zh.format(days=days, title=title.zh),
-        policy.reminder_title.en.format(days=days, title=title.en),
-    )
+    act_by = deadline.nearest_working_day
+    summary = policy.reminder_title.format(days=days, title=title.get(lang, " "))
     lead = Text(
-        policy.reminder_description.zh.format(days=days, date=deadline.date, title=title.zh),
-        policy.reminder_description.en.format(days=days, date=deadline.date, title=title.en),
+        policy.reminder_description.zh.format(
+            title=title.zh,
+            act_by=act_by,
+            weekday=policy.weekdays[act_by.weekday()].zh,
+            days=days,
+            action=_action(deadline, policy).zh,
+        ),
+        policy.reminder_description.en.format(
+            title=title.en,
+            act_by=act_by,
+            weekday=policy.weekdays[act_by.weekday()].en,
+            days=days,
+            action=_action(deadline, policy).en,
+        ),
     )
+    parts = [lead]
+    if act_by != deadline.date:
+        parts.append(policy.reminder_rest_day.format(date=deadline.date, act_by=act_by))
+    day = act_by - dt.timedelta(days=days)
     return _base_event(
         _uid(options, deadline, f"-r{days}"),
-        deadline.date - dt.timedelta(days=days),
-        summary.get(lang, " "),
-        f"{lead.get(lang)}\n\n{deadline.description.get(lang)}",
+        day,
+        summary.get(lang, " ") + _marker(deadline, lang),
+        "\n\n".join(p.get(lang) for p in parts),
         options,
+        day,
     )
+
+
+def _action(deadline: Deadline, policy: Policy) -> Text:
+    for rule in policy.rules:
+        if rule.id == deadline.rule and rule.action is not None:
+            return rule.action
+    return Text("", "")

@@ -21,11 +21,14 @@ __all__ = [
     "EARLIEST_ISSUED",
     "LATEST_EXPIRY",
     "LATEST_ISSUED",
+    "LATE_RENEWAL_LIMIT",
     "MAX_CYCLES",
+    "RENEWAL_WINDOW",
     "PermitArgs",
     "PermitInput",
     "parse_changes",
     "parse_date",
+    "shanghai_today",
 ]
 
 DEFAULT_CYCLES = 3
@@ -42,9 +45,20 @@ DATE_LIMITS: Mapping[str, tuple[dt.date, dt.date]] = MappingProxyType(
 )
 """The first and last date accepted for each anchor; forms and schemas show these same limits."""
 
-# Renewals happen up to 90 days after an expiry (R5); a card received later
-# than that after the last projected expiry belongs to no cycle we show.
-_LATEST_RENEWAL = dt.timedelta(days=90)
+# Late renewal is possible up to 90 days after an expiry (R5): until then a
+# cycle is still live. The window to renew opens 30 days before it (R2).
+LATE_RENEWAL_LIMIT = dt.timedelta(days=90)
+RENEWAL_WINDOW = dt.timedelta(days=30)
+
+# China Standard Time has had no daylight saving since 1991: a fixed offset is exact.
+SHANGHAI_TIME = dt.timezone(dt.timedelta(hours=8), "CST")
+
+
+def shanghai_today(now: dt.datetime | None = None) -> dt.date:
+    """The date in Shanghai at ``now`` (default: this moment); the window's *today*."""
+    moment = now if now is not None else dt.datetime.now(dt.UTC)
+    return moment.astimezone(SHANGHAI_TIME).date()
+
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
@@ -154,18 +168,15 @@ class PermitInput:
         card = None if card_received is None else parse_date(card_received, "card_received")
         if card is not None:
             start = issued_date if issued_date is not None else first_expiry - ONE_YEAR
-            if card < start:
+            # The renewal at `start` may hand out its card up to 30 days early
+            # (RULES.md, "Renewal recorded"): that card is still this permit's.
+            earliest = start - RENEWAL_WINDOW
+            if card < earliest:
                 what = "issued" if issued_date is not None else "took effect (expiry − 1 year)"
-                raise InvalidDateError(
-                    "card_received", card, f"{card} is before the permit {what} ({start})"
-                )
-            last = expiries(first_expiry, cycles)[-1] + _LATEST_RENEWAL
-            if card > last:
                 raise InvalidDateError(
                     "card_received",
                     card,
-                    f"{card} is after the last projected renewal ({last}); "
-                    "enter a later permit date instead",
+                    f"{card} is more than 30 days before the permit {what} ({start})",
                 )
 
         return cls(
@@ -178,9 +189,22 @@ class PermitInput:
             source_rules=source_rules,
         )
 
-    def expiries(self) -> list[dt.date]:
-        """The expiry date of each projected cycle, cycle 1 first."""
-        return expiries(self.first_expiry, self.cycles)
+    def expiries(self, today: dt.date | None = None) -> list[dt.date]:
+        """The expiries of the cycles shown: from the live one on ``today``, else from the first.
+
+        The live cycle is the earliest whose late-renewal events are still
+        ahead (expiry + 90 days ≥ today), never one before the first expiry.
+        """
+        first = self.first_expiry
+        if today is not None:
+            while first + LATE_RENEWAL_LIMIT < today:
+                first += ONE_YEAR
+        return expiries(first, self.cycles)
+
+    @property
+    def start(self) -> dt.date:
+        """When the current period began: ``issued``, or the expiry − 1 year."""
+        return self.issued if self.issued is not None else self.first_expiry - ONE_YEAR
 
     def canonical(self) -> str:
         """A stable text form of everything that affects the output; used for default UIDs."""

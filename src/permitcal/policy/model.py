@@ -131,6 +131,11 @@ class Rule:
     """Important enough for separate reminder events some days before."""
     checklist: bool = False
     """The event carries the renewal procedure and the material-changes checklist."""
+    void_once_renewed: bool = False
+    """Only matters while the cycle's permit is not renewed: left out once the renewed
+    card is recorded, when the event falls after the card (RULES.md, "Renewal recorded")."""
+    action: Text | None = None
+    """What to do, in one sentence, for reminders (which must never say "today")."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -166,11 +171,16 @@ class Policy:
     """Appended to every rule whose basis is ``official``."""
     rest_day_deadline: Text
     rest_day_opening: Text
-    rest_day_consequence: Text
     provisional_date: Text
     provisional_rest_day: Text
     reminder_title: Text
+    """``{days}`` left until ``{act_by}`` for ``{title}``."""
     reminder_description: Text
+    """Placeholders: ``{title}``, ``{act_by}``, ``{weekday}``, ``{days}``, ``{action}``."""
+    reminder_rest_day: Text
+    """Added to a reminder when the deadline ``{date}`` is a rest day."""
+    weekdays: tuple[Text, ...]
+    """Monday first, for naming the act-by day."""
     references_heading: Text
     cycle_line: Text
     checklist_declared: Text

@@ -49,7 +49,7 @@ _EXPIRY = Rule(
     basis=Basis.OFFICIAL,
     title=Text("居住证及积分到期", "Permit & points expire"),
     description=Text(
-        "今天是居住证有效期的最后一天，积分随居住证一同到期。请在今天之前完成签注："
+        "今天是居住证有效期的最后一天，积分随居住证一同到期。请最迟今天完成签注："
         "可到任一社区事务受理服务中心办理，或通过“一网通办”“随申办”网上办理。"
         "多数持证人会被自动签注并收到短信，请核对短信或在网上查询，不要想当然。\n"
         "错过的后果：居住证使用功能中止；过期的积分不再有效，可能影响子女入学、中考、高考报名。",
@@ -62,6 +62,12 @@ _EXPIRY = Rule(
     ),
     references=(_MEASURES, _IMPLEMENTATION),
     remind=True,
+    action=Text(
+        "办理居住证签注：到任一社区事务受理服务中心，或通过“一网通办”“随申办”网上办理。"
+        "多数人会被自动签注并收到短信，请核对。",
+        "Endorse the permit at any community affairs service centre or online "
+        "(一网通办 / 随申办). Most holders are endorsed automatically and get an SMS: check it.",
+    ),
 )
 
 _WINDOW_OPENS = Rule(
@@ -88,19 +94,25 @@ _CONTINUITY_ENDS = Rule(
     anchor=Anchor.EXPIRY,
     steps=(Step(60, Unit.DAYS),),
     basis=Basis.OFFICIAL,
-    title=Text("补签截止（年限连续）", "Late renewal: last day"),
+    title=Text("如仍未签注：补签截止", "If not renewed: late renewal ends"),
     description=Text(
         "居住证到期后60日内补办签注的，持有年限连续计算；今天是最后一天。"
-        "如果还没有签注，请务必在今天之前补签。\n"
+        "如果还没有签注，请务必最迟今天补签。\n"
         "错过的后果：超过60日补签的，持有年限重新计算，影响居转户和子女入学等。",
         "If your permit expired without an endorsement, a late endorsement (补签) within "
         "60 days after expiry keeps your holding years continuous; today is the last day. "
-        "If you have not endorsed yet, do it by today.\n"
+        "If you have not endorsed yet, do it today at the latest.\n"
         "If you miss it: a later endorsement restarts your holding years, which count for "
         "a Shanghai hukou (居转户) and for children's schooling.",
     ),
     references=(_MEASURES, _IMPLEMENTATION),
     remind=True,
+    void_once_renewed=True,
+    action=Text(
+        "如果居住证还没有签注，请补办签注，以保持持有年限连续。",
+        "If the permit is not endorsed yet, endorse it late (补签) to keep your holding "
+        "years continuous.",
+    ),
 )
 
 _HOLDING_YEARS_RESTART = Rule(
@@ -109,7 +121,7 @@ _HOLDING_YEARS_RESTART = Rule(
     anchor=Anchor.EXPIRY,
     steps=(Step(61, Unit.DAYS),),
     basis=Basis.OFFICIAL,
-    title=Text("持有年限重新计算", "Holding years restart"),
+    title=Text("如仍未签注：持有年限重算", "If not renewed: holding years restart"),
     description=Text(
         "从今天起补办签注的，居住证持有年限重新计算，此前累计的年限不再连续。"
         "如果仍未签注，请尽快办理，以免超过90天后须重新办证。",
@@ -118,6 +130,7 @@ _HOLDING_YEARS_RESTART = Rule(
         "before a new application becomes necessary.",
     ),
     references=(_MEASURES, _IMPLEMENTATION),
+    void_once_renewed=True,
 )
 
 _NEW_APPLICATION = Rule(
@@ -126,7 +139,7 @@ _NEW_APPLICATION = Rule(
     anchor=Anchor.EXPIRY,
     steps=(Step(90, Unit.DAYS),),
     basis=Basis.SOURCE,
-    title=Text("超期90天须重新办证", "Day 90: last late renewal"),
+    title=Text("如仍未签注：90天补签截止", "If not renewed: day 90, last late renewal"),
     description=Text(
         "据来源指南，居住证到期超过90天仍未签注的，不能再补签，须重新申请办理居住证；"
         "今天是最后一天。",
@@ -135,6 +148,7 @@ _NEW_APPLICATION = Rule(
         "the last day.",
     ),
     references=(_SOURCE_GUIDE,),
+    void_once_renewed=True,
 )
 
 _POINTS_DECLARATION = Rule(
@@ -164,6 +178,11 @@ _POINTS_DECLARATION = Rule(
         "you receive it on the expiry date. Record the real date to get the exact deadline.",
     ),
     remind=True,
+    action=Text(
+        "办理积分申报（续办）：单位未变更的，登录积分系统选择“续办申请”；单位变更的，由新单位登记并提交。",
+        "Declare (renew) the points: with the same employer, choose 续办申请 in the points "
+        "system; with a new employer, the employer registers you and submits.",
+    ),
 )
 
 _POINTS_LAPSE = Rule(
@@ -172,7 +191,7 @@ _POINTS_LAPSE = Rule(
     anchor=Anchor.EXPIRY,
     steps=(Step(1, Unit.DAYS),),
     basis=Basis.SOURCE,
-    title=Text("积分失效（无宽限期）", "Points lapse"),
+    title=Text("如积分未续办：积分失效", "If points not renewed: points lapse"),
     description=Text(
         "据来源指南，积分没有宽限期：居住证到期次日起积分即失效，直至续办完成。"
         "也有近期指南称，信息无变更时积分会随居住证自动续期。"
@@ -191,7 +210,7 @@ _POINTS_REVIEW_OVERDUE = Rule(
     anchor=Anchor.EXPIRY,
     steps=(Step(60, Unit.DAYS),),
     basis=Basis.SOURCE,
-    title=Text("积分年审截止", "Points review: last day"),
+    title=Text("如积分未续办：年审截止", "If points not renewed: review ends"),
     description=Text(
         "据来源指南，积分到期后60天内未完成年审（续办）的，须重新申请积分；今天是最后一天。"
         "各指南说法不一，请以积分系统或短信为准。",
@@ -260,7 +279,7 @@ _CHECKLISTS = (
     ),
     ChangeChecklist(
         Change.SPOUSE,
-        Text("配偶 / 子女", "Spouse / child"),
+        Text("配偶", "Spouse"),
         Text(
             "结婚证，以及配偶的身份证、居住证和户口簿。",
             "marriage certificate, and the spouse's ID card, residence permit and household "
@@ -271,7 +290,7 @@ _CHECKLISTS = (
 
 SHANGHAI = Policy(
     id="shanghai",
-    version="2026.11.1",
+    version="2026.11.2",
     updated=dt.date(2026, 11, 27),
     calendar_name=Text("上海居住证提醒", "Shanghai permit deadlines"),
     calendar_description=Text(
@@ -329,10 +348,6 @@ SHANGHAI = Policy(
         "Note: {date} is a rest day and service centres are closed; the first working day "
         "on or after it is {nearest}.",
     ),
-    rest_day_consequence=Text(
-        "注意：{date}是休息日；此前最后一个工作日是{nearest}，须在那之前办妥。",
-        "Note: {date} is a rest day; the last working day before it is {nearest}, so act by then.",
-    ),
     provisional_date=Text(
         "暂定：国务院{year}年节假日安排尚未公布，此日期仅按法定节假日和周末推算，"
         "公布后可能改变（订阅的日历会自动更新）。",
@@ -346,15 +361,29 @@ SHANGHAI = Policy(
         "is provisional (statutory holidays and weekends only); the date itself is fixed by "
         "the rule.",
     ),
-    reminder_title=Text("还有{days}天：{title}", "D-{days}: {title}"),
+    reminder_title=Text("还有{days}天：{title}", "{days} days left: {title}"),
     reminder_description=Text(
-        "提醒：{days}天后（{date}）{title}。",
-        "Reminder: {title} on {date}, {days} day(s) from today.",
+        "提醒：{title}。最迟在{act_by}（{weekday}）办理，还有{days}天。\n{action}",
+        "Reminder: {title}. Act by {act_by} ({weekday}), {days} day(s) from now.\n{action}",
+    ),
+    reminder_rest_day=Text(
+        "{date}是休息日，受理中心不办公，期限也不顺延，所以要在此前最后一个工作日{act_by}办理。",
+        "{date} is a rest day: service centres are closed and the deadline is not extended, "
+        "so the last working day before it, {act_by}, is the day to act by.",
+    ),
+    weekdays=(
+        Text("星期一", "Monday"),
+        Text("星期二", "Tuesday"),
+        Text("星期三", "Wednesday"),
+        Text("星期四", "Thursday"),
+        Text("星期五", "Friday"),
+        Text("星期六", "Saturday"),
+        Text("星期日", "Sunday"),
     ),
     references_heading=Text("参考：", "References:"),
     cycle_line=Text(
-        "本周期居住证到期日：{expiry}（第{cycle}个周期）。",
-        "Permit expiry of this cycle: {expiry} (cycle {cycle}).",
+        "所属周期：{expiry}到期的居住证及其续签。",
+        "Cycle: the permit expiring on {expiry} and its renewal.",
     ),
     checklist_declared=Text(
         "你申报的变更及需要补充的材料：", "The changes you declared and what to bring:"
