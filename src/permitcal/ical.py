@@ -7,7 +7,8 @@ import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from icalendar import Alarm, Calendar, Event, vDuration, vText
+from icalendar import Alarm, Calendar, Component, Event, vDuration, vText
+from icalendar.prop import vDDDTypes, vInt
 
 from permitcal._version import __version__
 from permitcal.deadlines import Deadline
@@ -20,9 +21,11 @@ __all__ = [
     "DEFAULT_PRODID",
     "LANGS",
     "RenderOptions",
+    "content_fingerprint",
     "default_identity",
     "parse_alarms",
     "parse_lang",
+    "restamp",
     "to_calendar",
     "to_ical",
 ]
@@ -281,3 +284,29 @@ def _action(deadline: Deadline, policy: Policy) -> Text:
         if rule.id == deadline.rule and rule.action is not None:
             return rule.action
     return Text("", "")
+
+
+# What says when and how often an event changed, and the link back, which
+# differs by the host a feed was fetched from: not part of what it says.
+_NOT_CONTENT = (b"DTSTAMP", b"LAST-MODIFIED", b"SEQUENCE", b"URL")
+
+
+def content_fingerprint(event: Component) -> str:
+    """A hash of what an event tells the person: equal when only its stamps differ."""
+    unfolded = event.to_ical().replace(b"\r\n ", b"")
+    lines = [line for line in unfolded.split(b"\r\n") if not line.startswith(_NOT_CONTENT)]
+    return hashlib.sha256(b"\n".join(lines)).hexdigest()
+
+
+def restamp(calendar: Calendar, versions: dict[str, tuple[int, dt.datetime]]) -> None:
+    """Give each event its own SEQUENCE, DTSTAMP and LAST-MODIFIED, by UID.
+
+    For a caller that keeps a history of each event's content (the service's
+    store): an event's SEQUENCE then rises exactly when its content changes.
+    """
+    for event in calendar.walk("VEVENT"):
+        sequence, stamp = versions[str(event["UID"])]
+        moment = stamp.astimezone(dt.UTC).replace(microsecond=0)
+        event["SEQUENCE"] = vInt(sequence)  # assigned in place: the property order stays
+        event["DTSTAMP"] = vDDDTypes(moment)
+        event["LAST-MODIFIED"] = vDDDTypes(moment)

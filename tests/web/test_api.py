@@ -19,7 +19,7 @@ def count(app: Flask) -> int:
 def test_create_returns_links_token_and_deadlines(app: Flask, client: FlaskClient) -> None:
     response = client.post(
         "/api/subscriptions",
-        json={"issued": "2023-06-01", "card_received": "2024-05-20", "lang": "en", "alarms": [14]},
+        json={"issued": "2026-06-01", "card_received": "2026-05-20", "lang": "en", "alarms": [14]},
     )
     assert response.status_code == 201
     body = response.get_json()
@@ -44,8 +44,9 @@ def test_create_returns_links_token_and_deadlines(app: Flask, client: FlaskClien
     assert len(body["manage_token"]) == 32
     assert body["manage_token"] not in body["feed_url"]
     assert body["settings"]["alarms"] == [14]
-    r6 = next(d for d in body["deadlines"] if d["rule"] == "R6" and d["cycle"] == 1)
-    assert r6["date"] == "2024-05-27"
+    # The card came in the renewal window before the new period: the renewal at `issued`.
+    r6 = next(d for d in body["deadlines"] if d["rule"] == "R6" and d["cycle"] == 0)
+    assert r6["date"] == "2026-05-27"
     assert r6["title"] == "Points declaration due"
     assert count(app) == 1
 
@@ -226,9 +227,13 @@ def test_wrong_method_is_405_json(client: FlaskClient) -> None:
 
 
 def test_stateless_deadlines(client: FlaskClient) -> None:
-    rows = client.get("/api/deadlines?issued=2023-06-01&cycles=1&lang=en").get_json()
+    # Live on the service's today (2026-11-20): 2026-09-01 + 90 days is still ahead.
+    rows = client.get("/api/deadlines?issued=2025-09-01&cycles=1&lang=en").get_json()
     assert rows[0]["rule"] == "R2"
-    assert rows[0]["nearest_working_day"] == "2024-05-06"
+    assert rows[0]["date"] == "2026-08-02"  # a Sunday
+    assert rows[0]["nearest_working_day"] == "2026-08-03"
+    rolled = client.get("/api/deadlines?issued=2023-06-01&cycles=1").get_json()
+    assert {r["expiry"] for r in rolled} == {"2027-06-01"}  # the window rolled on
     bad = client.get("/api/deadlines?issued=2023-13-01")
     assert bad.status_code == 400
     assert bad.get_json()["error"]["field"] == "issued"

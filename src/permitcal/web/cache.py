@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import threading
 from collections import OrderedDict
@@ -14,6 +15,9 @@ __all__ = ["FeedCache", "RenderedFeed"]
 T = TypeVar("T")
 
 
+_NEVER = dt.datetime.min.replace(tzinfo=dt.UTC)
+
+
 @dataclass(frozen=True, slots=True)
 class RenderedFeed:
     """Feed bytes and their strong ETag (a hash of the bytes)."""
@@ -22,11 +26,15 @@ class RenderedFeed:
     etag: str
     etag_header: str
     """The ETag as sent: a strong validator in quotes."""
+    modified: dt.datetime = _NEVER
+    """When the newest of its events last changed, where the renderer knows."""
 
     @classmethod
-    def of(cls, body: bytes) -> RenderedFeed:
+    def of(cls, body: bytes, modified: dt.datetime | None = None) -> RenderedFeed:
         etag = hashlib.sha256(body).hexdigest()[:32]
-        return cls(body, etag, f'"{etag}"')
+        if modified is None:
+            return cls(body, etag, f'"{etag}"')
+        return cls(body, etag, f'"{etag}"', modified)
 
 
 class FeedCache:

@@ -14,7 +14,15 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from permitcal._version import __version__
 from permitcal.deadlines import Deadline, compute
-from permitcal.ical import RenderOptions, default_identity, to_calendar, to_ical
+from permitcal.ical import (
+    RenderOptions,
+    content_fingerprint,
+    default_identity,
+    restamp,
+    to_calendar,
+    to_ical,
+)
+from permitcal.inputs import SHANGHAI_TIME, shanghai_today
 from permitcal.policy import SHANGHAI, Policy
 from permitcal.web.cache import FeedCache, RenderedFeed
 from permitcal.web.caldav.objects import Snapshot, snapshot_of
@@ -35,6 +43,12 @@ __all__ = [
 WRITE_ATTEMPTS = 5
 
 log = logging.getLogger(__name__)
+
+
+def latest_stamp(calendar: Calendar) -> dt.datetime | None:
+    """The newest DTSTAMP of the calendar's events: when its content last changed."""
+    stamps = [event.decoded("DTSTAMP") for event in calendar.walk("VEVENT")]
+    return max(stamps, default=None)
 
 
 def utcnow() -> dt.datetime:
@@ -129,8 +143,12 @@ class Service:
                     self._data_since[key] = found
         return found
 
+    def today(self) -> dt.date:
+        """Today in Shanghai: where every feed, CalDAV object, page and answer starts."""
+        return shanghai_today(self.clock())
+
     def deadlines(self, settings: FeedSettings) -> list[Deadline]:
-        return compute(settings.permit(), self.policy, self.calendar)
+        return compute(settings.permit(), self.policy, self.calendar, self.today())
 
     def subscription_feed(
         self, feed_token: str, home_url: str, *, cached_only: bool = False
@@ -145,40 +163,58 @@ class Service:
         stamp = self.store.feed_stamp(feed_token)
         if stamp is None:
             return None
-        key = ("sub", stamp.id, stamp.revision, stamp.updated_raw, self.versions_key, home_url)
+        # Today is in the key: the window moves at most once a day (the bytes, and
+        # so the ETag, change only if an event did).
+        key = (
+            "sub",
+            stamp.id,
+            stamp.revision,
+            stamp.updated_raw,
+            self.versions_key,
+            home_url,
+            self.today(),
+        )
 
-        def render() -> bytes:
+        def render() -> RenderedFeed:
             sub = self.store.by_id(stamp.id)
             if sub is None:  # deleted between the two reads
                 raise SubscriptionGone(stamp.id)
-            feed: bytes = self.render_calendar(sub, home_url).to_ical()
-            return feed
+            calendar = self.render_calendar(sub, home_url)
+            return RenderedFeed.of(calendar.to_ical(), latest_stamp(calendar))
 
-        rendered = self.cache.peek(key) if cached_only else self.cache.get_or_render(key, render)
+        rendered: RenderedFeed | None = (
+            self.cache.peek(key)
+            if cached_only
+            else self.cache.get_or_build(key, render, lambda f: len(f.body))
+        )
         if rendered is None:
             return None
-        return Feed(rendered, max(stamp.updated_at, self.data_since()))
+        return Feed(rendered, max(stamp.updated_at, self.data_since(), rendered.modified))
 
     def render_calendar(self, sub: Subscription, home_url: str) -> Calendar:
         """A stored subscription's calendar, for its feed and its CalDAV objects alike.
 
-        UIDs come from its account, DTSTAMP and SEQUENCE from its record.
+        UIDs come from its account; each event's SEQUENCE and DTSTAMP from the
+        store's record of its content, so they move exactly when it changes.
         """
         settings = sub.settings
         options = RenderOptions(
             identity=f"s-{sub.account}",
             lang=settings.lang,
-            stamp=sub.updated_at,
-            sequence=sub.revision,
             alarms=settings.alarms,
             url=home_url,
             policy=self.policy,
         )
-        return to_calendar(self.deadlines(settings), options)
+        calendar = to_calendar(self.deadlines(settings), options)
+        fingerprints = {
+            str(event["UID"]): content_fingerprint(event) for event in calendar.walk("VEVENT")
+        }
+        restamp(calendar, self.store.event_versions(sub.id, fingerprints, self.clock()))
+        return calendar
 
     def caldav_snapshot(self, sub: Subscription, home: str) -> Snapshot:
         """The CalDAV objects of a subscription: the feed's events, split, from the same render."""
-        key = ("dav", sub.id, sub.revision, sub.updated_at, self.versions_key, home)
+        key = ("dav", sub.id, sub.revision, sub.updated_at, self.versions_key, home, self.today())
 
         def build() -> Snapshot:
             calendar = self.render_calendar(sub, home)
@@ -188,7 +224,7 @@ class Service:
         return snapshot
 
     def adhoc_feed(self, settings: FeedSettings, home_url: str) -> Feed:
-        key = ("adhoc", settings, self.versions_key, home_url)
+        key = ("adhoc", settings, self.versions_key, home_url, self.today())
 
         def render() -> bytes:
             permit = settings.permit()
@@ -199,9 +235,12 @@ class Service:
                 url=home_url,
                 policy=self.policy,
             )
-            return to_ical(compute(permit, self.policy, self.calendar), options)
+            return to_ical(compute(permit, self.policy, self.calendar, self.today()), options)
 
-        return Feed(self.cache.get_or_render(key, render), self.data_since())
+        # Nothing stored: the bytes change with the data and, once a day at most,
+        # with the window, so Last-Modified moves at the start of each day too.
+        day_start = dt.datetime.combine(self.today(), dt.time(), SHANGHAI_TIME)
+        return Feed(self.cache.get_or_render(key, render), max(self.data_since(), day_start))
 
 
 def service() -> Service:

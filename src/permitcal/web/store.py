@@ -46,6 +46,7 @@ __all__ = [
     "ReaderPool",
     "Store",
     "Subscription",
+    "event_versions",
     "metadata",
     "subscriptions",
 ]
@@ -76,6 +77,19 @@ subscriptions = Table(
     Column("created_at", DateTime, nullable=False),  # naive UTC, the same on every backend
     Column("updated_at", DateTime, nullable=False),
     Column("revision", Integer, nullable=False),  # SEQUENCE of the events
+)
+
+# What each event of a subscription last looked like, so that its SEQUENCE and
+# DTSTAMP move exactly when its content does, whatever moved it (an edit, new
+# holiday data, new rules, the window rolling on), across workers and restarts.
+event_versions = Table(
+    "event_versions",
+    metadata,
+    Column("subscription_id", Integer, primary_key=True),
+    Column("uid", String(120), primary_key=True),
+    Column("content_hash", String(64), nullable=False),
+    Column("sequence", Integer, nullable=False),
+    Column("stamp", DateTime, nullable=False),  # naive UTC
 )
 
 data_versions = Table(
@@ -234,7 +248,58 @@ class Store:
         """False when it was already gone (deleted by a concurrent request)."""
         with self.engine.begin() as conn:
             deleted = conn.execute(delete(subscriptions).where(subscriptions.c.id == sub.id))
+            conn.execute(delete(event_versions).where(event_versions.c.subscription_id == sub.id))
         return deleted.rowcount > 0
+
+    def event_versions(
+        self, sub_id: int, fingerprints: dict[str, str], now: dt.datetime
+    ) -> dict[str, tuple[int, dt.datetime]]:
+        """(SEQUENCE, stamp) of each event: raised, and stamped ``now``, when its content changed.
+
+        ``fingerprints`` maps each UID to a hash of its content. A new UID
+        starts at 0; rows of UIDs no longer rendered are dropped. Writes are
+        conditional on the hash they replace and inserts ignore a row another
+        worker added first, so concurrent renders agree and bump only once.
+        """
+        stamp = _naive_utc(now)
+        mine = event_versions.c.subscription_id == sub_id
+        with self.engine.begin() as conn:
+            stored = {row.uid: row for row in conn.execute(select(event_versions).where(mine))}
+            new = [uid for uid in fingerprints if uid not in stored]
+            if new:
+                rows = [
+                    {
+                        "subscription_id": sub_id,
+                        "uid": uid,
+                        "content_hash": fingerprints[uid],
+                        "sequence": 0,
+                        "stamp": stamp,
+                    }
+                    for uid in new
+                ]
+                conn.execute(_insert_ignoring_duplicates(conn, rows))
+            for uid, row in stored.items():
+                fingerprint = fingerprints.get(uid)
+                if fingerprint is not None and fingerprint != row.content_hash:
+                    conn.execute(
+                        update(event_versions)
+                        .where(
+                            mine,
+                            event_versions.c.uid == uid,
+                            event_versions.c.content_hash == row.content_hash,
+                        )
+                        .values(content_hash=fingerprint, sequence=row.sequence + 1, stamp=stamp)
+                    )
+            gone = [uid for uid in stored if uid not in fingerprints]
+            if gone:
+                conn.execute(delete(event_versions).where(mine, event_versions.c.uid.in_(gone)))
+            if not new and all(stored[u].content_hash == f for u, f in fingerprints.items()):
+                result = stored  # the common case: nothing changed, nothing written
+            else:
+                result = {row.uid: row for row in conn.execute(select(event_versions).where(mine))}
+        return {
+            uid: (result[uid].sequence, _parse_stamp(result[uid].stamp)) for uid in fingerprints
+        }
 
     def count(self) -> int:
         with self.engine.connect() as conn:
@@ -372,6 +437,15 @@ def _parse_stamp(raw: object) -> dt.datetime:
     if not isinstance(moment, dt.datetime):
         raise TypeError(f"unexpected timestamp {raw!r}")
     return moment.replace(tzinfo=dt.UTC)
+
+
+def _insert_ignoring_duplicates(conn: Any, rows: list[dict[str, Any]]) -> Any:
+    """INSERT … ON CONFLICT DO NOTHING, in the dialect of this connection."""
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    if conn.dialect.name == "postgresql":
+        return postgresql.insert(event_versions).values(rows).on_conflict_do_nothing()
+    return sqlite.insert(event_versions).values(rows).on_conflict_do_nothing()
 
 
 def _sqlite_pragmas(timeout: float) -> Callable[[Any, ConnectionPoolEntry], None]:
