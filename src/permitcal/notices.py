@@ -43,7 +43,8 @@ class Notice:
 
     ``days_off`` holds whole breaks, weekends inside them included, as
     holiday-cn files list them; dates may lie in the year before (a New Year
-    break that starts in December) or after.
+    break that starts in December) or after. ``working_days`` may also hold a
+    weekday a holiday-cn file lists as worked, as a reminder (2020-02-03).
     """
 
     year: int
