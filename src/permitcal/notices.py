@@ -187,7 +187,8 @@ _LONG_MAKEUP_REACH = 11
 # A short break (one statutory day) bridged to a weekend has its make-up day
 # on the nearest weekend outside the break, within a week.
 _SHORT_MAKEUP_REACH = 7
-# Labour Day became a five-day break with the 2019 notice's amendment.
+# Labour Day has been a long break since the 2019 notice's amendment (four
+# days in 2019, five since).
 _LONG_LABOUR_DAY_SINCE = 2019
 
 

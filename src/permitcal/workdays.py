@@ -68,7 +68,7 @@ class _YearView:
     off: frozenset[dt.date]
     """Days off for certain: in a known notice, or statutory."""
     working: frozenset[dt.date]
-    """Weekends worked for certain: in a known notice."""
+    """Days worked for certain: listed as working days by a known notice."""
     maybe_off: frozenset[dt.date]
     """Weekdays an unknown notice may give off."""
     maybe_working: frozenset[dt.date]
