@@ -1,40 +1,52 @@
-"""Mainland-China working days, with a flag for years whose holiday notice is unpublished.
+"""Mainland-China working days, safe and flagged provisional where a holiday notice is missing.
 
-The ``holidays`` package knows every State Council holiday notice it has been
-given, adjusted working weekends (调休) included, but for later years it
-silently guesses by applying "observed" rules. A deadline must not rest on a
-guess without saying so: for a year whose notice is not in the data we count
-statutory holidays and weekends only, and every answer that looked at such a
-year is marked provisional.
+The State Council's yearly notice decides which days are off and which
+weekends are worked (调休). Notices come from the ``holidays`` package and,
+optionally, from holiday-cn files (``permitcal.holiday_files``). For a year
+whose notice is not known nobody can say which days are off, so each question
+takes the answer that is safe whatever the notice will say (RULES.md, "Years
+without a published holiday notice"), and every answer that looked at such a
+year is marked provisional:
+
+- a day to act by, or a window's first day, counts every day that might be
+  off as off, and no possible make-up weekend as working: never later than
+  the notice's answer for a deadline, never earlier for an opening;
+- a count of N working days counts every day that might be worked as
+  working, so that it ends no later than it can with the notice.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib.metadata import version
-from typing import Any
 
-from holidays.countries.china import China, ChinaStaticHolidays
+from holidays.countries.china import ChinaStaticHolidays
 
 from permitcal.errors import InvalidInputError
+from permitcal.notices import (
+    FIRST_SUPPORTED_YEAR,
+    LAST_SUPPORTED_YEAR,
+    Notice,
+    package_notice,
+    unknown_notice,
+)
 
 __all__ = [
     "FIRST_SUPPORTED_YEAR",
     "LAST_SUPPORTED_YEAR",
+    "Notice",
     "WorkCalendar",
     "WorkdayAnswer",
     "default_calendar",
 ]
 
-# The package's China data starts with the 2001 notice and ends in 2100; we
-# never look outside, so a result is never silently based on an empty year.
-FIRST_SUPPORTED_YEAR = 2001
-LAST_SUPPORTED_YEAR = 2100
-
 # A bound on scans so that corrupt data cannot loop for ever: the longest run
-# of rest days in any notice is 9 (Spring Festival 2026).
+# of rest days in any notice is 10 (Spring Festival 2020, extended for
+# Covid-19); a safe answer for an unpublished year may add a few more.
 _MAX_REST_RUN = 31
 
 
@@ -49,128 +61,222 @@ class WorkdayAnswer:
     """The unpublished years that were looked at, ascending."""
 
 
+@dataclass(frozen=True, slots=True)
+class _YearView:
+    """The days of one calendar year that differ from "weekdays work, weekends rest"."""
+
+    off: frozenset[dt.date]
+    """Days off for certain: in a known notice, or statutory."""
+    working: frozenset[dt.date]
+    """Days worked for certain: listed as working days by a known notice."""
+    maybe_off: frozenset[dt.date]
+    """Weekdays an unknown notice may give off."""
+    maybe_working: frozenset[dt.date]
+    """Weekends an unknown notice may make working days."""
+    next_notice_days: frozenset[dt.date]
+    """Days whose status rests on next year's unknown notice (its New Year break)."""
+
+
 class WorkCalendar:
     """Working days of mainland China, per the State Council's yearly notices.
 
-    ``published_through`` is the last year whose notice is in the data; by
-    default, the last year for which the ``holidays`` package has adjusted
-    (substituted) days. Pass a smaller year to simulate an older data set.
+    ``published_through`` is the last year of the ``holidays`` package's
+    notices to use: by default, the last year the package has a notice for
+    (one with adjusted days). Pass a smaller year to hide later notices, as
+    if the data were older. ``notices`` adds or replaces notices, typically
+    from holiday-cn files (``permitcal.holiday_files.load_notice``); a notice
+    for the year after ``published_through`` extends it.
     """
 
-    def __init__(self, published_through: int | None = None) -> None:
+    def __init__(
+        self, published_through: int | None = None, notices: Iterable[Notice] = ()
+    ) -> None:
         known = max(ChinaStaticHolidays.special_public_holidays)
-        self.published_through = known if published_through is None else published_through
-        if not FIRST_SUPPORTED_YEAR - 1 <= self.published_through <= LAST_SUPPORTED_YEAR:
+        base = known if published_through is None else published_through
+        if not FIRST_SUPPORTED_YEAR - 1 <= base <= LAST_SUPPORTED_YEAR:
             raise InvalidInputError(
                 "published_through",
                 f"must be between {FIRST_SUPPORTED_YEAR - 1} and {LAST_SUPPORTED_YEAR}",
             )
+        self._package_through = base
+        self._added = _index_notices(notices)
+        while base + 1 in self._added:
+            base += 1
+        self.published_through = base
+        """The last year of an unbroken run of known notices (for /healthz and page footers)."""
+        self.notices = tuple(self._added[year] for year in sorted(self._added))
+        """The notices given on top of the package's, by year."""
         # Computed once: reading package metadata costs milliseconds, and the
         # service asks for this on every feed request (it is part of cache keys).
-        self.data_version = f"holidays-{version('holidays')}-cn{self.published_through}"
+        self.data_version = _data_version(self.published_through, self.notices)
         """Identifies the holiday data; part of every cache key of rendered output."""
-        self._rest_days: dict[int, frozenset[dt.date]] = {}
-        self._working_weekends: dict[int, frozenset[dt.date]] = {}
+        self._views: dict[int, _YearView] = {}
 
     def notice_published(self, year: int) -> bool:
         """Whether the State Council's holiday notice for ``year`` is in the data."""
-        return FIRST_SUPPORTED_YEAR <= year <= self.published_through
+        return FIRST_SUPPORTED_YEAR <= year <= self.published_through or year in self._added
 
     def is_working_day(self, day: dt.date) -> bool:
-        """Whether service centres work on ``day``: adjusted working weekends count."""
-        self._check_year(day.year)
-        if day in self._working_weekend_set(day.year):
+        """Whether service centres surely work on ``day``: adjusted working weekends count.
+
+        In a year without a known notice, a day that may turn out to be off
+        (a possible bridge day) is not a working day, and a weekend that may
+        turn out to be worked is not one either: the answer agrees with
+        :meth:`last_working_day_on_or_before`, so a deadline on such a day
+        names an earlier day to act by.
+        """
+        view = self._view(day)
+        if day in view.working:
             return True
-        return day.weekday() < 5 and day not in self._holiday_set(day.year)
+        return day.weekday() < 5 and day not in view.off and day not in view.maybe_off
 
     def add_working_days(self, start: dt.date, count: int) -> WorkdayAnswer:
-        """The ``count``-th working day after ``start`` (counting starts the next day)."""
+        """The ``count``-th working day after ``start`` (counting starts the next day).
+
+        Over an unknown notice every day that may be worked counts (possible
+        bridge days and make-up weekends; never statutory days), so the answer
+        is never later than the notice's.
+        """
         if count < 1:
             raise InvalidInputError("count", "must be at least 1")
         day, seen = start, {start.year}
         remaining = count
         while remaining:
             day += dt.timedelta(days=1)
-            seen.add(day.year)
-            if self.is_working_day(day):
+            seen.update(self._notice_years(day))
+            if self._may_be_working_day(day):
                 remaining -= 1
         return self._answer(day, seen)
 
     def last_working_day_on_or_before(self, day: dt.date) -> WorkdayAnswer:
-        """``day`` if it is a working day, else the nearest working day before it."""
+        """``day`` if it is a working day, else the nearest working day before it.
+
+        Over an unknown notice this is never later than the notice's answer.
+        """
         return self._scan(day, -1)
 
     def first_working_day_on_or_after(self, day: dt.date) -> WorkdayAnswer:
-        """``day`` if it is a working day, else the nearest working day after it."""
+        """``day`` if it is a working day, else the nearest working day after it.
+
+        Over an unknown notice this is never earlier than the notice's answer:
+        it names a day the centres surely work. A later opening is the safe
+        side, since it cannot hide a deadline (every window closes weeks after
+        it opens) while an earlier one may send the person to a closed centre.
+        """
         return self._scan(day, +1)
 
     def last_working_day_before(self, day: dt.date) -> WorkdayAnswer:
-        """The nearest working day strictly before ``day``."""
+        """The nearest working day strictly before ``day`` (never later than the notice's)."""
         return self._scan(day - dt.timedelta(days=1), -1)
 
     def _scan(self, day: dt.date, direction: int) -> WorkdayAnswer:
-        seen = {day.year}
+        seen: set[int] = set()
         for _ in range(_MAX_REST_RUN):
+            seen.update(self._notice_years(day))
             if self.is_working_day(day):
                 return self._answer(day, seen)
             day += dt.timedelta(days=direction)
-            seen.add(day.year)
         raise RuntimeError(f"no working day within {_MAX_REST_RUN} days of {day}")
+
+    def _may_be_working_day(self, day: dt.date) -> bool:
+        """Whether ``day`` is or may turn out to be a working day (for counts)."""
+        view = self._view(day)
+        if day in view.working or day in view.maybe_working:
+            return True
+        return day.weekday() < 5 and day not in view.off
+
+    def _notice_years(self, day: dt.date) -> tuple[int, ...]:
+        """The years whose notices decide ``day``: its own, and the next for a New Year break."""
+        if day in self._view(day).next_notice_days:
+            return day.year, day.year + 1
+        return (day.year,)
 
     def _answer(self, day: dt.date, seen: set[int]) -> WorkdayAnswer:
         unpublished = tuple(sorted(y for y in seen if not self.notice_published(y)))
         return WorkdayAnswer(day, bool(unpublished), unpublished)
 
-    def _check_year(self, year: int) -> None:
+    def _view(self, day: dt.date) -> _YearView:
+        year = day.year
         if not FIRST_SUPPORTED_YEAR <= year <= LAST_SUPPORTED_YEAR:
             raise InvalidInputError(
                 "date",
                 f"{year} is outside the years with holiday data "
                 f"({FIRST_SUPPORTED_YEAR}–{LAST_SUPPORTED_YEAR})",
             )
+        if year not in self._views:
+            self._views[year] = self._build_view(year)
+        return self._views[year]
 
-    def _holiday_set(self, year: int) -> frozenset[dt.date]:
-        if year not in self._rest_days:
-            self._rest_days[year] = _holidays_of(year, self.notice_published(year))
-        return self._rest_days[year]
+    def _notice(self, year: int) -> Notice | None:
+        if year in self._added:
+            return self._added[year]
+        if FIRST_SUPPORTED_YEAR <= year <= self._package_through:
+            return package_notice(year)
+        return None
 
-    def _working_weekend_set(self, year: int) -> frozenset[dt.date]:
-        if year not in self._working_weekends:
-            published = self.notice_published(year)
-            self._working_weekends[year] = _working_weekends_of(year) if published else frozenset()
-        return self._working_weekends[year]
+    def _listed(self, year: int) -> dict[dt.date, bool]:
+        """Days of ``year`` that known notices list, True for working; a later notice wins."""
+        listed: dict[dt.date, bool] = {}
+        for notice in filter(None, map(self._notice, (year - 1, year, year + 1))):
+            listed.update({d: False for d in notice.days_off if d.year == year})
+            listed.update({d: True for d in notice.working_days if d.year == year})
+        return listed
+
+    def _build_view(self, year: int) -> _YearView:
+        listed = self._listed(year)
+        off = {d for d, working in listed.items() if not working}
+        working = {d for d, working in listed.items() if working}
+        maybe_off: set[dt.date] = set()
+        maybe_working: set[dt.date] = set()
+        if not self.notice_published(year):
+            unknown = unknown_notice(year)
+            off |= unknown.statutory - working
+            maybe_off |= unknown.maybe_off
+            maybe_working |= unknown.maybe_working
+        next_notice_days: set[dt.date] = set()
+        if year < LAST_SUPPORTED_YEAR and not self.notice_published(year + 1):
+            # The next notice may start its New Year break in late December.
+            unknown = unknown_notice(year + 1)
+            tail = {d for d in unknown.maybe_off | unknown.maybe_working if d.year == year}
+            next_notice_days = tail - listed.keys()
+            maybe_off |= unknown.maybe_off & tail
+            maybe_working |= unknown.maybe_working & tail
+        return _YearView(
+            off=frozenset(off),
+            working=frozenset(working),
+            maybe_off=frozenset(d for d in maybe_off if d.year == year and d not in listed),
+            maybe_working=frozenset(
+                d for d in maybe_working if d.year == year and d not in listed and d not in off
+            ),
+            next_notice_days=frozenset(next_notice_days),
+        )
 
 
-def _china(**kwargs: Any) -> Any:
-    # The holidays package ships without full type hints for country classes.
-    return China(**kwargs)  # type: ignore[no-untyped-call]
+def _index_notices(notices: Iterable[Notice]) -> dict[int, Notice]:
+    by_year: dict[int, Notice] = {}
+    for notice in notices:
+        if not FIRST_SUPPORTED_YEAR <= notice.year <= LAST_SUPPORTED_YEAR:
+            raise InvalidInputError(
+                "holiday_data",
+                f"{notice.source or 'a notice'}: year {notice.year} is outside "
+                f"{FIRST_SUPPORTED_YEAR}–{LAST_SUPPORTED_YEAR}",
+            )
+        if notice.year in by_year:
+            raise InvalidInputError(
+                "holiday_data",
+                f"two notices for {notice.year}: "
+                f"{by_year[notice.year].source or '?'} and {notice.source or '?'}",
+            )
+        by_year[notice.year] = notice
+    return by_year
 
 
-@lru_cache(maxsize=256)
-def _holidays_of(year: int, published: bool) -> frozenset[dt.date]:
-    # With a published notice, the package's "observed" days are the notice's
-    # bridging days; without one they are a guess, so only statutory days count.
-    days = {d for d in _china(years=year, observed=published) if d.year == year}
-    if not published:
-        # The notice's own days off, should the data hold them (a calendar told
-        # to treat a known year as unpublished), are not statutory either.
-        days -= _notice_days_off(year)
-    return frozenset(days)
-
-
-def _notice_days_off(year: int) -> set[dt.date]:
-    entries = ChinaStaticHolidays.special_public_holidays.get(year, ())
-    if entries and isinstance(entries[0], int):  # a single entry, not a tuple of them
-        entries = (entries,)
-    return {dt.date(year, entry[0], entry[1]) for entry in entries}
-
-
-@lru_cache(maxsize=256)
-def _working_weekends_of(year: int) -> frozenset[dt.date]:
-    # A notice may move a working day into the neighbouring year (2001-12-29
-    # belongs to the 2002 notice), so look at both sides of the year.
-    days = _china(years=(year - 1, year, year + 1))
-    return frozenset(d for d in days.weekend_workdays if d.year == year)
+def _data_version(published_through: int, notices: tuple[Notice, ...]) -> str:
+    base = f"holidays-{version('holidays')}-cn{published_through}"
+    if not notices:
+        return base
+    digest = hashlib.sha256(" ".join(n.fingerprint() for n in notices).encode()).hexdigest()
+    return f"{base}-notices-{digest[:12]}"
 
 
 @lru_cache(maxsize=1)
