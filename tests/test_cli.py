@@ -337,3 +337,44 @@ def test_a_bad_today_is_a_one_line_error(runner: CliRunner) -> None:
     result = runner.invoke(cli, ["show", "--issued", "2023-06-01", "--today", "2026-02-30"])
     assert result.exit_code == 2
     assert "--today" in result.output
+
+
+NOTICE_2027 = Path(__file__).parent / "data" / "holiday-cn" / "2027.json"
+
+
+def test_a_holiday_file_applies_a_new_notice(runner: CliRunner) -> None:
+    args = ["show", "--expires", "2027-02-10", "--cycles", "1", "--json", "--today", "2026-11-27"]
+    before = {r["rule"]: r for r in json.loads(runner.invoke(cli, args).output)}
+    given = runner.invoke(cli, [*args, "--holiday-data", str(NOTICE_2027)])
+    assert given.exit_code == 0, given.output
+    after = {r["rule"]: r for r in json.loads(given.output)}
+    # Without the notice: the safe guess, provisional. With it: the notice's own answer, firm.
+    assert before["R1"]["provisional"] is True
+    assert before["R1"]["nearest_working_day"] == "2027-02-03"
+    assert after["R1"]["provisional"] is False
+    assert after["R1"]["nearest_working_day"] == "2027-02-04"  # the last day before the break
+    ics = runner.invoke(
+        cli, ["ics", "--expires", "2027-02-10", "--holiday-data", str(NOTICE_2027)]
+    )
+    from icalendar import Calendar
+
+    r1 = next(
+        e for e in Calendar.from_ical(ics.stdout_bytes).walk("VEVENT") if "-R1@" in str(e["UID"])
+    )
+    assert "2027-02-04" in str(r1["DESCRIPTION"])
+    assert "尚未公布" not in str(r1["DESCRIPTION"])  # firm: the notice is known
+
+
+def test_a_bad_holiday_file_is_a_one_line_error_and_writes_nothing(
+    runner: CliRunner, tmp_path: Path
+) -> None:
+    bad = tmp_path / "2027.json"
+    bad.write_text('{"year": 2027, "days": [{"name": "春节", "date": "2027-13-01", "isOffDay": true}]}')
+    out = tmp_path / "out.ics"
+    args = ["ics", "--expires", "2027-02-10", "--holiday-data", str(bad), "-o", str(out)]
+    result = runner.invoke(cli, args)
+    assert result.exit_code == 2
+    assert result.output.count("\n") == 1
+    assert "--holiday-data" in result.output
+    assert "2027.json" in result.output
+    assert not out.exists()

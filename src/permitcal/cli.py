@@ -17,6 +17,7 @@ from permitcal._version import __version__
 from permitcal.cli_web import service_commands
 from permitcal.deadlines import Deadline, compute
 from permitcal.errors import PermitcalError
+from permitcal.holiday_files import load_calendar
 from permitcal.ical import DEFAULT_ALARMS, LANGS, RenderOptions, default_identity, to_ical
 from permitcal.inputs import (
     DEFAULT_CYCLES,
@@ -26,6 +27,7 @@ from permitcal.inputs import (
     shanghai_today,
 )
 from permitcal.policy import Change, Kind, Lang
+from permitcal.workdays import WorkCalendar
 
 __all__ = ["cli", "main"]
 
@@ -100,6 +102,13 @@ def _permit_options(command: F) -> F:
             help="Leave out rules found only in the source guide.",
         ),
         click.option(
+            "--holiday-data",
+            "holiday_data",
+            multiple=True,
+            metavar="FILE",
+            help="A holiday-cn notice file (or folder of them) to apply; repeat for several.",
+        ),
+        click.option(
             "--today",
             metavar="YYYY-MM-DD",
             help="Start at the cycle still live on this day (default: today in Shanghai).",
@@ -128,6 +137,11 @@ def _permit(
     )
 
 
+def _calendar(paths: Sequence[str]) -> WorkCalendar | None:
+    """The installed holiday data, plus any notice files given (checked; exit 2 if bad)."""
+    return load_calendar(paths) if paths else None
+
+
 def _today(value: str | None) -> dt.date:
     """--today, or the date in Shanghai now: a calendar that starts at the live cycle."""
     return shanghai_today() if value is None else parse_date(value, "today")
@@ -144,12 +158,13 @@ def show(
     cycles: int,
     lang: Lang,
     no_source_rules: bool,
+    holiday_data: tuple[str, ...],
     today: str | None,
     as_json: bool,
 ) -> None:
     """Print every deadline, nearest first."""
     permit = _permit(issued, expires, card_received, changes, cycles, no_source_rules)
-    deadlines = compute(permit, today=_today(today))
+    deadlines = compute(permit, calendar=_calendar(holiday_data), today=_today(today))
     if as_json:
         click.echo(json.dumps([d.to_dict(lang) for d in deadlines], ensure_ascii=False, indent=2))
     else:
@@ -182,6 +197,7 @@ def ics(
     cycles: int,
     lang: Lang,
     no_source_rules: bool,
+    holiday_data: tuple[str, ...],
     today: str | None,
     output: Path | None,
     alarms: tuple[int, ...],
@@ -199,7 +215,8 @@ def ics(
         alarms=() if no_alarms else (alarms or DEFAULT_ALARMS),
     )
     # Everything is computed before the file is opened, so bad input writes nothing.
-    data = to_ical(compute(permit, today=_today(today)), options)
+    deadlines = compute(permit, calendar=_calendar(holiday_data), today=_today(today))
+    data = to_ical(deadlines, options)
     if output is None:
         sys.stdout.flush()
         sys.stdout.buffer.write(data)

@@ -115,19 +115,21 @@ def compute(
     for cycle, expiry in window:
         for rule in rules:
             if rule.requires_change is not None and (
-                cycle != 1 or rule.requires_change not in permit.changes
+                # Changes since the last renewal matter for the next one: the first shown.
+                cycle != window[0][0] or rule.requires_change not in permit.changes
             ):
                 continue
             renewed = card if card_cycle == cycle else None
             if _void_by_renewal(rule, expiry, renewed):
                 continue
-            results.append(_deadline(rule, cycle, expiry, renewed, permit, policy, cal))
+            changes = permit.changes if cycle == window[0][0] else frozenset()
+            results.append(_deadline(rule, cycle, expiry, renewed, changes, policy, cal))
     # A card received around `start` belongs to the renewal before cycle 1; its
     # points declaration is still due, so it is shown as cycle 0 while cycle 1 is.
     if card_cycle == 0 and card is not None and window[0][0] == 1:
         for rule in rules:
             if rule.anchor is Anchor.CARD_RECEIVED:
-                results.append(_deadline(rule, 0, permit.start, card, permit, policy, cal))
+                results.append(_deadline(rule, 0, permit.start, card, frozenset(), policy, cal))
     order = {rule.id: index for index, rule in enumerate(policy.rules)}
     results.sort(key=lambda d: (d.date, d.cycle, order[d.rule]))
     return results
@@ -186,7 +188,7 @@ def _deadline(
     cycle: int,
     expiry: dt.date,
     card: dt.date | None,
-    permit: PermitInput,
+    changes: frozenset[Change],
     policy: Policy,
     cal: WorkCalendar,
 ) -> Deadline:
@@ -206,7 +208,7 @@ def _deadline(
         years = tuple(sorted({*nearest.unpublished_years, day.year}))
         nearest = WorkdayAnswer(nearest.date, True, years)
     description = _describe(
-        rule, cycle, expiry, day, card, estimate, counted, nearest, working_day, permit, policy
+        rule, cycle, expiry, day, card, estimate, counted, nearest, working_day, changes, policy
     )
     return Deadline(
         rule=rule.id,
@@ -265,7 +267,7 @@ def _describe(
     counted: WorkdayAnswer,
     nearest: WorkdayAnswer,
     working_day: bool,
-    permit: PermitInput,
+    changes: frozenset[Change],
     policy: Policy,
 ) -> Text:
     """The event description: the rule's text, then notes that apply to this date."""
@@ -292,7 +294,7 @@ def _describe(
         parts.append(policy.card_received_line.format(date=card))
     if rule.checklist:
         parts.append(policy.procedure)
-        parts.append(_checklist(policy, permit.changes if cycle == 1 else frozenset()))
+        parts.append(_checklist(policy, changes))
     parts.append(policy.cycle_line.format(expiry=expiry))
     parts.append(policy.official_note if rule.basis is Basis.OFFICIAL else policy.source_note)
     if rule.references:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
@@ -144,7 +146,7 @@ def test_adhoc_feed(client: FlaskClient) -> None:
     assert response.headers["Content-Type"] == "text/calendar; charset=utf-8"
     assert_well_formed(response.data)
     found = events(response.data)
-    assert any(e["SUMMARY"] == "D-3: Permit & points expire" for e in found)
+    assert any(e["SUMMARY"] == "3 days left: Permit & points expire" for e in found)
     assert any(e["SUMMARY"] == "Start degree verification" for e in found)
     again = client.get("/feed.ics?issued=2023-06-01&lang=en&alarms=3&changes=education,address")
     assert again.data == response.data
@@ -208,12 +210,14 @@ def test_holiday_data_update_reaches_the_same_feed_url(
     from permitcal import WorkCalendar
 
     service(app).calendar = WorkCalendar(published_through=2025)
+    clock.now = dt.datetime(2026, 1, 5, 8, 0, tzinfo=dt.UTC)  # the cycle of 2026-02-20 is live
     sub = create_subscription(client, issued="2025-02-20", card_received="2026-02-13")
     path = path_of(sub["feed_url"])
     before = client.get(path)
-    r6 = f"s-{sub['id']}-1-R6@permitcal"
+    r6 = f"s-{sub['id']}-20260220-R6@permitcal"
     old = {e["UID"]: e for e in events(before.data)}
-    assert old[r6]["DTSTART;VALUE=DATE"] == "20260226"
+    # Without the notice, the safe count ends no later than any notice could make it.
+    assert old[r6]["DTSTART;VALUE=DATE"] == "20260222"
     assert "暂定" in old[r6]["SUMMARY"]
 
     clock.advance(days=1)
@@ -224,7 +228,14 @@ def test_holiday_data_update_reaches_the_same_feed_url(
     assert new.keys() == old.keys()
     assert new[r6]["DTSTART;VALUE=DATE"] == "20260227"  # Saturday 02-14 is a working day
     assert "暂定" not in new[r6]["SUMMARY"]
-    assert after.headers["Last-Modified"] == "Sat, 21 Nov 2026 08:00:00 GMT"
+    assert new[r6]["SEQUENCE"] == "1"
+    assert after.headers["Last-Modified"] == "Tue, 06 Jan 2026 08:00:00 GMT"
+    # Events the notice did not touch keep their SEQUENCE and stamp.
+    untouched = [uid for uid in old if old[uid]["DESCRIPTION"] == new[uid]["DESCRIPTION"]]
+    assert untouched
+    for uid in untouched:
+        assert new[uid]["SEQUENCE"] == old[uid]["SEQUENCE"] == "0"
+        assert new[uid]["DTSTAMP"] == old[uid]["DTSTAMP"]
 
 
 def test_fast_path_answers_like_flask(app: Flask, client: FlaskClient, sub: dict[str, str]) -> None:

@@ -63,8 +63,8 @@ def test_create_shows_deadlines_and_every_way_to_subscribe(app: Flask, client: F
     text = page.get_data(as_text=True)
     assert service(app).store.count() == 1
     assert 'data-rule="R1"' in text
-    assert "2024-06-01" in text
-    assert "休息日，请在2024-05-31办理" in text  # rest-day note for the Saturday expiry
+    assert "2027-06-01" in text  # the cycle live on the service's today (2026-11-20)
+    assert "休息日，请在2027-07-30办理" in text  # rest-day note for R3 on Saturday 2027-07-31
     webcal = re.search(r'id="webcal-link" href="(webcal://[^"]+)"', text)
     assert webcal
     feed_url = re.search(r'id="feed-url" value="(http://[^"]+)"', text)
@@ -297,7 +297,11 @@ def test_security_headers_everywhere(client: FlaskClient) -> None:
 def test_healthz(client: FlaskClient) -> None:
     response = client.get("/healthz")
     assert response.status_code == 200
-    assert response.data == b"ok\n"
+    health = response.get_json()
+    assert health["status"] == "ok"
+    assert health["holiday_notices_through"] >= 2026
+    assert health["holiday_files"] == []
+    assert f"收录至{health['holiday_notices_through']}年" in client.get("/").get_data(as_text=True)
 
 
 def test_caldav_account_on_the_page_works(client: FlaskClient) -> None:

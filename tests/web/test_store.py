@@ -15,7 +15,7 @@ from sqlalchemy import create_engine, inspect, select
 
 from permitcal.web.migrate import head_revision, upgrade
 from permitcal.web.settings import FeedSettings
-from permitcal.web.store import Store, metadata, subscriptions
+from permitcal.web.store import Store, data_versions, metadata, subscriptions
 from permitcal.web.tokens import hash_token
 from tests.ics_checks import assert_well_formed, events
 from tests.web.conftest import fresh_schema, make_app, path_of, require_or_skip, service
@@ -150,7 +150,8 @@ def test_migrations_give_the_schema_the_code_expects(url: str) -> None:
 def test_a_database_from_before_migrations_is_adopted(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'old.sqlite3'}"
     engine = create_engine(url)
-    metadata.create_all(engine)  # what `init-db` made before there were migrations
+    # What `init-db` made before there were migrations: the two tables of revision 0001.
+    metadata.create_all(engine, tables=[subscriptions, data_versions])
     with engine.begin() as conn:
         conn.execute(subscriptions.insert().values(**OLD_ROW))
     engine.dispose()

@@ -290,7 +290,7 @@ _CHECKLISTS = (
 
 SHANGHAI = Policy(
     id="shanghai",
-    version="2026.11.2",
+    version="2026.11.3",
     updated=dt.date(2026, 11, 27),
     calendar_name=Text("上海居住证提醒", "Shanghai permit deadlines"),
     calendar_description=Text(
@@ -349,17 +349,17 @@ SHANGHAI = Policy(
         "on or after it is {nearest}.",
     ),
     provisional_date=Text(
-        "暂定：国务院{year}年节假日安排尚未公布，此日期仅按法定节假日和周末推算，"
-        "公布后可能改变（订阅的日历会自动更新）。",
+        "暂定：国务院{year}年节假日安排尚未公布。此日期按最稳妥的方式推算（宁早勿晚，"
+        "不会比公布后的日期更晚），公布后可能改变（订阅的日历会自动更新）。",
         "Provisional: the State Council has not yet published the {year} holiday schedule. "
-        "This date counts statutory holidays and weekends only and may change once the "
-        "schedule is out (subscribed calendars update by themselves).",
+        "This date is counted the safe way (never later than the schedule can make it) "
+        "and may change once the schedule is out (subscribed calendars update by themselves).",
     ),
     provisional_rest_day=Text(
-        "{year}年节假日安排尚未公布，是否为工作日暂按法定节假日和周末判断；日期本身由规则确定。",
-        "The {year} holiday schedule is not yet published, so whether this is a working day "
-        "is provisional (statutory holidays and weekends only); the date itself is fixed by "
-        "the rule.",
+        "{year}年节假日安排尚未公布：可能放假的日子都按休息日计，办理日宁早勿晚；日期本身由规则确定。",
+        "The {year} holiday schedule is not yet published: every day that may become a day "
+        "off counts as one, so the day to act is never later than it will be; the date "
+        "itself is fixed by the rule.",
     ),
     reminder_title=Text("还有{days}天：{title}", "{days} days left: {title}"),
     reminder_description=Text(

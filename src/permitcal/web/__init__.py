@@ -12,6 +12,7 @@ from typing import Any
 from flask import Flask, Response
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+from permitcal.holiday_files import load_calendar
 from permitcal.web import api, feeds, pages
 from permitcal.web.bodylimit import install_body_limit
 from permitcal.web.cache import FeedCache
@@ -21,6 +22,7 @@ from permitcal.web.fastpath import FeedFastPath
 from permitcal.web.security import SECURITY_HEADERS, install_security
 from permitcal.web.service import Service
 from permitcal.web.store import DEFAULT_TIMEOUT, Store
+from permitcal.workdays import WorkCalendar
 
 __all__ = ["create_app", "database_url"]
 
@@ -39,6 +41,7 @@ DEFAULTS: dict[str, Any] = {
     "PROXY_FIX": False,  # trust X-Forwarded-* from one reverse proxy (for https URLs)
     "HSTS_SECONDS": 0,  # Strict-Transport-Security max-age on https answers; 0: not sent
     "DB_TIMEOUT": DEFAULT_TIMEOUT,  # seconds for connecting and per statement, then 503
+    "HOLIDAY_DATA": None,  # holiday-cn files, separated by os.pathsep: notices applied at once
     "BENCHMARK_ENDPOINTS": False,
     "WTF_CSRF_TIME_LIMIT": None,  # tokens live as long as the session cookie
     "SESSION_COOKIE_SAMESITE": "Lax",
@@ -63,10 +66,16 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     # No database access here: the schema comes from `permitcal db upgrade`, and a
     # worker must boot (and serve what needs no database) while the database is down.
     store = Store(url, timeout=float(app.config["DB_TIMEOUT"]))
-    app.extensions["permitcal"] = Service(
+    found = Service(
         store,
         FeedCache(app.config["FEED_CACHE_ENTRIES"], app.config["FEED_CACHE_BYTES"]),
+        calendar=_work_calendar(app.config["HOLIDAY_DATA"]),
     )
+    app.extensions["permitcal"] = found
+
+    @app.context_processor
+    def notices() -> dict[str, int]:
+        return {"notices_through": found.calendar.published_through}
 
     app.register_blueprint(pages.bp)
     app.register_blueprint(feeds.bp)
@@ -85,6 +94,18 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]
 
     return app
+
+
+def _work_calendar(paths: str | list[str] | None) -> WorkCalendar | None:
+    """The holiday data plus the operator's holiday-cn files (PERMITCAL_HOLIDAY_DATA).
+
+    A bad file stops the start with its error: serving on without the notice
+    the operator meant to apply would give people wrong dates.
+    """
+    if not paths:
+        return None
+    listed = paths.split(os.pathsep) if isinstance(paths, str) else list(paths)
+    return load_calendar([path for path in listed if path.strip()])
 
 
 def database_url(app: Flask) -> str:

@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 import segno
-from flask import Blueprint, Response, abort, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, jsonify, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
 
+from permitcal._version import __version__
 from permitcal.errors import InvalidInputError, PermitcalError
 from permitcal.inputs import DATE_LIMITS
 from permitcal.web.caldav.account import caldav_account
@@ -224,5 +225,17 @@ def delete(token: str) -> ResponseReturnValue:
 
 @bp.get("/healthz")
 def healthz() -> Response:
-    service().store.ping()
-    return Response("ok\n", content_type="text/plain; charset=utf-8")
+    """Ready when the database answers; says which rules and holiday data are served."""
+    found = service()
+    found.store.ping()  # a database error becomes the usual 503 + Retry-After
+    return jsonify(
+        {
+            "status": "ok",
+            "database": "ok",
+            "version": __version__,
+            "policy": found.policy.version,
+            "holiday_data": found.calendar.data_version,
+            "holiday_notices_through": found.calendar.published_through,
+            "holiday_files": [notice.source for notice in found.calendar.notices],
+        }
+    )

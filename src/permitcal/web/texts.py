@@ -107,6 +107,10 @@ UI: dict[str, tuple[str, str]] = {
         "日期根据公开指南和国务院节假日安排计算，仅供提醒，以官方通知为准。",
         "Dates follow public guides and the State Council's holiday notices; reminders only, official notices prevail.",
     ),
+    "notices_known": (
+        "国务院节假日安排已收录至{year}年，之后年份的日期为暂定。",
+        "Holiday notices are known through {year}; dates in later years are provisional.",
+    ),
     "error": ("出错了", "Something went wrong"),
     "unavailable": (
         "服务暂时不可用，请稍后再试。",
