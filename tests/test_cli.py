@@ -353,9 +353,7 @@ def test_a_holiday_file_applies_a_new_notice(runner: CliRunner) -> None:
     assert before["R1"]["nearest_working_day"] == "2027-02-03"
     assert after["R1"]["provisional"] is False
     assert after["R1"]["nearest_working_day"] == "2027-02-04"  # the last day before the break
-    ics = runner.invoke(
-        cli, ["ics", "--expires", "2027-02-10", "--holiday-data", str(NOTICE_2027)]
-    )
+    ics = runner.invoke(cli, ["ics", "--expires", "2027-02-10", "--holiday-data", str(NOTICE_2027)])
     from icalendar import Calendar
 
     r1 = next(
@@ -369,7 +367,9 @@ def test_a_bad_holiday_file_is_a_one_line_error_and_writes_nothing(
     runner: CliRunner, tmp_path: Path
 ) -> None:
     bad = tmp_path / "2027.json"
-    bad.write_text('{"year": 2027, "days": [{"name": "春节", "date": "2027-13-01", "isOffDay": true}]}')
+    bad.write_text(
+        '{"year": 2027, "days": [{"name": "春节", "date": "2027-13-01", "isOffDay": true}]}'
+    )
     out = tmp_path / "out.ics"
     args = ["ics", "--expires", "2027-02-10", "--holiday-data", str(bad), "-o", str(out)]
     result = runner.invoke(cli, args)

@@ -86,7 +86,7 @@ def _subscription(token: str) -> Subscription:
 
 @bp.post("/api/subscriptions")
 def create() -> Response:
-    settings = FeedSettings.from_json(_json_body())
+    settings = service().checked(FeedSettings.from_json(_json_body()))
     created = service().store.create(settings, service().clock())
     response = jsonify(_describe(created.subscription, created.manage_token))
     response.status_code = 201
@@ -128,7 +128,7 @@ def patch(token: str) -> Response:
     def write(sub: Subscription) -> Subscription | None:
         # Only the fields the body names change, merged onto the latest stored
         # settings: a concurrent PATCH of another field is kept, not overwritten.
-        settings = FeedSettings.from_json(body, base=sub.settings)
+        settings = service().checked(FeedSettings.from_json(body, base=sub.settings))
         _check_if_match(sub)  # after validation: bad input is a 400 whatever the ETag
         if settings == sub.settings:
             return sub  # nothing to change: revision, SEQUENCE and ETag stay

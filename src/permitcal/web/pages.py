@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import segno
@@ -11,8 +12,8 @@ from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
 
 from permitcal._version import __version__
-from permitcal.errors import InvalidInputError, PermitcalError
-from permitcal.inputs import DATE_LIMITS
+from permitcal.errors import InvalidDateError, InvalidInputError, PermitcalError
+from permitcal.inputs import DATE_LIMITS, parse_date
 from permitcal.web.caldav.account import caldav_account
 from permitcal.web.clients import PLATFORMS, detect, in_app_browser
 from permitcal.web.feeds import subscription_links
@@ -117,7 +118,7 @@ def index() -> Response:
 @bp.post("/")
 def create() -> ResponseReturnValue:
     try:
-        settings = settings_from_form(request.form)
+        settings = service().checked(settings_from_form(request.form))
     except PermitcalError as error:
         return _render("index.html", status=400, form=_form_values(None, request.form), error=error)
     created = service().store.create(settings, service().clock())
@@ -144,7 +145,7 @@ def _subscription(token: str) -> Subscription:
 def manage(token: str) -> Response:
     sub = _subscription(token)
     message = request.args.get("done", "")
-    return _manage_page(sub, token, message if message in ("saved", "rotated") else "")
+    return _manage_page(sub, token, message if message in ("saved", "rotated", "renewed") else "")
 
 
 def _manage_page(
@@ -154,10 +155,11 @@ def _manage_page(
     form: MultiDict[str, str] | None = None,
     error: PermitcalError | None = None,
     status: int = 200,
+    renewed_error: PermitcalError | None = None,
 ) -> Response:
     lang = ui_lang()
     links = subscription_links(sub, manage_token)
-    today = service().clock().date()
+    today = service().today()
     deadlines = service().deadlines(sub.settings)
     qr = Markup(segno.make(links.webcal_url, error="m").svg_inline(scale=4, light="#fff", border=2))
     return _render(
@@ -175,6 +177,8 @@ def _manage_page(
         message=message,
         form=_form_values(sub.settings, form),
         error=error,
+        renewed_error=renewed_error,
+        today=today,
     )
 
 
@@ -182,7 +186,7 @@ def _manage_page(
 def update(token: str) -> ResponseReturnValue:
     sub = _subscription(token)
     try:
-        settings = settings_from_form(request.form)
+        settings = service().checked(settings_from_form(request.form))
     except PermitcalError as error:
         return _manage_page(sub, token, "", form=request.form, error=error, status=400)
     # The form sends every field: the latest read gets them all (404 if deleted meanwhile).
@@ -195,6 +199,30 @@ def update(token: str) -> ResponseReturnValue:
         ),
     )
     return redirect(_with_ui(url_for("pages.manage", token=token, done="saved")), 303)
+
+
+@bp.post("/m/<token>/renewed")
+def renewed(token: str) -> ResponseReturnValue:
+    """ "I got my renewed card": one step that records the day (default today)."""
+    sub = _subscription(token)
+    try:
+        card = parse_date(request.form.get("card_received", ""), "card_received")
+        if card > service().today():
+            raise InvalidDateError("card_received", card, f"{card} is later than today")
+        service().checked(replace(sub.settings, card_received=card))
+    except PermitcalError as error:
+        return _manage_page(sub, token, "", renewed_error=error, status=400)
+    retry_write(
+        lambda: _subscription(token),
+        lambda current: (
+            current
+            if current.settings.card_received == card
+            else service().store.update(
+                current, replace(current.settings, card_received=card), service().clock()
+            )
+        ),
+    )
+    return redirect(_with_ui(url_for("pages.manage", token=token, done="renewed")), 303)
 
 
 @bp.post("/m/<token>/rotate")

@@ -150,6 +150,15 @@ class Service:
     def deadlines(self, settings: FeedSettings) -> list[Deadline]:
         return compute(settings.permit(), self.policy, self.calendar, self.today())
 
+    def checked(self, settings: FeedSettings) -> FeedSettings:
+        """``settings`` if today's calendar can be computed from them (else a PermitcalError).
+
+        Checked before storing: a card received after the last projected renewal
+        is only found by computing, and a stored record must always render.
+        """
+        self.deadlines(settings)
+        return settings
+
     def subscription_feed(
         self, feed_token: str, home_url: str, *, cached_only: bool = False
     ) -> Feed | None:

@@ -98,6 +98,14 @@ UI: dict[str, tuple[str, str]] = {
         "Saved; subscribed calendars update at their next refresh.",
     ),
     "rotated": ("订阅地址已更换。", "The feed address was changed."),
+    "renewed": ("已记录收到新证的日期，日历已更新。", "Renewal recorded; the calendar is updated."),
+    "renewed_title": ("我已拿到新证", "I got my renewed card"),
+    "renewed_note": (
+        "记录收到续签后新证的日期：积分申报截止日随之确定，不再适用的补签提醒会从日历中移除。",
+        "Record the day you received the renewed card: the points declaration deadline becomes exact, and late-renewal events that no longer apply leave the calendar.",
+    ),
+    "renewed_date": ("收到新证的日期", "Date you received it"),
+    "renewed_submit": ("记录", "Record it"),
     "in_app_warning": (
         "你正在微信/QQ内置浏览器中：这里无法订阅或下载日历。请点右上角“…”，选择“在浏览器中打开”。",
         "You are in WeChat/QQ's built-in browser, which cannot subscribe or download. Tap ⋯ (top right) and choose 在浏览器中打开 (open in browser).",
