@@ -335,3 +335,15 @@ def test_caldav_phones_see_the_account_before_the_subscribe_buttons(client: Flas
     iphone = client.get(path, headers={"User-Agent": IPHONE}).get_data(as_text=True)
     assert iphone.index('id="subscribe"') < iphone.index('id="caldav"')
     assert iphone.count('id="caldav"') == huawei.count('id="caldav"') == 1
+
+
+def test_consequence_rows_name_no_day_to_act(client: FlaskClient) -> None:
+    text = client.get(submit(client)).get_data(as_text=True)
+    # R4 on Sunday 2027-08-01: by then the day to act (R3's) has passed.
+    row = re.search(r'<tr[^>]*data-rule="R4"[^>]*>.*?</tr>', text, re.S)
+    assert row is not None
+    assert "2027-08-01" in row.group(0)
+    assert "请在" not in row.group(0)
+    r3 = re.search(r'<tr[^>]*data-rule="R3"[^>]*>.*?</tr>', text, re.S)
+    assert r3 is not None
+    assert "请在2027-07-30办理" in r3.group(0)
