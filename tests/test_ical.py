@@ -131,6 +131,9 @@ def test_estimates_and_provisional_dates_are_marked_in_the_title() -> None:
     assert titles["sub1-20240601-R6@permitcal"] == "积分申报截止（估）"
     # A reminder keeps its deadline's marker.
     assert titles["sub1-20240601-R6-r7@permitcal"] == "还有7天：积分申报截止（估）"
+    assert titles["sub1-20240601-R6-r1@permitcal"] == "还有1天：积分申报截止（估）"
+    english = {e["UID"]: e["SUMMARY"] for e in events(render(lang="en"))}
+    assert english["sub1-20240601-R1-r1@permitcal"] == "1 day left: Permit & points expire"
 
 
 def test_each_event_has_one_display_alarm_on_its_day_to_act() -> None:

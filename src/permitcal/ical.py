@@ -248,7 +248,8 @@ def _reminder(deadline: Deadline, days: int, options: RenderOptions) -> Event:
     """A separate event ``days`` before the act-by day: what is left to do and by when."""
     policy, lang, title = options.policy, options.lang, deadline.title
     act_by = deadline.nearest_working_day
-    summary = policy.reminder_title.format(days=days, title=title.get(lang, " "))
+    template = policy.reminder_title_one_day if days == 1 else policy.reminder_title
+    summary = template.format(days=days, title=title.get(lang, " "))
     lead = Text(
         policy.reminder_description.zh.format(
             title=title.zh,

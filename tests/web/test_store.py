@@ -233,3 +233,30 @@ def test_feed_lookup_survives_a_dropped_server_connection(tmp_path: Path) -> Non
         assert stamp.id == created.subscription.id
     finally:
         store.dispose()
+
+
+def test_event_versions_under_concurrent_renders_and_writes(store: Store) -> None:
+    # Found by the repeated load test: a read that then wrote in one transaction
+    # failed at once with "database is locked" on SQLite when another write came between.
+    subs = [store.create(SETTINGS, NOW).subscription for _ in range(4)]
+    failures: list[str] = []
+
+    def render(sub_id: int, flip: int) -> None:
+        for step in range(60):
+            fingerprints = {f"u{n}": f"h{(step + flip) % 3}-{n}" for n in range(6 + step % 3)}
+            try:
+                versions = store.event_versions(sub_id, fingerprints, NOW)
+                assert set(versions) == set(fingerprints)
+            except Exception as error:  # reported below, with the step
+                failures.append(f"{sub_id}/{step}: {error!r}")
+
+    threads = [
+        threading.Thread(target=render, args=(sub.id, flip)) for sub in subs for flip in (0, 1)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert failures == []
+    versions = store.event_versions(subs[0].id, {"u0": "final"}, NOW)
+    assert versions["u0"][0] > 0  # every change raised the sequence, never lost

@@ -175,6 +175,8 @@ class Policy:
     provisional_rest_day: Text
     reminder_title: Text
     """``{days}`` left until ``{act_by}`` for ``{title}``."""
+    reminder_title_one_day: Text
+    """The same, one day before: ``{title}``."""
     reminder_description: Text
     """Placeholders: ``{title}``, ``{act_by}``, ``{weekday}``, ``{days}``, ``{action}``."""
     reminder_rest_day: Text

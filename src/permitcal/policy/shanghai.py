@@ -362,6 +362,7 @@ SHANGHAI = Policy(
         "itself is fixed by the rule.",
     ),
     reminder_title=Text("还有{days}天：{title}", "{days} days left: {title}"),
+    reminder_title_one_day=Text("还有1天：{title}", "1 day left: {title}"),
     reminder_description=Text(
         "提醒：{title}。最迟在{act_by}（{weekday}）办理，还有{days}天。\n{action}",
         "Reminder: {title}. Act by {act_by} ({weekday}), {days} day(s) from now.\n{action}",

@@ -263,24 +263,37 @@ class Store:
         """
         stamp = _naive_utc(now)
         mine = event_versions.c.subscription_id == sub_id
-        with self.engine.begin() as conn:
+        # Read alone first: most renders change nothing and write nothing. A read
+        # transaction that then writes would fail at once on SQLite (WAL) when
+        # another connection wrote in between ("database is locked", which the
+        # busy timeout does not cover), so writes get a transaction of their own,
+        # each statement conditional on what it replaces.
+        with self.engine.connect() as conn:
             stored = {row.uid: row for row in conn.execute(select(event_versions).where(mine))}
-            new = [uid for uid in fingerprints if uid not in stored]
-            if new:
-                rows = [
-                    {
-                        "subscription_id": sub_id,
-                        "uid": uid,
-                        "content_hash": fingerprints[uid],
-                        "sequence": 0,
-                        "stamp": stamp,
-                    }
-                    for uid in new
-                ]
-                conn.execute(_insert_ignoring_duplicates(conn, rows))
-            for uid, row in stored.items():
-                fingerprint = fingerprints.get(uid)
-                if fingerprint is not None and fingerprint != row.content_hash:
+        new = [uid for uid in fingerprints if uid not in stored]
+        changed = {
+            uid: row
+            for uid, row in stored.items()
+            if uid in fingerprints and fingerprints[uid] != row.content_hash
+        }
+        gone = [uid for uid in stored if uid not in fingerprints]
+        if not (new or changed or gone):
+            result = stored
+        else:
+            with self.engine.begin() as conn:
+                if new:
+                    rows = [
+                        {
+                            "subscription_id": sub_id,
+                            "uid": uid,
+                            "content_hash": fingerprints[uid],
+                            "sequence": 0,
+                            "stamp": stamp,
+                        }
+                        for uid in new
+                    ]
+                    conn.execute(_insert_ignoring_duplicates(conn, rows))
+                for uid, row in changed.items():
                     conn.execute(
                         update(event_versions)
                         .where(
@@ -288,17 +301,19 @@ class Store:
                             event_versions.c.uid == uid,
                             event_versions.c.content_hash == row.content_hash,
                         )
-                        .values(content_hash=fingerprint, sequence=row.sequence + 1, stamp=stamp)
+                        .values(
+                            content_hash=fingerprints[uid], sequence=row.sequence + 1, stamp=stamp
+                        )
                     )
-            gone = [uid for uid in stored if uid not in fingerprints]
-            if gone:
-                conn.execute(delete(event_versions).where(mine, event_versions.c.uid.in_(gone)))
-            if not new and all(stored[u].content_hash == f for u, f in fingerprints.items()):
-                result = stored  # the common case: nothing changed, nothing written
-            else:
+                if gone:
+                    conn.execute(delete(event_versions).where(mine, event_versions.c.uid.in_(gone)))
                 result = {row.uid: row for row in conn.execute(select(event_versions).where(mine))}
+        # A render of other content at the same moment may just have dropped a
+        # row this one added: such an event is new here, as if inserted now.
+        fresh = (0, stamp.replace(tzinfo=dt.UTC))
         return {
-            uid: (result[uid].sequence, _parse_stamp(result[uid].stamp)) for uid in fingerprints
+            uid: (result[uid].sequence, _parse_stamp(result[uid].stamp)) if uid in result else fresh
+            for uid in fingerprints
         }
 
     def count(self) -> int:
