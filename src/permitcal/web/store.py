@@ -281,6 +281,15 @@ class Store:
             result = stored
         else:
             with self.engine.begin() as conn:
+                if conn.dialect.name == "postgresql":
+                    # One writer per subscription at a time: two renders of different
+                    # content touching the same rows in other orders would deadlock.
+                    # (SQLite has one writer at all; a read first would break its lock.)
+                    conn.execute(
+                        select(subscriptions.c.id)
+                        .where(subscriptions.c.id == sub_id)
+                        .with_for_update()
+                    )
                 if new:
                     rows = [
                         {
