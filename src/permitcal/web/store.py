@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -13,6 +13,7 @@ from typing import Any
 from sqlalchemy import (
     Boolean,
     Column,
+    Connection,
     Date,
     DateTime,
     Engine,
@@ -184,7 +185,7 @@ class Store:
             "updated_at": stamp,
             "revision": 0,
         }
-        with self.engine.begin() as conn:
+        with self._writing() as conn:
             new_id = conn.execute(insert(subscriptions).values(**row)).inserted_primary_key
         assert new_id is not None
         aware = stamp.replace(tzinfo=dt.UTC)
@@ -246,7 +247,7 @@ class Store:
 
     def delete(self, sub: Subscription) -> bool:
         """False when it was already gone (deleted by a concurrent request)."""
-        with self.engine.begin() as conn:
+        with self._writing() as conn:
             deleted = conn.execute(delete(subscriptions).where(subscriptions.c.id == sub.id))
             conn.execute(delete(event_versions).where(event_versions.c.subscription_id == sub.id))
         return deleted.rowcount > 0
@@ -280,7 +281,7 @@ class Store:
         if not (new or changed or gone):
             result = stored
         else:
-            with self.engine.begin() as conn:
+            with self._writing() as conn:
                 if conn.dialect.name == "postgresql":
                     # One writer per subscription at a time: two renders of different
                     # content touching the same rows in other orders would deadlock.
@@ -336,7 +337,7 @@ class Store:
             seen = conn.execute(query).scalar_one_or_none()
         if seen is None:
             try:
-                with self.engine.begin() as conn:
+                with self._writing() as conn:
                     conn.execute(
                         insert(data_versions).values(version=version, first_seen=_naive_utc(now))
                     )
@@ -351,8 +352,23 @@ class Store:
         self._readers.close_all()
         self.engine.dispose()
 
-    def _write_then_reload(self, sub: Subscription, statement: Any) -> Subscription | None:
+    @contextlib.contextmanager
+    def _writing(self) -> Iterator[Connection]:
+        """A write transaction; on SQLite it takes the write lock at its start.
+
+        SQLite in WAL mode starts a transaction as a reader and upgrades on the
+        first write; when another connection commits between the two, the
+        upgrade fails at once with "database is locked", and the busy timeout
+        does not apply (seen under load). BEGIN IMMEDIATE waits for the lock
+        instead, up to the busy timeout.
+        """
         with self.engine.begin() as conn:
+            if conn.dialect.name == "sqlite":
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
+            yield conn
+
+    def _write_then_reload(self, sub: Subscription, statement: Any) -> Subscription | None:
+        with self._writing() as conn:
             if conn.execute(statement).rowcount == 0:
                 return None
             # Read back in the same transaction: what this write produced, even
