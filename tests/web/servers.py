@@ -55,8 +55,8 @@ def environment(tmp_path: Path, database_url: str, **extra: str) -> dict[str, st
         PERMITCAL_INSTANCE_PATH=str(tmp_path / "instance"),
         PERMITCAL_RATELIMIT_CREATE='"100000 per minute"',
         PERMITCAL_DB_TIMEOUT="2",
-        **extra,
     )
+    env.update(extra)
     return env
 
 

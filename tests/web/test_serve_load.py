@@ -116,7 +116,10 @@ def test_mixed_load_on_permitcal_serve(backend: str, tmp_path: Path) -> None:
         url = migrated_sqlite(tmp_path / "load.sqlite3")
     else:
         url = fresh_schema(require_or_skip("PERMITCAL_TEST_POSTGRES_URL", "PostgreSQL"))
-    with permitcal_serve(tmp_path, environment(tmp_path, url)) as server:
+    # The production default for waits on the database (5 s), not the outage tests' 2 s:
+    # on 2 busy cores a SQLite writer can wait more than 2 s for the write lock.
+    env = environment(tmp_path, url, PERMITCAL_DB_TIMEOUT="5")
+    with permitcal_serve(tmp_path, env) as server:
         before = server.open_files()
         results: list[dict[str, Any]] = []
         threads = [

@@ -303,17 +303,22 @@ class Store:
                         for uid in new
                     ]
                     conn.execute(_insert_ignoring_duplicates(conn, rows))
-                for uid, row in changed.items():
+                if changed:
+                    # One statement for all changed events: the write lock is held
+                    # for as few round trips as possible.
                     conn.execute(
-                        update(event_versions)
-                        .where(
-                            mine,
-                            event_versions.c.uid == uid,
-                            event_versions.c.content_hash == row.content_hash,
-                        )
-                        .values(
-                            content_hash=fingerprints[uid], sequence=row.sequence + 1, stamp=stamp
-                        )
+                        _BUMP_EVENT,
+                        [
+                            {
+                                "sub": sub_id,
+                                "key": uid,
+                                "old": row.content_hash,
+                                "new": fingerprints[uid],
+                                "seq": row.sequence + 1,
+                                "stamp": stamp,
+                            }
+                            for uid, row in changed.items()
+                        ],
                     )
                 if gone:
                     conn.execute(delete(event_versions).where(mine, event_versions.c.uid.in_(gone)))
@@ -387,6 +392,15 @@ class Store:
 _BY_FEED_HASH = select(subscriptions).where(subscriptions.c.feed_hash == bindparam("key"))
 _BY_MANAGE_HASH = select(subscriptions).where(subscriptions.c.manage_hash == bindparam("key"))
 _BY_ID = select(subscriptions).where(subscriptions.c.id == bindparam("key"))
+_BUMP_EVENT = (
+    update(event_versions)
+    .where(
+        event_versions.c.subscription_id == bindparam("sub"),
+        event_versions.c.uid == bindparam("key"),
+        event_versions.c.content_hash == bindparam("old"),
+    )
+    .values(content_hash=bindparam("new"), sequence=bindparam("seq"), stamp=bindparam("stamp"))
+)
 _STAMP_BY_FEED_HASH = select(
     subscriptions.c.id, subscriptions.c.revision, subscriptions.c.updated_at
 ).where(subscriptions.c.feed_hash == bindparam("key"))
