@@ -83,49 +83,27 @@ def hidden() -> dict[int, WorkCalendar]:
     return {year: WorkCalendar(published_through=year - 1) for year in YEARS}
 
 
+# Each question a deadline asks of the working days, and which direction is unsafe.
+QUESTIONS: dict[str, tuple[Callable[[WorkCalendar, dt.date], dt.date], bool]] = {
+    "act_by": (lambda cal, day: cal.last_working_day_on_or_before(day).date, True),
+    "consequence": (lambda cal, day: cal.last_working_day_before(day).date, True),
+    "opening": (lambda cal, day: cal.first_working_day_on_or_after(day).date, False),
+    "r6": (lambda cal, day: cal.add_working_days(day, R6_WORKING_DAYS).date, True),
+}
+
+
 @pytest.fixture(scope="module")
 def figures(real: WorkCalendar, hidden: dict[int, WorkCalendar]) -> dict[str, Tally]:
     tallies = {name: Tally() for name in ("act_by", "consequence", "opening", "r6", "december")}
     for year in YEARS:
         safe = hidden[year]
         for day in days_of(year):
-            tallies["act_by"].add(
-                day,
-                safe.last_working_day_on_or_before(day).date,
-                real.last_working_day_on_or_before(day).date,
-                later_is_unsafe=True,
-            )
-            tallies["consequence"].add(
-                day,
-                safe.last_working_day_before(day).date,
-                real.last_working_day_before(day).date,
-                later_is_unsafe=True,
-            )
-            tallies["opening"].add(
-                day,
-                safe.first_working_day_on_or_after(day).date,
-                real.first_working_day_on_or_after(day).date,
-                later_is_unsafe=False,
-            )
-            tallies["r6"].add(
-                day,
-                safe.add_working_days(day, R6_WORKING_DAYS).date,
-                real.add_working_days(day, R6_WORKING_DAYS).date,
-                later_is_unsafe=True,
-            )
+            for name, (ask, later_is_unsafe) in QUESTIONS.items():
+                tallies[name].add(day, ask(safe, day), ask(real, day), later_is_unsafe)
         for day in december_tail(year):
-            tallies["december"].add(
-                day,
-                safe.last_working_day_on_or_before(day).date,
-                real.last_working_day_on_or_before(day).date,
-                later_is_unsafe=True,
-            )
-            tallies["december"].add(
-                day,
-                safe.add_working_days(day, R6_WORKING_DAYS).date,
-                real.add_working_days(day, R6_WORKING_DAYS).date,
-                later_is_unsafe=True,
-            )
+            for name in ("act_by", "r6"):
+                ask = QUESTIONS[name][0]
+                tallies["december"].add(day, ask(safe, day), ask(real, day), later_is_unsafe=True)
     print()
     for name, tally in tallies.items():
         print(

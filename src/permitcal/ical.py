@@ -250,21 +250,12 @@ def _reminder(deadline: Deadline, days: int, options: RenderOptions) -> Event:
     act_by = deadline.nearest_working_day
     template = policy.reminder_title_one_day if days == 1 else policy.reminder_title
     summary = template.format(days=days, title=title.get(lang, " "))
-    lead = Text(
-        policy.reminder_description.zh.format(
-            title=title.zh,
-            act_by=act_by,
-            weekday=policy.weekdays[act_by.weekday()].zh,
-            days=days,
-            action=_action(deadline, policy).zh,
-        ),
-        policy.reminder_description.en.format(
-            title=title.en,
-            act_by=act_by,
-            weekday=policy.weekdays[act_by.weekday()].en,
-            days=days,
-            action=_action(deadline, policy).en,
-        ),
+    lead = policy.reminder_description.format(
+        title=title,
+        act_by=act_by,
+        weekday=policy.weekdays[act_by.weekday()],
+        days=days,
+        action=_action(deadline, policy),
     )
     parts = [lead]
     if act_by != deadline.date:

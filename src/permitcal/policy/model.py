@@ -81,8 +81,14 @@ class Text:
         return f"{self.zh}{joiner}{self.en}"
 
     def format(self, **values: object) -> Text:
-        """Both languages with ``str.format`` placeholders filled in."""
-        return Text(self.zh.format(**values), self.en.format(**values))
+        """Both languages with ``str.format`` placeholders filled in.
+
+        A value that is itself a ``Text`` fills each language with its own side.
+        """
+        return Text(
+            self.zh.format(**{k: v.zh if isinstance(v, Text) else v for k, v in values.items()}),
+            self.en.format(**{k: v.en if isinstance(v, Text) else v for k, v in values.items()}),
+        )
 
 
 @dataclass(frozen=True, slots=True)

@@ -32,9 +32,7 @@ class RenderedFeed:
     @classmethod
     def of(cls, body: bytes, modified: dt.datetime | None = None) -> RenderedFeed:
         etag = hashlib.sha256(body).hexdigest()[:32]
-        if modified is None:
-            return cls(body, etag, f'"{etag}"')
-        return cls(body, etag, f'"{etag}"', modified)
+        return cls(body, etag, f'"{etag}"', modified or _NEVER)
 
 
 class FeedCache:
