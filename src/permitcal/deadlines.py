@@ -160,6 +160,11 @@ def _cycle_of_card(card: dt.date, permit: PermitInput, window: list[tuple[int, d
             card,
             f"{card} is after the last projected renewal ({last_expiry + LATE_RENEWAL_LIMIT}); "
             "enter a later permit date instead",
+            reason="after_last_renewal",
+            params={
+                "date": card.isoformat(),
+                "latest": (last_expiry + LATE_RENEWAL_LIMIT).isoformat(),
+            },
         )
     best, best_distance = 0, abs((card - permit.start).days)
     expiry = permit.first_expiry

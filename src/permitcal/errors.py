@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 __all__ = [
     "InvalidDateError",
     "InvalidInputError",
@@ -14,20 +16,102 @@ class PermitcalError(ValueError):
 
     ``field`` names the input that is wrong (``"issued"``, ``"cycles"``, …) so
     that a command line or a web form can point at it; ``str(error)`` is a
-    sentence a person understands.
+    sentence a person understands (``"<field>: <message>"``, in English).
+
+    ``reason`` says what is wrong in a fixed snake_case word, and ``params``
+    holds the values a sentence about it needs, so that an interface can say
+    it in its own words and language (see :mod:`permitcal.web.messages`).
+    Params are JSON values only: text, whole numbers and lists of text; dates
+    are ISO ``YYYY-MM-DD`` text. ``text`` is always the value exactly as
+    given, and is present only when that value was text.
+
+    Reasons and their params:
+
+    ``invalid``
+        The default of an error raised without a reason; no params.
+    ``required``
+        Nothing was entered (an empty date, a missing identity); ``text`` if blank text.
+    ``issued_or_expires``
+        Neither the issue date nor the expiry date was given.
+    ``both_anchors``
+        Both the issue date and the expiry date were given.
+    ``not_a_date``
+        Not a date in the form YYYY-MM-DD (or a date with a time of day); ``text``.
+    ``impossible_date``
+        The YYYY-MM-DD shape, but no such day (2023-02-30); ``text``.
+    ``date_out_of_range``
+        A date outside the supported range; ``date``, ``earliest``, ``latest``.
+    ``before_issued``
+        The renewed card arrived too long before the permit took effect;
+        ``date``, ``start`` (issue date, or expiry − 1 year), ``earliest``,
+        ``days`` (how much earlier a card may arrive) and ``anchor``
+        (``"issued"`` or ``"expires"``: which date ``start`` comes from).
+    ``after_last_renewal``
+        The renewed card arrived after the last renewal shown; ``date``, ``latest``.
+    ``later_than_today``
+        A date of something that has happened is in the future; ``date``, ``today``.
+    ``not_whole_number``
+        Not a whole number; ``text``.
+    ``out_of_range``
+        A whole number outside its bounds; ``value``, ``min``, ``max``.
+    ``too_small``
+        A whole number below its least value (no upper bound); ``value``, ``min``.
+    ``too_many``
+        A list longer than allowed; ``count``, ``max``.
+    ``not_one_of``
+        Not one of a fixed set of values; ``choices``, and ``text``.
+    ``not_a_list``
+        A list was expected (JSON and library calls).
+    ``not_true_or_false``
+        Neither true nor false; ``text``.
+    ``not_confirmed``
+        A confirmation box was not ticked.
+    ``unknown_field``
+        A field or parameter that does not exist (``field`` is its name); ``known``.
+    ``not_an_object``
+        The JSON body is not an object.
+    ``not_json``
+        The body is not valid JSON.
+    ``too_deep``
+        The JSON nests deeper than allowed; ``max``.
+    ``bad_characters``
+        Characters that cannot be used (an identity with ``@`` or spaces).
+    ``no_timezone``
+        A time without a time zone.
+    ``no_holiday_data``
+        A date in a year without holiday data; ``year``, ``first``, ``last``.
+    ``bad_holiday_data``
+        A holiday file or notice that cannot be used; ``source``.
     """
 
-    def __init__(self, field: str, message: str) -> None:
+    def __init__(
+        self,
+        field: str,
+        message: str,
+        *,
+        reason: str = "invalid",
+        params: Mapping[str, object] | None = None,
+    ) -> None:
         super().__init__(f"{field}: {message}")
         self.field = field
         self.message = message
+        self.reason = reason
+        self.params: dict[str, object] = dict(params or {})
 
 
 class InvalidDateError(PermitcalError):
     """A date that is malformed, impossible or outside the supported range."""
 
-    def __init__(self, field: str, value: object, message: str) -> None:
-        super().__init__(field, message)
+    def __init__(
+        self,
+        field: str,
+        value: object,
+        message: str,
+        *,
+        reason: str = "invalid",
+        params: Mapping[str, object] | None = None,
+    ) -> None:
+        super().__init__(field, message, reason=reason, params=params)
         self.value = value
 
 

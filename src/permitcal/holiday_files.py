@@ -48,7 +48,12 @@ class HolidayDataError(InvalidInputError):
 
     def __init__(self, source: str, message: str, entry: int | None = None) -> None:
         where = source if entry is None else f"{source}, days[{entry}]"
-        super().__init__("holiday_data", f"{where}: {message}")
+        super().__init__(
+            "holiday_data",
+            f"{where}: {message}",
+            reason="bad_holiday_data",
+            params={"source": where},
+        )
         self.source = source
         self.entry = entry
 

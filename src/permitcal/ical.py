@@ -34,6 +34,7 @@ DEFAULT_PRODID = f"-//permitcal//permitcal {__version__}//ZH"
 DEFAULT_ALARMS: tuple[int, ...] = (7, 1)
 LANGS: tuple[Lang, ...] = ("zh", "en", "both")
 MAX_ALARMS = 5
+MIN_ALARM_DAYS = 0
 MAX_ALARM_DAYS = 60
 # Outlook and Apple read this refresh hint; 12 hours keeps a holiday-data
 # correction from taking more than a day to arrive.
@@ -49,27 +50,52 @@ def parse_lang(value: object) -> Lang:
     for lang in LANGS:
         if value == lang:
             return lang
-    raise InvalidInputError("lang", f"must be one of zh, en, both; got {value!r}")
+    raise InvalidInputError(
+        "lang",
+        f"must be one of zh, en, both; got {value!r}",
+        reason="not_one_of",
+        params={"choices": list(LANGS), **_text(value)},
+    )
 
 
 def parse_alarms(values: Iterable[object]) -> tuple[int, ...]:
     """Reminder offsets in days before a deadline, largest first, without repeats."""
     if isinstance(values, str | bytes):
-        raise InvalidInputError("alarms", "expected a list of whole numbers of days")
+        raise InvalidInputError(
+            "alarms", "expected a list of whole numbers of days", reason="not_a_list"
+        )
     values = list(values)
     # The count is of entries given, not of distinct days: what a list's maxItems says.
     if len(values) > MAX_ALARMS:
-        raise InvalidInputError("alarms", f"at most {MAX_ALARMS} reminders")
+        raise InvalidInputError(
+            "alarms",
+            f"at most {MAX_ALARMS} reminders",
+            reason="too_many",
+            params={"count": len(values), "max": MAX_ALARMS},
+        )
     days: set[int] = set()
     for value in values:
         if isinstance(value, bool) or not isinstance(value, int):
-            raise InvalidInputError("alarms", f"{value!r} is not a whole number of days")
-        if not 0 <= value <= MAX_ALARM_DAYS:
             raise InvalidInputError(
-                "alarms", f"{value} is outside 0 to {MAX_ALARM_DAYS} days before a deadline"
+                "alarms",
+                f"{value!r} is not a whole number of days",
+                reason="not_whole_number",
+                params=_text(value),
+            )
+        if not MIN_ALARM_DAYS <= value <= MAX_ALARM_DAYS:
+            raise InvalidInputError(
+                "alarms",
+                f"{value} is outside {MIN_ALARM_DAYS} to {MAX_ALARM_DAYS} days before a deadline",
+                reason="out_of_range",
+                params={"value": value, "min": MIN_ALARM_DAYS, "max": MAX_ALARM_DAYS},
             )
         days.add(value)
     return tuple(sorted(days, reverse=True))
+
+
+def _text(value: object) -> dict[str, object]:
+    """An error's ``text`` param: the value as given, when it was text."""
+    return {"text": value} if isinstance(value, str) else {}
 
 
 def default_identity(permit: PermitInput, policy: Policy = SHANGHAI) -> str:
@@ -106,16 +132,22 @@ class RenderOptions:
     def __post_init__(self) -> None:
         if not self.identity or any(_bad_identity_char(c) for c in self.identity):
             raise InvalidInputError(
-                "identity", "must be non-empty, without @ , ; spaces or control characters"
+                "identity",
+                "must be non-empty, without @ , ; spaces or control characters",
+                reason="bad_characters" if self.identity else "required",
             )
         if self.stamp is not None and self.stamp.utcoffset() is None:
-            raise InvalidInputError("stamp", "must be timezone-aware (UTC)")
-        if (
-            isinstance(self.sequence, bool)
-            or not isinstance(self.sequence, int)
-            or self.sequence < 0
-        ):
-            raise InvalidInputError("sequence", "must be a whole number ≥ 0")
+            raise InvalidInputError("stamp", "must be timezone-aware (UTC)", reason="no_timezone")
+        sequence_message = "must be a whole number ≥ 0"
+        if isinstance(self.sequence, bool) or not isinstance(self.sequence, int):
+            raise InvalidInputError("sequence", sequence_message, reason="not_whole_number")
+        if self.sequence < 0:
+            raise InvalidInputError(
+                "sequence",
+                sequence_message,
+                reason="too_small",
+                params={"value": self.sequence, "min": 0},
+            )
         object.__setattr__(self, "alarms", parse_alarms(self.alarms))
         object.__setattr__(self, "lang", parse_lang(self.lang))
 

@@ -23,6 +23,7 @@ __all__ = [
     "LATEST_ISSUED",
     "LATE_RENEWAL_LIMIT",
     "MAX_CYCLES",
+    "MIN_CYCLES",
     "RENEWAL_WINDOW",
     "PermitArgs",
     "PermitInput",
@@ -32,6 +33,7 @@ __all__ = [
 ]
 
 DEFAULT_CYCLES = 3
+MIN_CYCLES = 1
 MAX_CYCLES = 10
 ONE_YEAR = relativedelta(years=1)
 # The holiday data covers 2001–2100; these bounds keep every computed date,
@@ -67,28 +69,47 @@ def parse_date(value: object, field_name: str) -> dt.date:
     """A ``date`` from a ``date`` or a ``YYYY-MM-DD`` string; anything else is an error."""
     if isinstance(value, dt.datetime):
         # datetime is a date subclass; a time of day would be silently dropped.
-        raise InvalidDateError(field_name, value, "expected a date without a time of day")
+        raise InvalidDateError(
+            field_name,
+            value,
+            "expected a date without a time of day",
+            reason="not_a_date",
+            params={"text": str(value)},
+        )
     if isinstance(value, dt.date):
         return value
     if not isinstance(value, str):
         raise InvalidDateError(
-            field_name, value, f"expected a date as YYYY-MM-DD, got {type(value).__name__}"
+            field_name,
+            value,
+            f"expected a date as YYYY-MM-DD, got {type(value).__name__}",
+            reason="not_a_date",
         )
     text = value.strip()
     if not _ISO_DATE.fullmatch(text):
         raise InvalidDateError(
-            field_name, value, f"{value!r} is not a date in the form YYYY-MM-DD (e.g. 2023-06-01)"
+            field_name,
+            value,
+            f"{value!r} is not a date in the form YYYY-MM-DD (e.g. 2023-06-01)",
+            reason="not_a_date" if text else "required",
+            params={"text": value},
         )
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise InvalidDateError(field_name, value, f"{text} is not a real calendar date") from None
+        raise InvalidDateError(
+            field_name,
+            value,
+            f"{text} is not a real calendar date",
+            reason="impossible_date",
+            params={"text": value},
+        ) from None
 
 
 def parse_changes(values: Iterable[object]) -> frozenset[Change]:
     """Material changes from their names (``"address"``, ``"employer"``, …)."""
     if isinstance(values, str | bytes):
-        raise InvalidInputError("changes", "expected a list of change names")
+        raise InvalidInputError("changes", "expected a list of change names", reason="not_a_list")
     changes = set()
     for value in values:
         if isinstance(value, Change):
@@ -99,9 +120,12 @@ def parse_changes(values: Iterable[object]) -> frozenset[Change]:
                 raise ValueError(value)
             changes.add(Change(value))
         except ValueError:
-            known = ", ".join(c.value for c in Change)
+            known = [c.value for c in Change]
             raise InvalidInputError(
-                "changes", f"unknown change {value!r}; known changes: {known}"
+                "changes",
+                f"unknown change {value!r}; known changes: {', '.join(known)}",
+                reason="not_one_of",
+                params={"choices": known, **_text(value)},
             ) from None
     return frozenset(changes)
 
@@ -143,17 +167,35 @@ class PermitInput:
     ) -> PermitInput:
         """Validate raw values (dates or ISO strings); raise a PermitcalError on bad input."""
         if issued is None and expires is None:
-            raise InvalidInputError("issued", "give the date the permit was issued or its expiry")
+            raise InvalidInputError(
+                "issued",
+                "give the date the permit was issued or its expiry",
+                reason="issued_or_expires",
+            )
         if issued is not None and expires is not None:
             raise InvalidInputError(
-                "expires", "give either the issue date or the expiry date, not both"
+                "expires",
+                "give either the issue date or the expiry date, not both",
+                reason="both_anchors",
             )
         if isinstance(cycles, bool) or not isinstance(cycles, int):
-            raise InvalidInputError("cycles", "must be a whole number")
-        if not 1 <= cycles <= MAX_CYCLES:
-            raise InvalidInputError("cycles", f"must be between 1 and {MAX_CYCLES}, got {cycles}")
+            raise InvalidInputError(
+                "cycles", "must be a whole number", reason="not_whole_number", params=_text(cycles)
+            )
+        if not MIN_CYCLES <= cycles <= MAX_CYCLES:
+            raise InvalidInputError(
+                "cycles",
+                f"must be between {MIN_CYCLES} and {MAX_CYCLES}, got {cycles}",
+                reason="out_of_range",
+                params={"value": cycles, "min": MIN_CYCLES, "max": MAX_CYCLES},
+            )
         if not isinstance(source_rules, bool):
-            raise InvalidInputError("source_rules", "must be true or false")
+            raise InvalidInputError(
+                "source_rules",
+                "must be true or false",
+                reason="not_true_or_false",
+                params=_text(source_rules),
+            )
 
         issued_date = None if issued is None else parse_date(issued, "issued")
         expires_date = None if expires is None else parse_date(expires, "expires")
@@ -177,6 +219,14 @@ class PermitInput:
                     "card_received",
                     card,
                     f"{card} is more than 30 days before the permit {what} ({start})",
+                    reason="before_issued",
+                    params={
+                        "date": card.isoformat(),
+                        "start": start.isoformat(),
+                        "earliest": earliest.isoformat(),
+                        "days": RENEWAL_WINDOW.days,
+                        "anchor": "issued" if issued_date is not None else "expires",
+                    },
                 )
 
         return cls(
@@ -227,5 +277,18 @@ def expiries(first: dt.date, cycles: int) -> list[dt.date]:
 def _check_range(field_name: str, value: dt.date, earliest: dt.date, latest: dt.date) -> None:
     if not earliest <= value <= latest:
         raise InvalidDateError(
-            field_name, value, f"{value} is outside the supported range {earliest} to {latest}"
+            field_name,
+            value,
+            f"{value} is outside the supported range {earliest} to {latest}",
+            reason="date_out_of_range",
+            params={
+                "date": value.isoformat(),
+                "earliest": earliest.isoformat(),
+                "latest": latest.isoformat(),
+            },
         )
+
+
+def _text(value: object) -> dict[str, object]:
+    """An error's ``text`` param: the value as given, when it was text."""
+    return {"text": value} if isinstance(value, str) else {}

@@ -97,6 +97,8 @@ class WorkCalendar:
             raise InvalidInputError(
                 "published_through",
                 f"must be between {FIRST_SUPPORTED_YEAR - 1} and {LAST_SUPPORTED_YEAR}",
+                reason="out_of_range",
+                params={"value": base, "min": FIRST_SUPPORTED_YEAR - 1, "max": LAST_SUPPORTED_YEAR},
             )
         self._package_through = base
         self._added = _index_notices(notices)
@@ -138,7 +140,9 @@ class WorkCalendar:
         is never later than the notice's.
         """
         if count < 1:
-            raise InvalidInputError("count", "must be at least 1")
+            raise InvalidInputError(
+                "count", "must be at least 1", reason="too_small", params={"value": count, "min": 1}
+            )
         day, seen = start, {start.year}
         remaining = count
         while remaining:
@@ -202,6 +206,8 @@ class WorkCalendar:
                 "date",
                 f"{year} is outside the years with holiday data "
                 f"({FIRST_SUPPORTED_YEAR}–{LAST_SUPPORTED_YEAR})",
+                reason="no_holiday_data",
+                params={"year": year, "first": FIRST_SUPPORTED_YEAR, "last": LAST_SUPPORTED_YEAR},
             )
         if year not in self._views:
             self._views[year] = self._build_view(year)
@@ -260,12 +266,16 @@ def _index_notices(notices: Iterable[Notice]) -> dict[int, Notice]:
                 "holiday_data",
                 f"{notice.source or 'a notice'}: year {notice.year} is outside "
                 f"{FIRST_SUPPORTED_YEAR}–{LAST_SUPPORTED_YEAR}",
+                reason="bad_holiday_data",
+                params={"source": notice.source},
             )
         if notice.year in by_year:
             raise InvalidInputError(
                 "holiday_data",
                 f"two notices for {notice.year}: "
                 f"{by_year[notice.year].source or '?'} and {notice.source or '?'}",
+                reason="bad_holiday_data",
+                params={"source": notice.source},
             )
         by_year[notice.year] = notice
     return by_year

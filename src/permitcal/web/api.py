@@ -33,7 +33,7 @@ def _json_body() -> Any:
     try:
         body = request.get_json()
     except BadRequest:
-        raise InvalidInputError("body", "the body is not valid JSON") from None
+        raise InvalidInputError("body", "the body is not valid JSON", reason="not_json") from None
     except RecursionError:  # the parser recurses once per level: '[' * 1000 gets here
         raise _too_deep() from None
     if _nesting(body) > MAX_JSON_DEPTH:
@@ -42,7 +42,12 @@ def _json_body() -> Any:
 
 
 def _too_deep() -> InvalidInputError:
-    return InvalidInputError("body", f"the JSON nests more than {MAX_JSON_DEPTH} levels deep")
+    return InvalidInputError(
+        "body",
+        f"the JSON nests more than {MAX_JSON_DEPTH} levels deep",
+        reason="too_deep",
+        params={"max": MAX_JSON_DEPTH},
+    )
 
 
 def _nesting(value: Any) -> int:

@@ -49,7 +49,12 @@ def settings_from_form(form: MultiDict[str, str]) -> FeedSettings:
     """The page form → settings; the date field is issued or expires as the radio says."""
     kind = form.get("date_kind", "issued")
     if kind not in ("issued", "expires"):
-        raise InvalidInputError("date_kind", "choose issued or expires")
+        raise InvalidInputError(
+            "date_kind",
+            "choose issued or expires",
+            reason="not_one_of",
+            params={"choices": ["issued", "expires"], "text": kind},
+        )
     values = {
         kind: form.get("date", ""),
         "card_received": form.get("card_received", ""),
@@ -60,7 +65,7 @@ def settings_from_form(form: MultiDict[str, str]) -> FeedSettings:
         "source_rules": "0" if form.get("official_only") else "1",
     }
     if not values[kind].strip():
-        raise InvalidInputError(kind, "enter a date")
+        raise InvalidInputError(kind, "enter a date", reason="required")
     return FeedSettings.from_strings(values)
 
 
@@ -207,8 +212,15 @@ def renewed(token: str) -> ResponseReturnValue:
     sub = _subscription(token)
     try:
         card = parse_date(request.form.get("card_received", ""), "card_received")
-        if card > service().today():
-            raise InvalidDateError("card_received", card, f"{card} is later than today")
+        today = service().today()
+        if card > today:
+            raise InvalidDateError(
+                "card_received",
+                card,
+                f"{card} is later than today",
+                reason="later_than_today",
+                params={"date": card.isoformat(), "today": today.isoformat()},
+            )
         service().checked(replace(sub.settings, card_received=card))
     except PermitcalError as error:
         return _manage_page(sub, token, "", renewed_error=error, status=400)
@@ -243,7 +255,7 @@ def delete(token: str) -> ResponseReturnValue:
             sub,
             token,
             "",
-            error=InvalidInputError("confirm", "tick the box to confirm"),
+            error=InvalidInputError("confirm", "tick the box to confirm", reason="not_confirmed"),
             status=400,
         )
     if not service().store.delete(sub):

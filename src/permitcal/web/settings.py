@@ -75,35 +75,53 @@ class FeedSettings:
         unknown fields are refused, and the result is checked as a whole.
         """
         if not isinstance(body, dict):
-            raise InvalidInputError("body", "expected a JSON object")
+            raise InvalidInputError("body", "expected a JSON object", reason="not_an_object")
         for name in body:
             if name not in FIELDS:
-                raise InvalidInputError(name, f"unknown field; known fields: {', '.join(FIELDS)}")
+                raise InvalidInputError(
+                    name,
+                    f"unknown field; known fields: {', '.join(FIELDS)}",
+                    reason="unknown_field",
+                    params={"known": list(FIELDS)},
+                )
         values: dict[str, Any] = {}
         for name in _DATE_FIELDS:
             if name in body:
                 raw = body[name]
                 if raw is not None and not isinstance(raw, str):
-                    raise InvalidInputError(name, "expected a date string YYYY-MM-DD or null")
+                    raise InvalidInputError(
+                        name, "expected a date string YYYY-MM-DD or null", reason="not_a_date"
+                    )
                 values[name] = None if raw is None else parse_date(raw, name)
         if "changes" in body:
             if not isinstance(body["changes"], list):
-                raise InvalidInputError("changes", "expected a list of change names")
+                raise InvalidInputError(
+                    "changes", "expected a list of change names", reason="not_a_list"
+                )
             values["changes"] = parse_changes(body["changes"])
         if "cycles" in body:
             cycles = _json_whole_number(body["cycles"])
             if isinstance(cycles, bool) or not isinstance(cycles, int):
-                raise InvalidInputError("cycles", "expected a whole number")
+                raise InvalidInputError(
+                    "cycles",
+                    "expected a whole number",
+                    reason="not_whole_number",
+                    params={"text": cycles} if isinstance(cycles, str) else {},
+                )
             values["cycles"] = cycles
         if "lang" in body:
             values["lang"] = parse_lang(body["lang"])
         if "alarms" in body:
             if not isinstance(body["alarms"], list):
-                raise InvalidInputError("alarms", "expected a list of whole numbers of days")
+                raise InvalidInputError(
+                    "alarms", "expected a list of whole numbers of days", reason="not_a_list"
+                )
             values["alarms"] = parse_alarms([_json_whole_number(v) for v in body["alarms"]])
         if "source_rules" in body:
             if not isinstance(body["source_rules"], bool):
-                raise InvalidInputError("source_rules", "expected true or false")
+                raise InvalidInputError(
+                    "source_rules", "expected true or false", reason="not_true_or_false"
+                )
             values["source_rules"] = body["source_rules"]
         if base is not None:
             # Giving one anchor replaces the other, so a PATCH can switch between them.
@@ -124,7 +142,12 @@ class FeedSettings:
         """
         for name in data:
             if name not in allowed:
-                raise InvalidInputError(name, f"unknown parameter; known: {', '.join(allowed)}")
+                raise InvalidInputError(
+                    name,
+                    f"unknown parameter; known: {', '.join(allowed)}",
+                    reason="unknown_field",
+                    params={"known": list(allowed)},
+                )
         values: dict[str, Any] = {}
         for name in _DATE_FIELDS:
             if data.get(name, "").strip():
@@ -168,7 +191,12 @@ def _whole_number(name: str, text: str) -> int:
     # "5.0" is 5, as in JSON bodies (JSON Schema's integer includes it); "5.5" is not.
     match = _WHOLE_NUMBER.fullmatch(text.strip())
     if match is None:
-        raise InvalidInputError(name, f"{text.strip()!r} is not a whole number")
+        raise InvalidInputError(
+            name,
+            f"{text.strip()!r} is not a whole number",
+            reason="not_whole_number",
+            params={"text": text},
+        )
     return int(match.group(1))
 
 
@@ -178,4 +206,6 @@ def _boolean(name: str, text: str) -> bool:
         return True
     if value in _FALSE:
         return False
-    raise InvalidInputError(name, f"{text!r} is not true or false")
+    raise InvalidInputError(
+        name, f"{text!r} is not true or false", reason="not_true_or_false", params={"text": text}
+    )
