@@ -22,6 +22,7 @@ from permitcal.ical import DEFAULT_ALARMS, LANGS, RenderOptions, default_identit
 from permitcal.inputs import (
     DEFAULT_CYCLES,
     MAX_CYCLES,
+    MIN_CYCLES,
     PermitInput,
     parse_date,
     shanghai_today,
@@ -90,7 +91,7 @@ def _permit_options(command: F) -> F:
         ),
         click.option(
             "--cycles",
-            type=click.IntRange(1, MAX_CYCLES),
+            type=click.IntRange(MIN_CYCLES, MAX_CYCLES),
             default=DEFAULT_CYCLES,
             show_default=True,
             help="How many yearly cycles to project.",

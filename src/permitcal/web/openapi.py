@@ -6,8 +6,8 @@ import datetime as dt
 from typing import Any
 
 from permitcal._version import __version__
-from permitcal.ical import LANGS, MAX_ALARM_DAYS, MAX_ALARMS
-from permitcal.inputs import DATE_LIMITS, DEFAULT_CYCLES, MAX_CYCLES
+from permitcal.ical import LANGS, MAX_ALARM_DAYS, MAX_ALARMS, MIN_ALARM_DAYS
+from permitcal.inputs import DATE_LIMITS, DEFAULT_CYCLES, MAX_CYCLES, MIN_CYCLES
 from permitcal.policy import Change
 
 __all__ = ["openapi_document"]
@@ -59,11 +59,16 @@ _SETTINGS_PROPERTIES: dict[str, Any] = {
         "items": {"enum": [c.value for c in Change]},
         "description": "Material changes since the last renewal; a name given twice counts once.",
     },
-    "cycles": {"type": "integer", "minimum": 1, "maximum": MAX_CYCLES, "default": DEFAULT_CYCLES},
+    "cycles": {
+        "type": "integer",
+        "minimum": MIN_CYCLES,
+        "maximum": MAX_CYCLES,
+        "default": DEFAULT_CYCLES,
+    },
     "lang": {"enum": list(LANGS), "default": "zh"},
     "alarms": {
         "type": "array",
-        "items": {"type": "integer", "minimum": 0, "maximum": MAX_ALARM_DAYS},
+        "items": {"type": "integer", "minimum": MIN_ALARM_DAYS, "maximum": MAX_ALARM_DAYS},
         "maxItems": MAX_ALARMS,
         "default": [7, 1],
         "description": "Days before R1, R3 and R6 that get reminder events; [] turns alarms off; a day given twice counts once.",
