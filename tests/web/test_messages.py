@@ -1,0 +1,663 @@
+"""Error sentences for the page: every reason in both languages, the same words in the browser."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Response
+from flask.testing import FlaskClient
+from werkzeug.datastructures import MultiDict
+
+import permitcal
+from permitcal.errors import InvalidDateError, InvalidInputError, PermitcalError
+from permitcal.ical import MAX_ALARM_DAYS, MAX_ALARMS, RenderOptions
+from permitcal.inputs import DATE_LIMITS, MAX_CYCLES, PermitInput, parse_date
+from permitcal.web import pages
+from permitcal.web.messages import FIELD_NAMES, REASONS, browser_messages, explain, form_field
+from permitcal.web.pages import settings_from_form
+from permitcal.web.settings import FeedSettings
+from permitcal.web.texts import UiLang
+
+SRC = Path(permitcal.__file__).parent
+GOOD = {"issued": "2024-06-01"}
+FORM = {"date_kind": "issued", "date": "2024-06-01", "lang": "zh", "alarms": "7,1", "cycles": "3"}
+
+
+def from_strings(data: dict[str, str]) -> PermitcalError:
+    with pytest.raises(PermitcalError) as caught:
+        FeedSettings.from_strings(data)
+    return caught.value
+
+
+def from_form(data: dict[str, str]) -> PermitcalError:
+    form = MultiDict(list(data.items()))
+    with pytest.raises(PermitcalError) as caught:
+        settings_from_form(form)
+    return caught.value
+
+
+def from_json(data: object) -> PermitcalError:
+    with pytest.raises(PermitcalError) as caught:
+        FeedSettings.from_json(data)
+    return caught.value
+
+
+SOURCES: dict[str, Callable[[Any], PermitcalError]] = {
+    "strings": from_strings,
+    "form": from_form,
+    "json": from_json,
+}
+
+# (how it is sent, what is sent, the Chinese sentence, the English sentence)
+CASES: list[tuple[str, Any, str, str]] = [
+    # Dates.
+    (
+        "form",
+        {**FORM, "date": "2023-02-30"},
+        "签发日期：2023年2月30日不是有效日期。",
+        "Date issued: 30 February 2023 is not a real date.",
+    ),
+    (
+        "strings",
+        {"expires": "2025-04-31"},
+        "到期日：2025年4月31日不是有效日期。",
+        "Expiry date: 31 April 2025 is not a real date.",
+    ),
+    (
+        "form",
+        {**FORM, "date": "2023-13-01"},
+        "签发日期：“2023-13-01”不是有效日期。",
+        "Date issued: “2023-13-01” is not a real date.",
+    ),
+    (
+        "strings",
+        {"issued": "1.6.2023"},
+        "签发日期：“1.6.2023”不是日期，请按“年-月-日”填写，例如 2023-06-01。",
+        "Date issued: “1.6.2023” is not a date; write it as year-month-day, e.g. 2023-06-01.",
+    ),
+    (
+        "json",
+        {"issued": 20230601},
+        "签发日期：请按“年-月-日”填写日期，例如 2023-06-01。",
+        "Date issued: write the date as year-month-day, e.g. 2023-06-01.",
+    ),
+    ("form", {**FORM, "date": ""}, "签发日期：请填写日期。", "Date issued: enter a date."),
+    (
+        "form",
+        {**FORM, "date_kind": "expires", "date": "  "},
+        "到期日：请填写日期。",
+        "Expiry date: enter a date.",
+    ),
+    (
+        "form",
+        {**FORM, "date": "1990-01-01"},
+        "签发日期：1990年1月1日超出支持的范围，请填写2001年1月1日至2079年12月31日之间的日期。",
+        "Date issued: 1 January 1990 is outside the supported range; enter a date from 1 January 2001 to 31 December 2079.",
+    ),
+    (
+        "json",
+        {"expires": "2099-01-01"},
+        "到期日：2099年1月1日超出支持的范围，请填写2002年1月1日至2080年12月31日之间的日期。",
+        "Expiry date: 1 January 2099 is outside the supported range; enter a date from 1 January 2002 to 31 December 2080.",
+    ),
+    (
+        "form",
+        {**FORM, "card_received": "2024-01-01"},
+        "收到新证日期：2024年1月1日比签发日期2024年6月1日早了30天以上，最早可填2024年5月2日。",
+        "Date the renewed card arrived: 1 January 2024 is more than 30 days before the date issued, 1 June 2024; the earliest possible is 2 May 2024.",
+    ),
+    (
+        "json",
+        {"expires": "2025-06-01", "card_received": "2024-01-01"},
+        "收到新证日期：2024年1月1日比居住证生效日期2024年6月1日（到期日前一年）早了30天以上，最早可填2024年5月2日。",
+        "Date the renewed card arrived: 1 January 2024 is more than 30 days before the permit took effect on 1 June 2024 (one year before its expiry); the earliest possible is 2 May 2024.",
+    ),
+    (
+        "strings",
+        {"issued": "2024-06-01", "card_received": "2024-6-1"},
+        "收到新证日期：“2024-6-1”不是日期，请按“年-月-日”填写，例如 2023-06-01。",
+        "Date the renewed card arrived: “2024-6-1” is not a date; write it as year-month-day, e.g. 2023-06-01.",
+    ),
+    (
+        "json",
+        {},
+        "签发日期：请填写签发日期或到期日。",
+        "Date issued: enter the date the permit was issued or its expiry date.",
+    ),
+    (
+        "json",
+        {"issued": "2024-06-01", "expires": "2025-06-01"},
+        "到期日：签发日期和到期日只能填一个。",
+        "Expiry date: give either the date issued or the expiry date, not both.",
+    ),
+    (
+        "form",
+        {**FORM, "date_kind": "birthday"},
+        "日期类型：“birthday”不是可选的值，请选择签发日期或到期日。",
+        "Kind of date: “birthday” is not one of the choices; choose Date issued or Expiry date.",
+    ),
+    # Numbers.
+    (
+        "form",
+        {**FORM, "cycles": "12"},
+        "年度周期数：请填写1到10之间的整数（你填的是 12）。",
+        "Yearly cycles: enter a whole number from 1 to 10 (you entered 12).",
+    ),
+    (
+        "strings",
+        {**GOOD, "cycles": "0"},
+        "年度周期数：请填写1到10之间的整数（你填的是 0）。",
+        "Yearly cycles: enter a whole number from 1 to 10 (you entered 0).",
+    ),
+    (
+        "form",
+        {**FORM, "cycles": "三"},
+        "年度周期数：“三”不是整数。",
+        "Yearly cycles: “三” is not a whole number.",
+    ),
+    (
+        "json",
+        {**GOOD, "cycles": "3"},
+        "年度周期数：“3”不是整数。",
+        "Yearly cycles: “3” is not a whole number.",
+    ),
+    (
+        "json",
+        {**GOOD, "cycles": 2.5},
+        "年度周期数：请填写整数。",
+        "Yearly cycles: enter a whole number.",
+    ),
+    (
+        "form",
+        {**FORM, "alarms": "30,14,7,3,1,0"},
+        "提前提醒天数：最多5个（你填了6个）。",
+        "Reminder days: at most 5 (you entered 6).",
+    ),
+    (
+        "form",
+        {**FORM, "alarms": "90"},
+        "提前提醒天数：请填写0到60之间的整数（你填的是 90）。",
+        "Reminder days: enter a whole number from 0 to 60 (you entered 90).",
+    ),
+    (
+        "form",
+        {**FORM, "alarms": "7，一"},
+        "提前提醒天数：“一”不是整数。",
+        "Reminder days: “一” is not a whole number.",
+    ),
+    (
+        "json",
+        {**GOOD, "alarms": [-1]},
+        "提前提醒天数：请填写0到60之间的整数（你填的是 -1）。",
+        "Reminder days: enter a whole number from 0 to 60 (you entered -1).",
+    ),
+    (
+        "json",
+        {**GOOD, "alarms": "7"},
+        "提前提醒天数：应为一个列表。",
+        "Reminder days: expected a list.",
+    ),
+    # Choices and switches.
+    (
+        "strings",
+        {**GOOD, "lang": "fr"},
+        "日历语言：“fr”不是可选的值，请选择中文、英文或中英双语。",
+        "Calendar language: “fr” is not one of the choices; choose Chinese, English or both.",
+    ),
+    (
+        "json",
+        {**GOOD, "lang": 1},
+        "日历语言：请选择中文、英文或中英双语。",
+        "Calendar language: choose Chinese, English or both.",
+    ),
+    (
+        "form",
+        {**FORM, "changes": "pets"},
+        "变更事项：“pets”不是可选的值，请选择居住地址、工作单位、学历、职称或配偶 / 子女。",
+        "Changes: “pets” is not one of the choices; choose address, employer, education, professional title or spouse / child.",
+    ),
+    (
+        "strings",
+        {**GOOD, "source_rules": "maybe"},
+        "只显示官方规定：“maybe”既不是“是”也不是“否”。",
+        "Official rules only: “maybe” is neither true nor false.",
+    ),
+    (
+        "json",
+        {**GOOD, "source_rules": "yes"},
+        "只显示官方规定：应为“是”或“否”。",
+        "Official rules only: expected true or false.",
+    ),
+    # What only API and feed URL clients send.
+    (
+        "strings",
+        {**GOOD, "colour": "red"},
+        "“colour”：无法识别的项目。",
+        "“colour”: not a known field.",
+    ),
+    (
+        "json",
+        ["2024-06-01"],
+        "请求内容：应为一个 JSON 对象。",
+        "Request body: expected a JSON object.",
+    ),
+]
+
+
+@pytest.mark.parametrize(("source", "data", "zh", "en"), CASES)
+def test_each_bad_input_in_both_languages(source: str, data: Any, zh: str, en: str) -> None:
+    error = SOURCES[source](data)
+    assert explain(error, "zh") == zh
+    assert explain(error, "en") == en
+
+
+# A realistic set of params for every reason, kept in step with the raise sites below.
+SAMPLE_PARAMS: dict[str, dict[str, object]] = {
+    "invalid": {},
+    "required": {"text": ""},
+    "issued_or_expires": {},
+    "both_anchors": {},
+    "not_a_date": {"text": "June"},
+    "impossible_date": {"text": "2023-02-29"},
+    "date_out_of_range": {"date": "1999-01-01", "earliest": "2001-01-01", "latest": "2079-12-31"},
+    "before_issued": {
+        "date": "2024-01-01",
+        "start": "2024-06-01",
+        "earliest": "2024-05-02",
+        "days": 30,
+        "anchor": "issued",
+    },
+    "after_last_renewal": {"date": "2031-01-01", "latest": "2030-08-30"},
+    "later_than_today": {"date": "2027-01-01", "today": "2026-11-20"},
+    "not_whole_number": {"text": "7.5"},
+    "out_of_range": {"value": 12, "min": 1, "max": 10},
+    "too_small": {"value": -1, "min": 0},
+    "too_many": {"count": 6, "max": 5},
+    "not_one_of": {"choices": ["zh", "en", "both"], "text": "fr"},
+    "not_a_list": {},
+    "not_true_or_false": {"text": "maybe"},
+    "not_confirmed": {},
+    "unknown_field": {"known": ["issued", "expires"]},
+    "not_an_object": {},
+    "not_json": {},
+    "too_deep": {"max": 16},
+    "bad_characters": {},
+    "no_timezone": {},
+    "no_holiday_data": {"year": 2101, "first": 2001, "last": 2100},
+    "bad_holiday_data": {"source": "2027.json"},
+}
+SAMPLE_FIELDS = {"not_one_of": "lang", "unknown_field": "colour", "not_confirmed": "confirm"}
+
+
+def raised_reasons() -> set[str]:
+    """Every reason a raise site in src names (the string literals after ``reason=``)."""
+    reasons = set()
+    for path in SRC.rglob("*.py"):
+        if path.name == "errors.py" and path.parent == SRC:
+            continue  # the class itself: its default and the pass-through
+        for line in re.findall(r"reason=([^\n]+)", path.read_text(encoding="utf-8")):
+            expression = line.partition("params=")[0]
+            found = re.findall(r'"([a-z_]+)"', expression)
+            assert found, f"{path.name}: reason={expression} names no reason literally"
+            reasons.update(found)
+    return reasons
+
+
+def test_every_reason_raised_has_a_sentence_in_both_languages() -> None:
+    raised = raised_reasons()
+    assert len(raised) > 20  # the search found the raise sites
+    assert raised | {"invalid"} == set(SAMPLE_PARAMS) == set(REASONS)
+    general = {
+        lang: explain(PermitcalError("issued", "x", reason="no_such_reason"), lang)
+        for lang in ("zh", "en")
+    }
+    for reason, params in SAMPLE_PARAMS.items():
+        field = SAMPLE_FIELDS.get(reason, "issued")
+        error = PermitcalError(field, "x", reason=reason, params=params)
+        zh, en = explain(error, "zh"), explain(error, "en")
+        for sentence in (zh, en):
+            assert "{" not in sentence
+            assert "}" not in sentence
+            assert reason == "invalid" or sentence not in general.values(), reason
+        assert zh.endswith("。"), zh
+        assert re.search(r"[\u4e00-\u9fff]", zh), zh
+        assert en.endswith("."), en
+        assert not re.search(r"[\u4e00-\u9fff]", en), en
+
+
+def test_every_field_raised_has_a_name() -> None:
+    """Fields named literally at raise sites (the first argument) all have a zh and en name."""
+    fields = set()
+    for path in SRC.rglob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        fields.update(re.findall(r'(?:InvalidInputError|InvalidDateError)\(\s*"([a-z_]+)"', text))
+    fields.update(
+        re.findall(r'super\(\).__init__\(\s*"([a-z_]+)"', (SRC / "holiday_files.py").read_text())
+    )
+    assert {"issued", "cycles", "confirm", "holiday_data"} <= fields
+    assert fields <= set(FIELD_NAMES)
+    for zh, en in FIELD_NAMES.values():
+        assert re.search(r"[\u4e00-\u9fff]", zh)
+        assert en[0].isupper()
+
+
+ASCII_NAMES = re.compile(
+    r"\b(issued|expires|card_received|changes|lang|alarms|cycles|source_rules|date_kind"
+    r"|confirm|official_only|body|identity)\b"
+)
+
+
+def test_no_chinese_sentence_shows_an_internal_field_name() -> None:
+    sentences = [zh for _, _, zh, _ in CASES]
+    sentences += [
+        explain(
+            PermitcalError(SAMPLE_FIELDS.get(reason, field), "x", reason=reason, params=params),
+            "zh",
+        )
+        for reason, params in SAMPLE_PARAMS.items()
+        for field in FIELD_NAMES
+    ]
+    sentences += browser_messages("zh").values()
+    for sentence in sentences:
+        assert not ASCII_NAMES.search(sentence), sentence
+
+
+@pytest.mark.parametrize(
+    ("error", "zh", "en"),
+    [
+        (
+            PermitcalError("card_received", "x", reason="something_new"),
+            "收到新证日期：无法使用填写的内容。",
+            "Date the renewed card arrived: this value cannot be used.",
+        ),
+        (
+            # A reason without the params its sentence needs.
+            InvalidInputError("cycles", "too many", reason="out_of_range"),
+            "年度周期数：无法使用填写的内容。",
+            "Yearly cycles: this value cannot be used.",
+        ),
+        (
+            InvalidInputError("lang", "bad", reason="not_one_of", params={"text": "fr"}),
+            "日历语言：无法使用填写的内容。",
+            "Calendar language: this value cannot be used.",
+        ),
+        (
+            PermitcalError("card_received", "old style"),  # raised without a reason
+            "收到新证日期：无法使用填写的内容。",
+            "Date the renewed card arrived: this value cannot be used.",
+        ),
+        (
+            PermitcalError("frobnicate", "x", reason="something_new"),
+            "此项：无法使用填写的内容。",
+            "This field: this value cannot be used.",
+        ),
+    ],
+)
+def test_unknown_reasons_and_missing_params_get_a_general_sentence(
+    error: PermitcalError, zh: str, en: str
+) -> None:
+    assert explain(error, "zh") == zh
+    assert explain(error, "en") == en
+
+
+def test_long_text_is_cut() -> None:
+    error = from_strings({**GOOD, "cycles": "9" * 100})
+    assert explain(error, "en") == f"Yearly cycles: “{'9' * 40}…” is not a whole number."
+
+
+# The pages' own raise sites: caught where the page would show them.
+
+
+@pytest.fixture
+def shown_errors(monkeypatch: pytest.MonkeyPatch) -> list[PermitcalError]:
+    """The errors the pages hand to their templates."""
+    errors: list[PermitcalError] = []
+
+    def render(template: str, status: int = 200, **context: Any) -> Response:
+        errors.extend(e for e in (context.get("error"), context.get("renewed_error")) if e)
+        return Response(template, status=status)
+
+    monkeypatch.setattr(pages, "_render", render)
+    return errors
+
+
+def manage_path(client: FlaskClient) -> str:
+    response = client.post("/", data=FORM)
+    assert response.status_code == 303
+    return str(response.headers["Location"])
+
+
+@pytest.mark.parametrize(
+    ("action", "data", "zh", "en", "field"),
+    [
+        (
+            "/renewed",
+            {"card_received": "2027-01-01"},
+            "收到新证日期：2027年1月1日晚于今天（2026年11月20日）。",
+            "Date the renewed card arrived: 1 January 2027 is later than today (20 November 2026).",
+            "renewed-date",
+        ),
+        (
+            "/renewed",
+            {"card_received": ""},
+            "收到新证日期：请填写日期。",
+            "Date the renewed card arrived: enter a date.",
+            "renewed-date",
+        ),
+        (
+            "/delete",
+            {},
+            "确认删除：请先勾选确认框。",
+            "Confirm deletion: tick the box to confirm.",
+            "confirm-delete",
+        ),
+        (
+            "",
+            {**FORM, "date": "2020-06-01", "card_received": "2030-01-01"},
+            "收到新证日期：2030年1月1日晚于日历中最后一次续签的截止日2029年8月30日；请改填现在这张居住证的日期。",
+            "Date the renewed card arrived: 1 January 2030 is after the last renewal in the calendar, which closes on 30 August 2029; enter your current permit's date instead.",
+            "card_received",
+        ),
+    ],
+)
+def test_page_errors(
+    client: FlaskClient,
+    shown_errors: list[PermitcalError],
+    action: str,
+    data: dict[str, str],
+    zh: str,
+    en: str,
+    field: str,
+) -> None:
+    path = manage_path(client)
+    response = client.post(path + action, data=data)
+    assert response.status_code == 400
+    [error] = shown_errors
+    assert explain(error, "zh") == zh
+    assert explain(error, "en") == en
+    assert form_field(error, "renewed" if action == "/renewed" else "settings") == field
+
+
+@pytest.mark.parametrize(
+    ("data", "field"),
+    [
+        ({**FORM, "date": "2023-02-30"}, "date"),
+        ({**FORM, "date_kind": "expires", "date": ""}, "date"),
+        ({**FORM, "date_kind": "other"}, "date"),
+        ({**FORM, "card_received": "2020-01-01"}, "card_received"),
+        ({**FORM, "changes": "pets"}, "changes"),
+        ({**FORM, "lang": "fr"}, "lang"),
+        ({**FORM, "alarms": "99"}, "alarms"),
+        ({**FORM, "cycles": "99"}, "cycles"),
+    ],
+)
+def test_form_field_is_the_input_to_point_at(data: dict[str, str], field: str) -> None:
+    assert form_field(from_form(data)) == field
+
+
+def test_form_field_of_the_other_inputs() -> None:
+    assert form_field(InvalidInputError("source_rules", "x", reason="not_true_or_false")) == (
+        "official_only"
+    )
+    assert form_field(InvalidInputError("confirm", "x", reason="not_confirmed")) == "confirm-delete"
+    assert form_field(InvalidInputError("body", "x", reason="not_json")) is None
+    assert form_field(InvalidDateError("card_received", None, "x"), "renewed") == "renewed-date"
+
+
+# The browser's sentences: explain()'s, with the placeholders the script fills.
+
+
+def fill(messages: dict[str, str], key: str, **typed: str) -> str:
+    """What the page's script shows: the template with the placeholders filled as documented."""
+
+    def date(text: str) -> str:
+        year, month, day = (int(part) for part in text.split("-"))
+        months = messages["format.months"].split(",")
+        return messages["format.date"].format(year=year, month=months[month - 1], day=day)
+
+    values = {name: date(value) if name == "date" else value for name, value in typed.items()}
+    return re.sub(r"\{(\w+)\}", lambda m: values[m.group(1)], messages[key])
+
+
+BROWSER_CASES = [
+    ("issued.date_out_of_range", {**FORM, "date": "1990-01-01"}, {"date": "1990-01-01"}),
+    ("issued.date_out_of_range", {**FORM, "date": "2080-01-01"}, {"date": "2080-01-01"}),
+    (
+        "expires.date_out_of_range",
+        {**FORM, "date_kind": "expires", "date": "2001-12-31"},
+        {"date": "2001-12-31"},
+    ),
+    ("issued.required", {**FORM, "date": ""}, {}),
+    ("expires.required", {**FORM, "date_kind": "expires", "date": ""}, {}),
+    ("issued.not_a_date", {**FORM, "date": "June 2023"}, {"text": "June 2023"}),
+    (
+        "expires.not_a_date",
+        {**FORM, "date_kind": "expires", "date": "2025/06/01"},
+        {"text": "2025/06/01"},
+    ),
+    ("issued.impossible_date", {**FORM, "date": "2023-02-29"}, {"date": "2023-02-29"}),
+    (
+        "expires.impossible_date",
+        {**FORM, "date_kind": "expires", "date": "2025-02-29"},
+        {"date": "2025-02-29"},
+    ),
+    ("card_received.required", {"card_received": ""}, {}),
+    ("card_received.not_a_date", {**FORM, "card_received": "soon"}, {"text": "soon"}),
+    (
+        "card_received.impossible_date",
+        {**FORM, "card_received": "2024-06-31"},
+        {"date": "2024-06-31"},
+    ),
+    (
+        "cycles.out_of_range",
+        {**FORM, "cycles": str(MAX_CYCLES + 1)},
+        {"value": str(MAX_CYCLES + 1)},
+    ),
+    ("cycles.not_whole_number", {**FORM, "cycles": "2.5"}, {"text": "2.5"}),
+    ("alarms.not_whole_number", {**FORM, "alarms": "7,x"}, {"text": "x"}),
+    (
+        "alarms.too_many",
+        {**FORM, "alarms": ",".join(["1"] * (MAX_ALARMS + 1))},
+        {"count": str(MAX_ALARMS + 1)},
+    ),
+    (
+        "alarms.out_of_range",
+        {**FORM, "alarms": str(MAX_ALARM_DAYS + 1)},
+        {"value": str(MAX_ALARM_DAYS + 1)},
+    ),
+]
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+@pytest.mark.parametrize(("key", "data", "typed"), BROWSER_CASES)
+def test_browser_says_what_the_server_says(
+    lang: UiLang, key: str, data: dict[str, str], typed: dict[str, str]
+) -> None:
+    messages = browser_messages(lang)
+    if "date" in data:
+        error = from_form(data)
+    else:  # the renewed-card form's one field
+        with pytest.raises(PermitcalError) as caught:
+            parse_date(data["card_received"], "card_received")
+        error = caught.value
+    assert key == f"{error.field}.{error.reason}"
+    assert fill(messages, key, **typed) == explain(error, lang)
+
+
+def test_browser_messages_cover_both_languages_alike() -> None:
+    zh, en = browser_messages("zh"), browser_messages("en")
+    assert zh.keys() == en.keys()
+    assert {key for key, _, _ in BROWSER_CASES} | {"format.date", "format.months"} == zh.keys()
+    for key in zh:
+        placeholders = set(re.findall(r"\{(\w+)\}", zh[key]))
+        assert placeholders == set(re.findall(r"\{(\w+)\}", en[key])), key
+
+
+def test_browser_limits_are_the_librarys() -> None:
+    en = browser_messages("en")
+    for kind, (first, last) in DATE_LIMITS.items():
+        assert f"{first.day} {first:%B} {first.year}" in en[f"{kind}.date_out_of_range"]
+        assert f"{last.day} {last:%B} {last.year}" in en[f"{kind}.date_out_of_range"]
+    assert f"from 1 to {MAX_CYCLES}" in en["cycles.out_of_range"]
+    assert f"from 0 to {MAX_ALARM_DAYS}" in en["alarms.out_of_range"]
+    assert f"at most {MAX_ALARMS}" in en["alarms.too_many"]
+
+
+# The library's own words stay as they were.
+
+
+def test_str_and_message_are_unchanged() -> None:
+    cases = [
+        (from_strings({"issued": "2023-02-30"}), "issued: 2023-02-30 is not a real calendar date"),
+        (
+            from_strings({"issued": "2024-06-01", "card_received": "2024-01-01"}),
+            "card_received: 2024-01-01 is more than 30 days before the permit issued (2024-06-01)",
+        ),
+        (from_form({**FORM, "cycles": "12"}), "cycles: must be between 1 and 10, got 12"),
+        (
+            from_form({**FORM, "alarms": "61"}),
+            "alarms: 61 is outside 0 to 60 days before a deadline",
+        ),
+        (from_form({**FORM, "date": ""}), "issued: enter a date"),
+        (from_strings({**GOOD, "lang": "fr"}), "lang: must be one of zh, en, both; got 'fr'"),
+    ]
+    for error, text in cases:
+        assert str(error) == text
+        assert f"{error.field}: {error.message}" == text
+
+
+def test_constructors_stay_compatible() -> None:
+    plain = PermitcalError("issued", "bad")
+    assert (plain.field, plain.message, plain.reason, plain.params) == (
+        "issued",
+        "bad",
+        "invalid",
+        {},
+    )
+    dated = InvalidDateError("issued", dt.date(2000, 1, 1), "too early")
+    assert (str(dated), dated.value, dated.reason) == (
+        "issued: too early",
+        dt.date(2000, 1, 1),
+        "invalid",
+    )
+    assert isinstance(InvalidInputError("cycles", "x"), ValueError)
+
+
+def test_library_reasons_for_library_callers() -> None:
+    with pytest.raises(PermitcalError) as caught:
+        PermitInput.create(issued=dt.datetime(2024, 6, 1, 9, 0))
+    assert (caught.value.reason, caught.value.params) == (
+        "not_a_date",
+        {"text": "2024-06-01 09:00:00"},
+    )
+    with pytest.raises(PermitcalError) as caught:
+        RenderOptions(identity="a b")
+    assert caught.value.reason == "bad_characters"
+    with pytest.raises(PermitcalError) as caught:
+        RenderOptions(identity="x", sequence=-1)
+    assert (caught.value.reason, caught.value.params) == ("too_small", {"value": -1, "min": 0})
