@@ -142,6 +142,9 @@ class Rule:
     card is recorded, when the event falls after the card (RULES.md, "Renewal recorded")."""
     action: Text | None = None
     """What to do, in one sentence, for reminders (which must never say "today")."""
+    todo: Text | None = None
+    """What to do as a short verb phrase ("办理居住证签注" / "endorse the permit"), for
+    one-line summaries such as the web page's "next deadline"; None: nothing to do."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -62,6 +62,7 @@ _EXPIRY = Rule(
     ),
     references=(_MEASURES, _IMPLEMENTATION),
     remind=True,
+    todo=Text("办理居住证签注", "endorse the permit"),
     action=Text(
         "办理居住证签注：到任一社区事务受理服务中心，或通过“一网通办”“随申办”网上办理。"
         "多数人会被自动签注并收到短信，请核对。",
@@ -108,6 +109,7 @@ _CONTINUITY_ENDS = Rule(
     references=(_MEASURES, _IMPLEMENTATION),
     remind=True,
     void_once_renewed=True,
+    todo=Text("补办居住证签注（补签）", "endorse the permit late (补签)"),
     action=Text(
         "如果居住证还没有签注，请补办签注，以保持持有年限连续。",
         "If the permit is not endorsed yet, endorse it late (补签) to keep your holding "
@@ -149,6 +151,7 @@ _NEW_APPLICATION = Rule(
     ),
     references=(_SOURCE_GUIDE,),
     void_once_renewed=True,
+    todo=Text("补办居住证签注（补签）", "endorse the permit late (补签)"),
 )
 
 _POINTS_DECLARATION = Rule(
@@ -178,6 +181,7 @@ _POINTS_DECLARATION = Rule(
         "you receive it on the expiry date. Record the real date to get the exact deadline.",
     ),
     remind=True,
+    todo=Text("办理积分申报（续办）", "declare (renew) the points"),
     action=Text(
         "办理积分申报（续办）：单位未变更的，登录积分系统选择“续办申请”；单位变更的，由新单位登记并提交。",
         "Declare (renew) the points: with the same employer, choose 续办申请 in the points "
