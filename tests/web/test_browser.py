@@ -67,11 +67,13 @@ def test_fill_form_subscribe_and_download(server: str, tmp_path: Path) -> None:
             outlook = page.get_attribute("#outlook-link", "href")
             assert outlook is not None
             assert "addfromweb?url=http%3A%2F%2F127.0.0.1" in outlook
-            assert page.locator("#qr svg").count() == 1
-            assert page.get_attribute("#my-platform", "data-platform") == "iphone"
+            assert page.locator("#qr img").count() == 1
+            expect(page.locator("#phone-iphone")).to_be_visible()
+            assert page.get_attribute("#iphone-webcal-link", "href") == webcal
             feed_url = page.input_value("#feed-url")
             assert webcal == feed_url.replace("http://", "webcal://", 1)
 
+            page.click("#other-ways summary")
             page.click("button.copy[data-copy=feed-url]")
             # app.js changes the label after the clipboard promise settles: wait for it.
             expect(page.locator("button.copy[data-copy=feed-url]")).to_have_text("已复制")
@@ -93,6 +95,7 @@ def test_fill_form_subscribe_and_download(server: str, tmp_path: Path) -> None:
 
 
 def test_bad_date_shows_the_message_in_english(server: str) -> None:
+    """The English page explains in English, next to the field, with the form kept."""
     executable = chromium_path()
     from playwright.sync_api import expect, sync_playwright
 
@@ -105,7 +108,7 @@ def test_bad_date_shows_the_message_in_english(server: str) -> None:
             page.fill("#date", "2024-06-01")
             page.fill("#card_received", "2020-01-01")
             page.click("#submit")
-            expect(page.locator("#form-error")).to_contain_text("card_received")
+            expect(page.locator("#card_received-error")).to_contain_text("renewed card")
             assert page.input_value("#date") == "2024-06-01"  # kept for correction
             assert page.is_checked("input[name=date_kind][value=expires]")
         finally:
@@ -140,9 +143,11 @@ def test_date_limits_follow_the_kind_of_date_in_the_browser(server: str) -> None
                 ):
                     date.fill(day.isoformat())
                     assert date.evaluate("e => e.checkValidity()") is valid, (kind, day)
-            # The last valid expiry goes through to the manage page.
+            # The last valid expiry goes through to the manage page, once confirmed.
             page.check("input[name=date_kind][value=expires]")
             date.fill(DATE_LIMITS["expires"][1].isoformat())
+            page.click("#submit")
+            page.check("#far-date-ok")
             page.click("#submit")
             expect(page.locator("#deadlines")).to_be_visible()
         finally:

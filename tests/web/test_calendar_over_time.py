@@ -142,7 +142,11 @@ def test_the_manage_page_records_the_renewed_card(client: FlaskClient, clock: Cl
 
 @pytest.mark.parametrize(
     ("card", "message"),
-    [("2026-12-23", "later than today"), ("2026-13-01", "not a real calendar date"), ("", "")],
+    [
+        ("2026-12-23", "收到新证日期：2026年12月23日晚于今天（2026年12月22日）。"),
+        ("2026-13-01", "收到新证日期：“2026-13-01”不是有效日期。"),
+        ("", "收到新证日期：请填写日期。"),
+    ],
 )
 def test_a_bad_renewal_date_changes_nothing(
     client: FlaskClient, clock: Clock, card: str, message: str
@@ -152,8 +156,9 @@ def test_a_bad_renewal_date_changes_nothing(
     manage = path_of(sub["manage_url"])
     answer = client.post(manage + "/renewed", data={"card_received": card})
     assert answer.status_code == 400
-    assert message in answer.get_data(as_text=True)
-    assert 'id="renewed-error"' in answer.get_data(as_text=True)
+    assert f'<p class="error" role="alert" id="renewed-error">{message}</p>' in answer.get_data(
+        as_text=True
+    )
     assert client.get(path_of(sub["api_url"])).get_json()["revision"] == 0
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 from flask import Flask
@@ -181,7 +182,10 @@ def test_adhoc_feed_bad_input_is_400(client: FlaskClient, query: str, fragment: 
     assert response.status_code == 400
     text = response.get_data(as_text=True)
     assert fragment in text
-    assert "输入有误" in text
+    zh, en, technical = text.splitlines()
+    assert re.search(r"^[^：]+：.*[\u4e00-\u9fff]", zh)  # in Chinese, naming the field first
+    assert re.search(r"^[^：]+: ", en)
+    assert technical.startswith("(")
     assert "BEGIN:VCALENDAR" not in text
 
 

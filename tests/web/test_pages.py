@@ -12,12 +12,12 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from permitcal.inputs import DATE_LIMITS
-from permitcal.web.clients import detect, in_app_browser
 from tests.web.conftest import make_app, service
 
 IPHONE = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 Mobile/15E148 Safari/604.1"
 HUAWEI = "Mozilla/5.0 (Linux; Android 12; NOH-AN00 Build/HUAWEINOH-AN00; wv) AppleWebKit/537.36 Chrome/99 Mobile Safari/537.36 HuaweiBrowser/14.0"
 VIVO = "Mozilla/5.0 (Linux; Android 13; V2227A; wv) AppleWebKit/537.36 Chrome/87 Mobile Safari/537.36 VivoBrowser/17.0"
+CHROME_REDUCED = "Mozilla/5.0 (Linux; Android 10; K) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/124.0.0.0 Mobile Safari/537.36"
 WECHAT = "Mozilla/5.0 (Linux; Android 13; 22081212C) AppleWebKit/537.36 Chrome/111 Mobile Safari/537.36 XWEB/5023 MMWEBSDK/20230405 MicroMessenger/8.0.35"
 
 FORM = {"date_kind": "issued", "date": "2023-06-01", "lang": "zh", "alarms": "7,1", "cycles": "3"}
@@ -28,8 +28,8 @@ def submit(client: FlaskClient, **changes: str) -> str:
     response = client.post("/", data={**FORM, **changes})
     assert response.status_code == 303, response.get_data(as_text=True)
     location = response.headers["Location"]
-    assert re.fullmatch(r"/m/[A-Za-z0-9_-]{32}", location)
-    return location
+    assert re.fullmatch(r"/m/[A-Za-z0-9_-]{32}\?done=created", location)
+    return location.split("?")[0]
 
 
 def test_index_in_chinese_and_english(client: FlaskClient) -> None:
@@ -64,7 +64,8 @@ def test_create_shows_deadlines_and_every_way_to_subscribe(app: Flask, client: F
     assert service(app).store.count() == 1
     assert 'data-rule="R1"' in text
     assert "2027-06-01" in text  # the cycle live on the service's today (2026-11-20)
-    assert "休息日，请在2027-07-30办理" in text  # rest-day note for R3 on Saturday 2027-07-31
+    # R3 on Saturday 2027-07-31, in a year whose holiday notice is not out: "may be".
+    assert "可能是休息日，稳妥起见请在2027-07-30前办理" in text
     webcal = re.search(r'id="webcal-link" href="(webcal://[^"]+)"', text)
     assert webcal
     feed_url = re.search(r'id="feed-url" value="(http://[^"]+)"', text)
@@ -73,8 +74,8 @@ def test_create_shows_deadlines_and_every_way_to_subscribe(app: Flask, client: F
     assert "https://calendar.google.com/calendar/r?cid=webcal%3A%2F%2F" in text
     assert "https://outlook.live.com/calendar/0/addfromweb?url=" in text
     assert re.search(r'id="download-link" href="[^"]+\?download=1"', text)
-    assert "<svg" in text  # the QR code, inline
-    assert 'data-platform="iphone"' in text
+    assert 'src="data:image/svg+xml' in text  # the QR code, inline
+    assert 'id="phone-iphone" data-platform="iphone">' in text  # chosen: not hidden
     manage = re.search(r'id="manage-url" value="(http://[^"]+/m/[^"]+)"', text)
     assert manage
     feed_path = "/" + feed_url.group(1).split("/", 3)[3]
@@ -93,28 +94,103 @@ def test_deadlines_split_into_upcoming_and_past(app: Flask, client: FlaskClient)
 
 
 @pytest.mark.parametrize(
-    ("data", "message"),
+    ("data", "field", "zh", "en"),
     [
-        ({"date": "2023-02-30"}, "2023-02-30 is not a real calendar date"),
-        ({"date": ""}, "enter a date"),
-        ({"date": "2023-06-01", "card_received": "2020-01-01"}, "card_received"),
-        ({"date": "2023-06-01", "alarms": "soon"}, "alarms"),
-        ({"date": "2023-06-01", "cycles": "50"}, "cycles"),
-        ({"date": "2023-06-01", "lang": "xx"}, "lang"),
-        ({"date_kind": "born", "date": "2023-06-01"}, "date_kind"),
+        (
+            {"date": "2023-02-30"},
+            "date",
+            "签发日期：2023年2月30日不是有效日期。",
+            "Date issued: 30 February 2023 is not a real date.",
+        ),
+        ({"date": ""}, "date", "签发日期：请填写日期。", "Date issued: enter a date."),
+        (
+            {"date": "2023-06-01", "card_received": "2020-01-01"},
+            "card_received",
+            "收到新证日期：2020年1月1日比签发日期2023年6月1日早了30天以上",
+            "Date the renewed card arrived: 1 January 2020 is more than 30 days before",
+        ),
+        (
+            {"date": "2023-06-01", "alarms": "soon"},
+            "alarms",
+            "提前提醒天数：“soon”不是整数。",
+            "Reminder days: “soon” is not a whole number.",
+        ),
+        (
+            {"date": "2023-06-01", "cycles": "50"},
+            "cycles",
+            "年度周期数：请填写1到10之间的整数（你填的是 50）。",
+            "Yearly cycles: enter a whole number from 1 to 10",
+        ),
+        (
+            {"date": "2023-06-01", "lang": "xx"},
+            "lang",
+            "日历语言：“xx”不是可选的值",
+            "Calendar language: “xx” is not one of the choices",
+        ),
+        (
+            {"date_kind": "born", "date": "2023-06-01"},
+            "date",
+            "日期类型：“born”不是可选的值",
+            "Kind of date: “born” is not one of the choices",
+        ),
     ],
 )
-def test_bad_form_is_rerendered_with_the_message(
-    app: Flask, client: FlaskClient, data: dict[str, str], message: str
+def test_bad_form_is_explained_next_to_its_field(
+    app: Flask, client: FlaskClient, data: dict[str, str], field: str, zh: str, en: str
 ) -> None:
-    response = client.post("/", data={**FORM, **data})
-    assert response.status_code == 400
-    text = response.get_data(as_text=True)
-    assert 'id="form-error"' in text
-    assert message in text
-    if data.get("date"):
-        assert f'value="{data["date"]}"' in text  # what the person typed is kept
+    for ui, expected in (("/", zh), ("/?ui=en", en)):
+        response = client.post(ui, data={**FORM, **data})
+        assert response.status_code == 400
+        text = response.get_data(as_text=True)
+        message = re.search(rf'<p class="error" role="alert" id="{field}-error">(.*?)</p>', text)
+        assert message, text
+        assert message.group(1).startswith(expected)
+        assert re.search(
+            rf'id="{field}"[^>]* aria-invalid="true" aria-describedby="{field}-error"', text
+        )
+        if data.get("date"):
+            assert f'value="{data["date"]}"' in text  # what the person typed is kept
+        if field in ("lang", "alarms", "cycles"):
+            assert '<details class="options" open>' in text  # the error is not hidden
+        if ui == "/":
+            shown = re.sub(r"<[^>]+>", " ", text.split("<main>")[1].split("</main>")[0])
+            for internal in ("card_received", "date_kind", "cycles", "alarms"):
+                assert internal not in shown, internal
     assert service(app).store.count() == 0
+
+
+def test_lost_session_and_rate_limit_keep_what_was_typed(tmp_path: Path) -> None:
+    app = make_app(tmp_path, WTF_CSRF_ENABLED=True, RATELIMIT_CREATE="1 per minute")
+    client = app.test_client()
+    typed = {**FORM, "date": "2024-03-05", "card_received": "2025-03-01", "changes": "employer"}
+    lost = client.post("/", data=typed)  # no session, no CSRF token
+    assert lost.status_code == 400
+    text = lost.get_data(as_text=True)
+    assert "页面已过期" in text
+    assert 'value="2024-03-05"' in text
+    assert 'value="2025-03-01"' in text
+    assert 'value="employer" checked' in text
+    token = re.search(r'name="csrf_token" value="([^"]+)"', text)
+    assert token
+    assert client.post("/", data={**typed, "csrf_token": token.group(1)}).status_code == 303
+    refused = client.post("/?ui=en", data={**typed, "csrf_token": token.group(1)})
+    assert refused.status_code == 429
+    text = refused.get_data(as_text=True)
+    assert "try again in 1 minute" in text
+    assert 'value="2024-03-05"' in text
+    assert refused.headers["Retry-After"]
+    assert service(app).store.count() == 1
+
+
+def test_error_pages_speak_the_pages_language(client: FlaskClient) -> None:
+    for path, words in (("/nowhere", "找不到这个页面"), ("/nowhere?ui=en", "Page not found")):
+        response = client.get(path)
+        assert response.status_code == 404
+        text = response.get_data(as_text=True)
+        assert text.count("<h1>") == 1
+        assert words in text
+        for landmark in ("<header>", "<main>", "<footer>"):
+            assert landmark in text
 
 
 def test_manage_form_updates_and_bumps_revision(app: Flask, client: FlaskClient) -> None:
@@ -236,7 +312,9 @@ def test_boundary_dates_are_accepted_and_refused_alike(
     one_day = dt.timedelta(days=1)
     for day in (first - one_day, first, last, last + one_day):
         in_browser = attrs["min"] <= day.isoformat() <= attrs["max"]  # type: ignore[operator]
-        response = client.post("/", data={**FORM, "date_kind": kind, "date": day.isoformat()})
+        response = client.post(
+            "/", data={**FORM, "date_kind": kind, "date": day.isoformat(), "far_date_ok": "1"}
+        )
         on_server = response.status_code == 303
         assert in_browser == on_server == (first <= day <= last), (kind, day, response.status_code)
 
@@ -247,42 +325,74 @@ def test_oversized_form_is_413(app: Flask, client: FlaskClient) -> None:
     assert service(app).store.count() == 0
 
 
+def chosen_block(text: str) -> str:
+    """The one phone block the page shows (the others carry ``hidden``)."""
+    shown = re.findall(
+        r'<div class="phone" id="phone-(\w+)" data-platform="\w+">(.*?)</ol>', text, re.S
+    )
+    assert len(shown) == 1, [key for key, _ in shown]
+    return shown[0][0] + ":" + shown[0][1]
+
+
 @pytest.mark.parametrize(
-    ("agent", "platform"),
+    ("agent", "hints", "phone"),
     [
-        (IPHONE, "iphone"),
-        (HUAWEI, "huawei"),
-        (VIVO, "vivo"),
-        ("Mozilla/5.0 (Linux; Android 14; HONOR ALI-AN00) Chrome/120 Mobile", "honor"),
-        (
-            "Mozilla/5.0 (Linux; U; Android 13; zh-cn; 2211133C Build/TKQ1) XiaoMi/MiuiBrowser/17.8",
-            "xiaomi",
-        ),
-        ("Mozilla/5.0 (Linux; Android 13; PHB110) HeyTapBrowser/40.8", "oppo"),
-        ("Mozilla/5.0 (Linux; Android 14; Pixel 8) Chrome/120 Mobile", "google"),
-        ("Mozilla/5.0 (Windows NT 10.0; Win64; x64) Chrome/120", "outlook"),
-        ("", "outlook"),
+        (IPHONE, {}, "iphone"),
+        (HUAWEI, {}, "huawei"),
+        (VIVO, {}, "vivo"),
+        (CHROME_REDUCED, {"Sec-CH-UA-Model": '"2211133C"'}, "xiaomi"),
+        (WECHAT, {}, "xiaomi"),
+        ("Mozilla/5.0 (Windows NT 10.0; Win64; x64) Chrome/120", {}, "desktop"),
     ],
 )
-def test_platform_detection(agent: str, platform: str) -> None:
-    assert detect(agent).key == platform
+def test_the_page_shows_the_steps_for_the_visitors_phone(
+    client: FlaskClient, agent: str, hints: dict[str, str], phone: str
+) -> None:
+    path = submit(client)
+    text = client.get(path, headers={"User-Agent": agent, **hints}).get_data(as_text=True)
+    assert chosen_block(text).startswith(phone + ":")
+    # The picker's choice wins over detection, and only one block shows.
+    other = client.get(path + "?phone=oppo", headers={"User-Agent": agent}).get_data(as_text=True)
+    assert chosen_block(other).startswith("oppo:")
 
 
-def test_huawei_visitor_sees_huawei_steps_first(client: FlaskClient) -> None:
-    text = client.get(submit(client), headers={"User-Agent": HUAWEI}).get_data(as_text=True)
-    assert 'data-platform="huawei"' in text
-    assert "CalDAV" in text.split('id="my-platform"')[1].split("</div>")[0]
+def test_an_unknown_phone_gets_the_picker_question(client: FlaskClient) -> None:
+    path = submit(client)
+    response = client.get(path, headers={"User-Agent": CHROME_REDUCED})
+    text = response.get_data(as_text=True)
+    assert 'id="picker-ask"' in text
+    assert not re.findall(r'<div class="phone" id="phone-\w+" data-platform="\w+">', text)
+    # Asking for the model, so the next page can tell.
+    assert "Sec-CH-UA-Model" in response.headers["Accept-CH"]
+    assert "Sec-CH-UA-Model" in response.headers["Vary"]
 
 
-def test_wechat_gets_an_open_in_browser_warning(client: FlaskClient) -> None:
-    assert in_app_browser(WECHAT)
-    assert not in_app_browser(IPHONE)
-    text = client.get("/", headers={"User-Agent": WECHAT}).get_data(as_text=True)
-    assert 'id="in-app-warning"' in text
-    assert "在浏览器中打开" in text
-    assert 'id="in-app-warning"' not in client.get("/", headers={"User-Agent": IPHONE}).get_data(
-        as_text=True
+def test_caldav_phones_have_the_account_as_their_main_action(client: FlaskClient) -> None:
+    path = submit(client)
+    for agent in (HUAWEI, VIVO):
+        block = chosen_block(client.get(path, headers={"User-Agent": agent}).get_data(as_text=True))
+        assert "CalDAV" in block
+        assert "caldav-fields main-action" in block
+        assert "webcal://" not in block  # no subscribe link where it cannot work
+    iphone = chosen_block(client.get(path, headers={"User-Agent": IPHONE}).get_data(as_text=True))
+    assert re.search(
+        r'class="button primary main-action" id="iphone-webcal-link" href="webcal://', iphone
     )
+
+
+def test_wechat_gets_no_button_that_cannot_work_there(client: FlaskClient) -> None:
+    start = client.get("/", headers={"User-Agent": WECHAT}).get_data(as_text=True)
+    assert 'id="in-app-warning"' in start
+    text = client.get(submit(client), headers={"User-Agent": WECHAT}).get_data(as_text=True)
+    assert "在浏览器打开" in text
+    assert 'id="in-app-page-link"' in text  # copy this page's link
+    assert 'id="in-app-qr"' in text  # the QR code for another phone
+    for link in ('href="webcal:', "calendar.google.com", "outlook.live.com", "download>"):
+        assert link not in text, link
+    for agent in (IPHONE, ""):
+        assert 'id="in-app-warning"' not in client.get("/", headers={"User-Agent": agent}).get_data(
+            as_text=True
+        )
 
 
 def test_security_headers_everywhere(client: FlaskClient) -> None:
@@ -308,8 +418,8 @@ def test_caldav_account_on_the_page_works(client: FlaskClient) -> None:
     from base64 import b64encode
 
     text = client.get(submit(client), headers={"User-Agent": VIVO}).get_data(as_text=True)
-    assert 'data-platform="vivo"' in text
-    mine = text.split('id="my-platform"')[1].split("</div>")[0]
+    mine = chosen_block(text)
+    assert mine.startswith("vivo:")
     assert "添加账户" in mine
     assert "CalDAV" in mine
     server = re.search(r'id="caldav-server" value="([^"]+)"', text)
@@ -328,15 +438,6 @@ def test_caldav_account_on_the_page_works(client: FlaskClient) -> None:
     assert response.status_code == 207
 
 
-def test_caldav_phones_see_the_account_before_the_subscribe_buttons(client: FlaskClient) -> None:
-    path = submit(client)
-    huawei = client.get(path, headers={"User-Agent": HUAWEI}).get_data(as_text=True)
-    assert huawei.index('id="caldav"') < huawei.index('id="subscribe"')
-    iphone = client.get(path, headers={"User-Agent": IPHONE}).get_data(as_text=True)
-    assert iphone.index('id="subscribe"') < iphone.index('id="caldav"')
-    assert iphone.count('id="caldav"') == huawei.count('id="caldav"') == 1
-
-
 def test_consequence_rows_name_no_day_to_act(client: FlaskClient) -> None:
     text = client.get(submit(client)).get_data(as_text=True)
     # R4 on Sunday 2027-08-01: by then the day to act (R3's) has passed.
@@ -346,4 +447,4 @@ def test_consequence_rows_name_no_day_to_act(client: FlaskClient) -> None:
     assert "请在" not in row.group(0)
     r3 = re.search(r'<tr[^>]*data-rule="R3"[^>]*>.*?</tr>', text, re.S)
     assert r3 is not None
-    assert "请在2027-07-30办理" in r3.group(0)
+    assert "请在2027-07-30前办理" in r3.group(0)

@@ -20,14 +20,20 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
+from werkzeug.datastructures import Headers
+
 __all__ = [
     "ACCEPT_CH",
     "PHONES",
     "VARY",
+    "HeaderSource",
     "InApp",
     "guess_phone",
     "in_app_browser",
 ]
+
+HeaderSource = Mapping[str, str] | Headers
+"""A request's headers (werkzeug, case-insensitive) or a plain mapping, as tests pass."""
 
 PHONES: tuple[str, ...] = (
     "iphone",
@@ -67,7 +73,7 @@ class InApp:
     """"ios", "android" or "other", for the "open in the system browser" wording."""
 
 
-def _header(headers: Mapping[str, str], name: str) -> str | None:
+def _header(headers: HeaderSource, name: str) -> str | None:
     # werkzeug's Headers are case-insensitive already; a plain dict may not be spelt the way
     # we ask, so look through it once (a request has a few dozen headers at most).
     value = headers.get(name)
@@ -101,7 +107,7 @@ def _sf_string(value: str | None) -> str | None:
     return "".join(out)
 
 
-def guess_phone(headers: Mapping[str, str]) -> str | None:
+def guess_phone(headers: HeaderSource) -> str | None:
     """The visitor's phone key from User-Agent and client hints, or None when it cannot be told."""
     ua = (_header(headers, "User-Agent") or "")[:_MAX_UA]
     model = _sf_string(_header(headers, "Sec-CH-UA-Model"))
@@ -315,7 +321,7 @@ _APPS: tuple[tuple[str, re.Pattern[str]], ...] = (
 )
 
 
-def in_app_browser(headers: Mapping[str, str]) -> InApp | None:
+def in_app_browser(headers: HeaderSource) -> InApp | None:
     """The app whose built-in browser shows the page, or None for a real browser."""
     return _in_app((_header(headers, "User-Agent") or "")[:_MAX_UA])
 

@@ -9,6 +9,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 
 from permitcal.errors import PermitcalError
+from permitcal.web.messages import explain
 from permitcal.web.service import WriteConflict
 from permitcal.web.texts import ui_lang, ui_text
 
@@ -60,10 +61,9 @@ def register_error_handlers(app: Flask) -> None:
         if _wants_json():
             return api_error(400, str(error), "invalid_input", error.field)
         if _is_feed():
-            return plain_response(
-                400, f"{ui_text('bad_input', 'zh')}: {error}\n{ui_text('bad_input', 'en')}: {error}"
-            )
-        return _page(400, str(error))
+            # A person reads the first two lines; whoever built the URL, the third.
+            return plain_response(400, f"{explain(error, 'zh')}\n{explain(error, 'en')}\n({error})")
+        return _page(400, explain(error, ui_lang()))
 
     @app.errorhandler(SQLAlchemyError)
     def database_down(error: SQLAlchemyError) -> Response:
@@ -74,7 +74,7 @@ def register_error_handlers(app: Flask) -> None:
         elif _is_feed():
             response = plain_response(503, message)
         else:
-            response = _page(503, message)
+            response = _page(503, ui_text("unavailable", ui_lang()))
         response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
         g.retry_after = RETRY_AFTER_SECONDS
         return response
@@ -82,7 +82,9 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(WriteConflict)
     def write_conflict(_error: WriteConflict) -> Response:
         message = f"{ui_text('conflict', 'zh')} {ui_text('conflict', 'en')}"
-        return api_error(409, message) if _wants_json() else _page(409, message)
+        return (
+            api_error(409, message) if _wants_json() else _page(409, ui_text("conflict", ui_lang()))
+        )
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException) -> Response:
@@ -93,7 +95,7 @@ def register_error_handlers(app: Flask) -> None:
         elif _is_feed():
             response = plain_response(status, f"{status} {error.name}")
         else:
-            response = _page(status, message)
+            response = _page(status, ui_text(_PAGE_TEXTS.get(status, "bad_request"), ui_lang()))
         for name, value in error.get_headers():
             if name.lower() in ("allow", "retry-after"):
                 response.headers[name] = value
@@ -111,11 +113,21 @@ def register_error_handlers(app: Flask) -> None:
             response = plain_response(503, message)
             response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
         else:
-            response = _page(500, message)
+            response = _page(500, ui_text("internal", ui_lang()))
         return response
 
 
+# The page's words for each refusal; the JSON API keeps werkzeug's descriptions.
+_PAGE_TEXTS = {
+    404: "not_found",
+    405: "method_not_allowed",
+    413: "too_large",
+    429: "too_many_plain",
+}
+
+
 def _page(status: int, message: str) -> Response:
-    lang = ui_lang()
-    body = render_template("error.html", status=status, message=message, lang=lang)
+    """An error page in the page's language, inside the site's frame."""
+    heading = ui_text("not_found_title" if status == 404 else "error", ui_lang())
+    body = render_template("error.html", status=status, heading=heading, message=message)
     return Response(body, status=status, content_type="text/html; charset=utf-8")

@@ -8,126 +8,102 @@ from typing import Any
 import segno
 from flask import Blueprint, Response, abort, jsonify, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
-from markupsafe import Markup
+from flask_wtf.csrf import CSRFError
 from werkzeug.datastructures import MultiDict
+from werkzeug.exceptions import HTTPException
 
 from permitcal._version import __version__
+from permitcal.deadlines import Deadline
 from permitcal.errors import InvalidDateError, InvalidInputError, PermitcalError
-from permitcal.inputs import DATE_LIMITS, parse_date
+from permitcal.inputs import parse_date
+from permitcal.policy.model import Basis
 from permitcal.web.caldav.account import caldav_account
-from permitcal.web.clients import PLATFORMS, detect, in_app_browser
+from permitcal.web.devices import ACCEPT_CH, VARY, InApp, guess_phone, in_app_browser
 from permitcal.web.feeds import subscription_links
+from permitcal.web.forms import (
+    FormError,
+    far_date_question,
+    form_limits,
+    form_values,
+    settings_from_form,
+)
+from permitcal.web.messages import browser_messages, explain
+from permitcal.web.next_step import next_step
+from permitcal.web.phones import LINK_WIDGETS, PHONES, Phone, phone_by_key
 from permitcal.web.service import retry_write, service
-from permitcal.web.settings import FeedSettings
 from permitcal.web.store import Subscription
-from permitcal.web.texts import UI, UiLang, ui_lang
+from permitcal.web.texts import UI, UiLang, ui_lang, ui_text
 from permitcal.web.tokens import looks_like_token
 
-__all__ = ["bp", "settings_from_form"]
+__all__ = ["bp"]
 
 bp = Blueprint("pages", __name__)
 
-# The date field's min and max for each kind of date, from the limits the
-# library validates with, so that the browser refuses exactly what the server would.
-FORM_DATE_LIMITS = {
-    kind: (first.isoformat(), last.isoformat()) for kind, (first, last) in DATE_LIMITS.items()
-}
 
-FORM_FIELDS = (
-    "date_kind",
-    "date",
-    "card_received",
-    "changes",
-    "lang",
-    "alarms",
-    "cycles",
-    "official_only",
-)
-
-
-def settings_from_form(form: MultiDict[str, str]) -> FeedSettings:
-    """The page form → settings; the date field is issued or expires as the radio says."""
-    kind = form.get("date_kind", "issued")
-    if kind not in ("issued", "expires"):
-        raise InvalidInputError(
-            "date_kind",
-            "choose issued or expires",
-            reason="not_one_of",
-            params={"choices": ["issued", "expires"], "text": kind},
-        )
-    values = {
-        kind: form.get("date", ""),
-        "card_received": form.get("card_received", ""),
-        "changes": ",".join(form.getlist("changes")),
-        "lang": form.get("lang", "zh"),
-        "alarms": form.get("alarms", "7,1"),
-        "cycles": form.get("cycles", ""),
-        "source_rules": "0" if form.get("official_only") else "1",
-    }
-    if not values[kind].strip():
-        raise InvalidInputError(kind, "enter a date", reason="required")
-    return FeedSettings.from_strings(values)
-
-
-def _form_values(settings: FeedSettings | None, form: MultiDict[str, str] | None) -> dict[str, Any]:
-    """What the form shows: the submitted values after an error, else the stored settings."""
-    if form is not None:
-        return {
-            "date_kind": form.get("date_kind", "issued"),
-            "date": form.get("date", ""),
-            "card_received": form.get("card_received", ""),
-            "changes": form.getlist("changes"),
-            "lang": form.get("lang", "zh"),
-            "alarms": form.get("alarms", "7,1"),
-            "cycles": form.get("cycles", "3"),
-            "official_only": bool(form.get("official_only")),
-        }
-    s = settings or FeedSettings()
-    kind = "expires" if s.expires else "issued"
-    day = s.expires or s.issued
+@bp.app_context_processor
+def page_context() -> dict[str, Any]:
+    """What every page (error pages too) needs: its language, its words, the form limits."""
+    lang = ui_lang()
     return {
-        "date_kind": kind,
-        "date": day.isoformat() if day else "",
-        "card_received": s.card_received.isoformat() if s.card_received else "",
-        "changes": [c.value for c in s.changes],
-        "lang": s.lang,
-        "alarms": ",".join(map(str, s.alarms)),
-        "cycles": str(s.cycles),
-        "official_only": not s.source_rules,
+        "lang": lang,
+        "t": {key: pair[1] if lang == "en" else pair[0] for key, pair in UI.items()},
+        "ui_query": {"ui": "en"} if lang == "en" else {},
+        "browser_messages": browser_messages(lang),
+        **form_limits(),
     }
 
 
 def _render(template: str, status: int = 200, **context: Any) -> Response:
-    lang: UiLang = ui_lang()
-    agent = request.headers.get("User-Agent", "")
-    mine = detect(agent)
-    body = render_template(
-        template,
-        lang=lang,
-        t={key: pair[1] if lang == "en" else pair[0] for key, pair in UI.items()},
-        my_platform=mine,
-        other_platforms=[p for p in PLATFORMS if p.key != mine.key],
-        in_app=in_app_browser(agent),
-        ui_query={"ui": "en"} if lang == "en" else {},
-        date_limits=FORM_DATE_LIMITS,
+    body = render_template(template, in_app=in_app_browser(request.headers), **context)
+    response = Response(body, status=status, content_type="text/html; charset=utf-8")
+    # Chrome on Android names only "Android 10; K" in its User-Agent; these hints
+    # (sent from the next request on) name the model, so the result page knows the phone.
+    response.headers["Accept-CH"] = ACCEPT_CH
+    response.vary.update(v.strip() for v in VARY.split(","))
+    return response
+
+
+def _index(status: int, form: MultiDict[str, str] | None, **context: Any) -> Response:
+    return _render(
+        "index.html",
+        status=status,
+        form=form_values(None, form),
+        switch_form="create-form",
         **context,
     )
-    return Response(body, status=status, content_type="text/html; charset=utf-8")
 
 
 @bp.get("/")
 def index() -> Response:
-    return _render("index.html", form=_form_values(None, None), error=None)
+    return _index(200, None, error=None)
 
 
 @bp.post("/")
 def create() -> ResponseReturnValue:
+    if request.form.get("switch_ui"):
+        # The language button: the same form in the other language, nothing created.
+        return _index(200, _switched_language(request.form), error=None)
+    lang = ui_lang()
     try:
         settings = service().checked(settings_from_form(request.form))
     except PermitcalError as error:
-        return _render("index.html", status=400, form=_form_values(None, request.form), error=error)
+        return _index(400, request.form, error=FormError.of(error, lang))
+    question = far_date_question(settings, request.form, service().today(), lang)
+    if question is not None:
+        return _index(200, request.form, error=None, far_date=question)
     created = service().store.create(settings, service().clock())
-    return redirect(_with_ui(url_for("pages.manage", token=created.manage_token)), 303)
+    return redirect(
+        _with_ui(url_for("pages.manage", token=created.manage_token, done="created")), 303
+    )
+
+
+def _switched_language(form: MultiDict[str, str]) -> MultiDict[str, str]:
+    """The form as typed; a calendar language left at the old page's default follows the new."""
+    switched = MultiDict(form)
+    old = "zh" if ui_lang() == "en" else "en"
+    if switched.get("lang", old) == old:
+        switched["lang"] = ui_lang()
+    return switched
 
 
 def _with_ui(url: str) -> str:
@@ -146,54 +122,105 @@ def _subscription(token: str) -> Subscription:
     return sub
 
 
+MESSAGES = ("created", "saved", "rotated", "renewed")
+
+
 @bp.get("/m/<token>")
 def manage(token: str) -> Response:
     sub = _subscription(token)
     message = request.args.get("done", "")
-    return _manage_page(sub, token, message if message in ("saved", "rotated", "renewed") else "")
+    return _manage_page(sub, token, message if message in MESSAGES else "")
+
+
+def _chosen_phone(in_app: InApp | None) -> Phone | None:
+    """The picker's choice (``?phone=``), else the phone the headers name, else none: ask."""
+    chosen = phone_by_key(request.args.get("phone")) or phone_by_key(guess_phone(request.headers))
+    if chosen is None and in_app is not None and in_app.os == "ios":
+        chosen = phone_by_key("iphone")
+    return chosen
 
 
 def _manage_page(
     sub: Subscription,
     manage_token: str,
     message: str,
+    *,
     form: MultiDict[str, str] | None = None,
-    error: PermitcalError | None = None,
+    error: FormError | None = None,
+    renewed_error: str | None = None,
+    delete_error: str | None = None,
+    far_date: str | None = None,
     status: int = 200,
-    renewed_error: PermitcalError | None = None,
 ) -> Response:
     lang = ui_lang()
+    found = service()
     links = subscription_links(sub, manage_token)
-    today = service().today()
-    deadlines = service().deadlines(sub.settings)
-    qr = Markup(segno.make(links.webcal_url, error="m").svg_inline(scale=4, light="#fff", border=2))
+    today = found.today()
+    deadlines = found.deadlines(sub.settings)
+    upcoming = [d for d in deadlines if d.date >= today]
+    past = [d for d in reversed(deadlines) if d.date < today]  # most recent first
+    in_app = in_app_browser(request.headers)
     return _render(
         "manage.html",
         status=status,
         sub=sub,
-        upcoming=[d for d in deadlines if d.date >= today],
-        past=[d for d in reversed(deadlines) if d.date < today],  # most recent first
+        next=next_step(deadlines, found.policy, today, lang),
+        upcoming=upcoming,
+        past=past,
+        legend=_legend(upcoming + past, lang),
         deadline_lang=lang,
         links=links,
-        qr=qr,
+        qr_src=segno.make(links.webcal_url, error="m").svg_data_uri(scale=4, border=2),
         manage_url=_with_ui(url_for("pages.manage", token=manage_token, _external=True)),
         caldav=caldav_account(sub, manage_token),
         manage_token=manage_token,
         message=message,
-        form=_form_values(sub.settings, form),
+        phones=PHONES,
+        chosen=_chosen_phone(in_app),
+        link_widgets=LINK_WIDGETS,
+        in_app_name=_app_name(in_app, lang),
+        form=form_values(sub.settings, form),
         error=error,
         renewed_error=renewed_error,
+        delete_error=delete_error,
+        far_date=far_date,
         today=today,
     )
+
+
+def _legend(rows: list[Deadline], lang: UiLang) -> list[tuple[str, str]]:
+    """What the tags in the table mean, for the tags the table shows."""
+    shown = [
+        ("estimate", "legend_estimate", any(d.estimate for d in rows)),
+        ("provisional", "legend_provisional", any(d.provisional for d in rows)),
+        ("source_basis", "legend_source", any(d.basis is Basis.SOURCE for d in rows)),
+    ]
+    return [(ui_text(tag, lang), ui_text(text, lang)) for tag, text, present in shown if present]
+
+
+_APP_NAMES = {"wechat": ("微信", "WeChat"), "wecom": ("企业微信", "WeCom"), "qq": ("QQ", "QQ")}
+
+
+def _app_name(in_app: InApp | None, lang: UiLang) -> str:
+    if in_app is None:
+        return ""
+    zh, en = _APP_NAMES.get(in_app.app, ("这个 App", "this app"))
+    return en if lang == "en" else zh
 
 
 @bp.post("/m/<token>")
 def update(token: str) -> ResponseReturnValue:
     sub = _subscription(token)
+    lang = ui_lang()
     try:
         settings = service().checked(settings_from_form(request.form))
     except PermitcalError as error:
-        return _manage_page(sub, token, "", form=request.form, error=error, status=400)
+        return _manage_page(
+            sub, token, "", form=request.form, error=FormError.of(error, lang), status=400
+        )
+    question = far_date_question(settings, request.form, service().today(), lang)
+    if question is not None:
+        return _manage_page(sub, token, "", form=request.form, far_date=question)
     # The form sends every field: the latest read gets them all (404 if deleted meanwhile).
     retry_write(
         lambda: _subscription(token),
@@ -223,7 +250,7 @@ def renewed(token: str) -> ResponseReturnValue:
             )
         service().checked(replace(sub.settings, card_received=card))
     except PermitcalError as error:
-        return _manage_page(sub, token, "", renewed_error=error, status=400)
+        return _manage_page(sub, token, "", renewed_error=explain(error, ui_lang()), status=400)
     retry_write(
         lambda: _subscription(token),
         lambda current: (
@@ -251,16 +278,40 @@ def rotate(token: str) -> ResponseReturnValue:
 def delete(token: str) -> ResponseReturnValue:
     sub = _subscription(token)
     if not request.form.get("confirm"):
-        return _manage_page(
-            sub,
-            token,
-            "",
-            error=InvalidInputError("confirm", "tick the box to confirm", reason="not_confirmed"),
-            status=400,
-        )
+        error = InvalidInputError("confirm", "tick the box to confirm", reason="not_confirmed")
+        return _manage_page(sub, token, "", delete_error=explain(error, ui_lang()), status=400)
     if not service().store.delete(sub):
         abort(404)  # deleted by a concurrent request
     return _render("deleted.html")
+
+
+@bp.errorhandler(CSRFError)
+def session_lost(_error: CSRFError) -> Response:
+    """A form sent without its session (expired, cookies cleared): the same form, kept."""
+    return _form_again(ui_text("csrf_lost", ui_lang()), 400)
+
+
+@bp.errorhandler(429)
+def too_many(error: HTTPException) -> Response:
+    """The creation limit: the form as typed, with when to try again."""
+    limit = getattr(getattr(error, "limit", None), "limit", None)
+    seconds = limit.get_expiry() if limit is not None else 60
+    text = ui_text("too_many", ui_lang()).format(minutes=max(1, -(-seconds // 60)))
+    return _form_again(text, 429)
+
+
+def _form_again(text: str, status: int) -> Response:
+    """The page whose form was posted, with what was typed and ``text`` at the top."""
+    token = (request.view_args or {}).get("token")
+    if token is None:
+        return _index(status, request.form, error=FormError(None, text))
+    sub = _subscription(token)
+    if request.endpoint == "pages.renewed":
+        return _manage_page(sub, token, "", renewed_error=text, status=status)
+    if request.endpoint == "pages.delete":
+        return _manage_page(sub, token, "", delete_error=text, status=status)
+    form = request.form if request.endpoint == "pages.update" else None
+    return _manage_page(sub, token, "", form=form, error=FormError(None, text), status=status)
 
 
 @bp.get("/healthz")

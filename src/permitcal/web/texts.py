@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Literal
 
 from flask import has_request_context, request
 
-__all__ = ["UI", "UiLang", "ui_lang", "ui_text"]
+__all__ = ["UI", "UiLang", "format_day", "ui_lang", "ui_text"]
 
 UiLang = Literal["zh", "en"]
 
@@ -16,7 +17,6 @@ UI: dict[str, tuple[str, str]] = {
         "输入居住证日期，得到签注、补签、积分申报等所有截止日，并订阅到手机日历。",
         "Enter your permit date, get every renewal and points deadline, and subscribe from your phone's calendar.",
     ),
-    "other_lang": ("English", "中文"),
     "date_kind": ("我填写的日期是", "The date I enter is"),
     "issued": (
         "居住证签发（或上次签注生效）日期",
@@ -111,6 +111,98 @@ UI: dict[str, tuple[str, str]] = {
         "You are in WeChat/QQ's built-in browser, which cannot subscribe or download. Tap ⋯ (top right) and choose 在浏览器中打开 (open in browser).",
     ),
     "bad_input": ("输入有误", "Invalid input"),
+    "index_h1": ("生成你的居住证提醒日历", "Make your residence permit calendar"),
+    "created": ("日历已创建", "Your calendar is ready"),
+    "manage_h1": ("你的居住证日历", "Your residence permit calendar"),
+    "next_deadline": ("下一个截止日", "Next deadline"),
+    "next_opens": ("{day}起可以{todo}", "You can {todo} from {day}"),
+    "next_do": ("请{todo}", "Please {todo}"),
+    "next_act_by": (
+        "；{day}是休息日，最迟在{act_by}办理",
+        "; {day} is a rest day: act by {act_by}",
+    ),
+    "next_act_by_maybe": (
+        "；{day}可能是休息日，稳妥起见最迟在{act_by}办理",
+        "; {day} may be a rest day: to be safe, act by {act_by}",
+    ),
+    "next_end": ("。", "."),
+    "add_title": ("添加到手机日历", "Put it on your phone's calendar"),
+    "picker": ("你的手机", "Your phone"),
+    "picker_ask": (
+        "选择你的手机，这里会显示对应的添加方法。",
+        "Choose your phone to see how to add the calendar.",
+    ),
+    "webcal_button": ("订阅这个日历", "Subscribe to this calendar"),
+    "page_link": ("本页链接", "This page's link"),
+    "other_ways": (
+        "其他方式：订阅链接、二维码、CalDAV 账户、下载文件",
+        "Other ways: links, QR code, CalDAV account, file download",
+    ),
+    "all_dates": ("全部日期", "All dates"),
+    "legend_provisional": (
+        "该年的国务院节假日安排尚未公布，日期或是否为工作日可能变动。",
+        "That year's State Council holiday notice is not out yet: the date, or whether it is a working day, may change.",
+    ),
+    "legend_estimate": (
+        "还没有填写收到新证的日期，按到期日当天收到推算；收到新证后请记录。",
+        "The day you get the renewed card is not recorded yet, so this assumes the expiry date; record it once you have the card.",
+    ),
+    "legend_source": (
+        "这条规则只见于来源指南（不是官方文件），请拨打12333确认。",
+        "Only the source guide states this rule (not an official document): confirm with 12333.",
+    ),
+    "rest_day_open_maybe": ("可能是休息日，{0}起可办理", "may be a rest day: from {0}"),
+    "rest_day_maybe": (
+        "可能是休息日，稳妥起见请在{0}前办理",
+        "may be a rest day: to be safe, act by {0}",
+    ),
+    "in_app_title": ("请在浏览器中打开本页", "Open this page in your browser"),
+    "in_app_why": (
+        "{app}内置的浏览器不能订阅或下载日历。",
+        "{app}'s built-in browser cannot subscribe to or download a calendar.",
+    ),
+    "in_app_ios": (
+        "点右上角“···”，选择“在 Safari 中打开”。",
+        "Tap ··· at the top right and choose Open in Safari (在 Safari 中打开).",
+    ),
+    "in_app_android": (
+        "点右上角“···”，选择“在浏览器打开”。",
+        "Tap ··· at the top right and choose Open in browser (在浏览器打开).",
+    ),
+    "in_app_copy": (
+        "或者复制本页链接，粘贴到手机自带的浏览器：",
+        "Or copy this page's link and paste it into your phone's own browser:",
+    ),
+    "in_app_qr": (
+        "也可以用另一部手机扫码订阅：",
+        "Or scan this code with another phone to subscribe:",
+    ),
+    "in_app_form": (
+        "在微信或 QQ 中可以生成日历，但订阅要在手机浏览器中完成。",
+        "You can create the calendar here in WeChat or QQ, but subscribing needs your phone's browser.",
+    ),
+    "far_date": (
+        "确定吗？{field}是{day}，离今天很远。请核对后再提交一次。",
+        "Are you sure? The {field} is {day}, far from today. Check it and submit again.",
+    ),
+    "far_date_confirm": ("日期没错", "The date is right"),
+    "csrf_lost": (
+        "页面已过期（停留太久或 Cookie 被清除），你填的内容还在，请再提交一次。",
+        "This page expired (open too long, or cookies were cleared). What you typed is kept: submit again.",
+    ),
+    "too_many": (
+        "提交太频繁了，请{minutes}分钟后再试。你填的内容还在。",
+        "Too many calendars created from here; try again in {minutes} minute(s). What you typed is kept.",
+    ),
+    "too_many_plain": ("请求太频繁了，请稍后再试。", "Too many requests; try again later."),
+    "not_found_title": ("找不到这个页面", "Page not found"),
+    "not_found": (
+        "链接可能有误，或这个日历已被删除。",
+        "The link may be wrong, or this calendar was deleted.",
+    ),
+    "method_not_allowed": ("不支持这种请求。", "This kind of request is not supported here."),
+    "too_large": ("提交的内容太大。", "What was sent is too large."),
+    "bad_request": ("请求无效。", "The request is not valid."),
     "disclaimer": (
         "日期根据公开指南和国务院节假日安排计算，仅供提醒，以官方通知为准。",
         "Dates follow public guides and the State Council's holiday notices; reminders only, official notices prevail.",
@@ -157,3 +249,30 @@ def ui_lang() -> UiLang:
 def ui_text(key: str, lang: UiLang) -> str:
     zh, en = UI[key]
     return en if lang == "en" else zh
+
+
+_WEEKDAYS = (
+    ("星期一", "Monday"),
+    ("星期二", "Tuesday"),
+    ("星期三", "Wednesday"),
+    ("星期四", "Thursday"),
+    ("星期五", "Friday"),
+    ("星期六", "Saturday"),
+    ("星期日", "Sunday"),
+)
+
+# Spelled out rather than strftime("%B"), which follows the process locale.
+_MONTHS = (
+    "January", "February", "March", "April", "May", "June",
+    "July", "August", "September", "October", "November", "December",
+)  # fmt: skip
+
+
+def format_day(day: dt.date, lang: UiLang, weekday: bool = True) -> str:
+    """A date as a person reads it: 2027年6月1日（星期二） / Tuesday 1 June 2027."""
+    zh, en = _WEEKDAYS[day.weekday()]
+    if lang == "en":
+        text = f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
+        return f"{en} {text}" if weekday else text
+    text = f"{day.year}年{day.month}月{day.day}日"
+    return f"{text}（{zh}）" if weekday else text

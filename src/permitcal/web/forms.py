@@ -1,0 +1,127 @@
+"""The page's form: its fields to settings and back, its limits, and the far-date question."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from werkzeug.datastructures import MultiDict
+
+from permitcal.errors import InvalidInputError, PermitcalError
+from permitcal.ical import MAX_ALARM_DAYS, MAX_ALARMS
+from permitcal.inputs import DATE_LIMITS, MAX_CYCLES, MIN_CYCLES
+from permitcal.web.messages import FIELD_NAMES, explain, form_field
+from permitcal.web.settings import FeedSettings
+from permitcal.web.texts import UiLang, format_day, ui_lang, ui_text
+
+__all__ = [
+    "FORM_DATE_LIMITS",
+    "FormError",
+    "far_date_question",
+    "form_limits",
+    "form_values",
+    "settings_from_form",
+]
+
+# The date field's min and max for each kind of date, from the limits the
+# library validates with, so that the browser refuses exactly what the server would.
+FORM_DATE_LIMITS = {
+    kind: (first.isoformat(), last.isoformat()) for kind, (first, last) in DATE_LIMITS.items()
+}
+
+# How far from today a date may be before the page asks "are you sure?": a permit
+# runs one year, so an issue date more than a year ahead, or an expiry more than two,
+# is almost always a typo (2040 for 2024). The question is asked once; ticking
+# "the date is right" sends it through.
+FAR_AHEAD = {"issued": dt.timedelta(days=366), "expires": dt.timedelta(days=2 * 366)}
+
+
+@dataclass(frozen=True, slots=True)
+class FormError:
+    """A message for the form: ``field`` is the input's id it belongs next to (None: the form)."""
+
+    field: str | None
+    text: str
+
+    @classmethod
+    def of(cls, error: PermitcalError, lang: UiLang) -> FormError:
+        return cls(form_field(error), explain(error, lang))
+
+
+def form_limits() -> dict[str, Any]:
+    """What the form's inputs and its script need to check the server's limits."""
+    return {
+        "date_limits": FORM_DATE_LIMITS,
+        "min_cycles": MIN_CYCLES,
+        "max_cycles": MAX_CYCLES,
+        "max_alarms": MAX_ALARMS,
+        "max_alarm_days": MAX_ALARM_DAYS,
+    }
+
+
+def settings_from_form(form: MultiDict[str, str]) -> FeedSettings:
+    """The page form → settings; the date field is issued or expires as the radio says."""
+    kind = form.get("date_kind", "issued")
+    if kind not in ("issued", "expires"):
+        raise InvalidInputError(
+            "date_kind",
+            "choose issued or expires",
+            reason="not_one_of",
+            params={"choices": ["issued", "expires"], "text": kind},
+        )
+    values = {
+        kind: form.get("date", ""),
+        "card_received": form.get("card_received", ""),
+        "changes": ",".join(form.getlist("changes")),
+        "lang": form.get("lang", ui_lang()),
+        "alarms": form.get("alarms", "7,1"),
+        "cycles": form.get("cycles", ""),
+        "source_rules": "0" if form.get("official_only") else "1",
+    }
+    if not values[kind].strip():
+        raise InvalidInputError(kind, "enter a date", reason="required")
+    return FeedSettings.from_strings(values)
+
+
+def form_values(settings: FeedSettings | None, form: MultiDict[str, str] | None) -> dict[str, Any]:
+    """What the form shows: the submitted values after an error, else the stored settings."""
+    if form is not None:
+        return {
+            "date_kind": form.get("date_kind", "issued"),
+            "date": form.get("date", ""),
+            "card_received": form.get("card_received", ""),
+            "changes": form.getlist("changes"),
+            "lang": form.get("lang", ui_lang()),
+            "alarms": form.get("alarms", "7,1"),
+            "cycles": form.get("cycles", "3"),
+            "official_only": bool(form.get("official_only")),
+        }
+    # A new calendar speaks the page's language unless the person picks another.
+    s = settings or FeedSettings(lang=ui_lang())
+    kind = "expires" if s.expires else "issued"
+    day = s.expires or s.issued
+    return {
+        "date_kind": kind,
+        "date": day.isoformat() if day else "",
+        "card_received": s.card_received.isoformat() if s.card_received else "",
+        "changes": [c.value for c in s.changes],
+        "lang": s.lang,
+        "alarms": ",".join(map(str, s.alarms)),
+        "cycles": str(s.cycles),
+        "official_only": not s.source_rules,
+    }
+
+
+def far_date_question(
+    settings: FeedSettings, form: MultiDict[str, str], today: dt.date, lang: UiLang
+) -> str | None:
+    """ "Are you sure?" for a date far ahead of today, unless the person already said yes."""
+    if form.get("far_date_ok"):
+        return None
+    for kind, day in (("issued", settings.issued), ("expires", settings.expires)):
+        if day is not None and day - today > FAR_AHEAD[kind]:
+            zh, en = FIELD_NAMES[kind]
+            name = en.lower() if lang == "en" else zh
+            return ui_text("far_date", lang).format(field=name, day=format_day(day, lang, False))
+    return None

@@ -1,0 +1,460 @@
+"""The result page as phones in China see it (system Chromium, real User-Agents, phone screens).
+
+For every device profile and both scenarios: the first screen after creating shows the
+main action for that phone (screenshots in test-artifacts/phones/), WeChat and QQ get no
+button that cannot work there, the picker switches the steps, bad input is explained in
+the page's language next to its field, axe-core finds nothing, and no request leaves
+the service.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import threading
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+from werkzeug.serving import make_server
+
+from tests.web.conftest import make_app, service
+from tests.web.test_browser import ARTIFACTS, CHROMIUM_FLAGS, chromium_path
+
+PHONE_SCREEN = {"width": 360, "height": 800}
+
+
+@dataclass(frozen=True)
+class Profile:
+    name: str
+    user_agent: str
+    phone: str | None
+    """The picker's choice the page should make; None: it asks."""
+    viewport: dict[str, int] = field(default_factory=lambda: dict(PHONE_SCREEN))
+    model: str | None = None
+    """What Chrome's User-Agent client hints name as the model (Sec-CH-UA-Model)."""
+    in_app: bool = False
+
+
+CHROME_REDUCED = (
+    "Mozilla/5.0 (Linux; Android 10; K) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/124.0.0.0 Mobile Safari/537.36"
+)
+PROFILES = (
+    Profile(
+        "iphone-safari",
+        "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 "
+        "(KHTML, like Gecko) Version/17.4 Mobile/15E148 Safari/604.1",
+        "iphone",
+        viewport={"width": 390, "height": 844},
+    ),
+    Profile(
+        "xiaomi-miui-browser",
+        "Mozilla/5.0 (Linux; U; Android 13; zh-cn; 2211133C Build/TKQ1.220905.001) "
+        "AppleWebKit/537.36 (KHTML, like Gecko) Version/4.0 Chrome/109.0.5414.118 Mobile "
+        "Safari/537.36 XiaoMi/MiuiBrowser/17.8.160426",
+        "xiaomi",
+    ),
+    Profile(
+        "android-chrome-xiaomi-hints",
+        CHROME_REDUCED,
+        "xiaomi",
+        model="23127PN0CC",
+    ),
+    Profile("android-chrome-no-hints", CHROME_REDUCED, None),
+    Profile(
+        "huawei-browser",
+        "Mozilla/5.0 (Linux; Android 12; NOH-AN00 Build/HUAWEINOH-AN00; wv) AppleWebKit/537.36 "
+        "(KHTML, like Gecko) Version/4.0 Chrome/99.0.4844.88 Mobile Safari/537.36 "
+        "HuaweiBrowser/14.0.0.300",
+        "huawei",
+    ),
+    Profile(
+        "honor-browser",
+        "Mozilla/5.0 (Linux; Android 14; ALI-AN00 Build/HONORALI-AN00; wv) AppleWebKit/537.36 "
+        "(KHTML, like Gecko) Version/4.0 Chrome/114.0.5735.196 Mobile Safari/537.36 "
+        "HonorBrowser/16.0.2.300",
+        "honor",
+    ),
+    Profile(
+        "vivo-browser",
+        "Mozilla/5.0 (Linux; Android 13; V2227A; wv) AppleWebKit/537.36 (KHTML, like Gecko) "
+        "Version/4.0 Chrome/87.0.4280.141 Mobile Safari/537.36 VivoBrowser/17.0.10.0",
+        "vivo",
+    ),
+    Profile(
+        "oppo-heytap",
+        "Mozilla/5.0 (Linux; U; Android 13; zh-cn; PHB110 Build/TP1A.220905.001) "
+        "AppleWebKit/537.36 (KHTML, like Gecko) Version/4.0 Chrome/90.0.4430.61 Mobile "
+        "Safari/537.36 HeyTapBrowser/40.8.37.1",
+        "oppo",
+    ),
+    Profile(
+        "wechat-android",
+        "Mozilla/5.0 (Linux; Android 13; 22081212C Build/TKQ1.220829.002; wv) "
+        "AppleWebKit/537.36 (KHTML, like Gecko) Version/4.0 Chrome/111.0.5563.116 Mobile "
+        "Safari/537.36 XWEB/5023 MMWEBSDK/20230405 MMWEBID/2433 MicroMessenger/8.0.35.2360"
+        "(0x2800235D) WeChat/arm64 Weixin NetType/WIFI Language/zh_CN ABI/arm64",
+        "xiaomi",
+        in_app=True,
+    ),
+    Profile(
+        "wechat-iphone",
+        "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 "
+        "(KHTML, like Gecko) Mobile/15E148 MicroMessenger/8.0.47(0x18002f2f) NetType/WIFI "
+        "Language/zh_CN",
+        "iphone",
+        in_app=True,
+    ),
+    Profile(
+        "qq-android",
+        "Mozilla/5.0 (Linux; Android 12; V2145A Build/SP1A.210812.003; wv) AppleWebKit/537.36 "
+        "(KHTML, like Gecko) Version/4.0 Chrome/98.0.4758.101 Mobile Safari/537.36 V1_AND_SQ_"
+        "8.9.28_3700_YYB_D A_8092800 QQ/8.9.28.10155 NetType/WIFI WebP/0.3.0 AppId/537151682 "
+        "Pixel/1080 StatusBarHeight/85 SimpleUISwitch/0 QQTheme/1000 StudyMode/0 "
+        "CurrentMode/0 CurrentFontScale/1.0 GlobalDensityScale/0.9 AllowLandscape/false "
+        "InMagicWin/0",
+        "vivo",
+        in_app=True,
+    ),
+    Profile(
+        "desktop-chrome",
+        "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+        "Chrome/124.0.0.0 Safari/537.36",
+        "desktop",
+        viewport={"width": 1280, "height": 800},
+    ),
+)
+
+# Scenario 1: the permit's issue date. Scenario 2: the expiry, with the renewed card recorded.
+SCENARIOS = {
+    "issued": {"date": "2023-06-01"},
+    "expires-renewed": {
+        "date_kind": "expires",
+        "date": "2026-12-31",
+        "card_received": "2026-12-28",
+    },
+}
+
+# The widget that is each phone's main action (see permitcal.web.phones).
+MAIN_ACTION = {
+    "iphone": "#phone-iphone .main-action",
+    "xiaomi": "#phone-xiaomi .main-action",
+    "oppo": "#phone-oppo .main-action button.copy",
+    "huawei": "#phone-huawei .main-action button.copy",
+    "honor": "#phone-honor .main-action button.copy",
+    "vivo": "#phone-vivo .main-action button.copy",
+    "android": "#phone-android .main-action button.copy",
+    "desktop": "#phone-desktop .main-action img",
+}
+# Buttons that fail inside WeChat and QQ: they must not be there at all.
+LINK_BUTTONS = (
+    "a[href^='webcal:'], a[href*='calendar.google.com'], a[href*='outlook.live.com'], a[download]"
+)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    app = make_app(tmp_path_factory.mktemp("phone-page"), WTF_CSRF_ENABLED=True)
+    httpd = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_port}"
+    httpd.shutdown()
+    thread.join(timeout=10)
+    service(app).store.dispose()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Any]:
+    executable = chromium_path()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        found = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
+        yield found
+        found.close()
+
+
+class Visit:
+    """A browser context as one device, recording errors and every host it contacts."""
+
+    def __init__(self, browser: Any, server: str, profile: Profile, **options: Any) -> None:
+        self.server = server
+        self.context = browser.new_context(
+            viewport=profile.viewport,
+            user_agent=profile.user_agent,
+            is_mobile=profile.viewport["width"] < 800,
+            has_touch=profile.viewport["width"] < 800,
+            **options,
+        )
+        self.page = self.context.new_page()
+        if profile.model is not None:
+            # As Chrome on that phone: the model is sent once the page asks for it
+            # (Accept-CH), which a fixed extra header cannot imitate.
+            self.context.new_cdp_session(self.page).send(
+                "Emulation.setUserAgentOverride",
+                {
+                    "userAgent": profile.user_agent,
+                    "userAgentMetadata": {
+                        "brands": [{"brand": "Chromium", "version": "124"}],
+                        "platform": "Android",
+                        "platformVersion": "14.0.0",
+                        "architecture": "",
+                        "model": profile.model,
+                        "mobile": True,
+                    },
+                },
+            )
+        self.errors: list[str] = []
+        self.hosts: set[str] = set()
+        self.page.on("pageerror", lambda error: self.errors.append(str(error)))
+        self.page.on("console", lambda m: self.errors.append(m.text) if m.type == "error" else None)
+        self.page.on("request", lambda r: self.hosts.add(urlsplit(r.url).netloc))
+
+    def create(self, **fields: str) -> None:
+        page = self.page
+        page.goto(self.server + "/")
+        if fields.get("date_kind") == "expires":
+            page.check("input[name=date_kind][value=expires]")
+        page.fill("#date", fields["date"])
+        if "card_received" in fields:
+            page.fill("#card_received", fields["card_received"])
+        page.click("#submit")
+        page.wait_for_url(re.compile(r"/m/"))
+
+    def close(self) -> None:
+        self.context.close()
+
+
+def in_first_screen(page: Any, selector: str) -> bool:
+    """Whether the element's whole box lies within the first viewport, page unscrolled."""
+    box = page.locator(selector).first.bounding_box()
+    height = page.viewport_size["height"]
+    return box is not None and box["y"] >= 0 and box["y"] + box["height"] <= height
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS)
+@pytest.mark.parametrize("profile", PROFILES, ids=lambda p: p.name)
+def test_the_first_screen_holds_the_main_action(
+    browser: Any, server: str, profile: Profile, scenario: str
+) -> None:
+    from playwright.sync_api import expect
+
+    visit = Visit(browser, server, profile)
+    try:
+        visit.create(**SCENARIOS[scenario])
+        page = visit.page
+        expect(page.locator("h1")).to_have_text("日历已创建")
+        expect(page.locator("#next-deadline")).to_be_visible()
+        shots = ARTIFACTS / "phones"
+        shots.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(shots / f"{profile.name}-{scenario}.png"))
+
+        if profile.in_app:
+            assert page.locator(LINK_BUTTONS).count() == 0
+            expect(page.locator("#in-app-warning")).to_be_visible()
+            assert in_first_screen(page, "#in-app .main-action button.copy")
+        elif profile.phone is None:
+            expect(page.locator("#picker-ask")).to_be_visible()
+            assert in_first_screen(page, ".picker")
+            assert page.locator(".phone:not([hidden])").count() == 0
+        else:
+            expect(page.locator(f"#phone-{profile.phone}")).to_be_visible()
+            assert page.locator(".phone:not([hidden])").count() == 1
+            assert in_first_screen(page, MAIN_ACTION[profile.phone]), profile.name
+        if profile.phone in ("huawei", "honor", "vivo"):
+            # No subscribe link is the main action where subscribing cannot work.
+            assert page.locator(".primary[href^='webcal:']:visible").count() == 0
+        assert visit.errors == []
+        assert visit.hosts == {urlsplit(server).netloc}
+    finally:
+        visit.close()
+
+
+def test_the_picker_switches_the_steps_with_and_without_script(browser: Any, server: str) -> None:
+    from playwright.sync_api import expect
+
+    android = next(p for p in PROFILES if p.name == "android-chrome-no-hints")
+    for script in (True, False):
+        visit = Visit(browser, server, android, java_script_enabled=script)
+        try:
+            visit.create(**SCENARIOS["issued"])
+            page = visit.page
+            manage = page.url
+            for key in ("huawei", "oppo", "iphone"):
+                page.click(f".picker a[data-phone={key}]")
+                expect(page.locator(f"#phone-{key}")).to_be_visible()
+                expect(page.locator(".phone:not([hidden])")).to_have_count(1)
+                expect(page.locator(f".picker a[data-phone={key}]")).to_have_attribute(
+                    "aria-current", "true"
+                )
+            # Nothing was lost: the same calendar, the same feed address.
+            assert urlsplit(page.url).path == urlsplit(manage).path
+            assert page.input_value("#iphone-feed-url") == page.input_value("#feed-url")
+        finally:
+            visit.close()
+
+
+@pytest.mark.parametrize(
+    ("ui", "fields", "field_id", "expected"),
+    [
+        ("zh", {"date": "2023-02-30"}, "date", "签发日期：2023年2月30日不是有效日期"),
+        (
+            "zh",
+            {"date": "2024-06-01", "card_received": "2020-01-01"},
+            "card_received",
+            "收到新证日期",
+        ),
+        ("en", {"date": "2023-02-30"}, "date", "Date issued"),
+        ("zh", {"date": "2023-06-01", "cycles": "12"}, "cycles", "年度周期数"),
+        ("zh", {"date": "2023-06-01", "alarms": "1,2,3,4,5,6"}, "alarms", "提前提醒天数"),
+    ],
+)
+def test_bad_input_is_explained_next_to_its_field(
+    browser: Any, server: str, ui: str, fields: dict[str, str], field_id: str, expected: str
+) -> None:
+    """Posted past the browser's own checks (as a script-less or old browser would)."""
+    from playwright.sync_api import expect
+
+    visit = Visit(browser, server, PROFILES[0])
+    try:
+        page = visit.page
+        page.goto(server + ("/?ui=en" if ui == "en" else "/"))
+        page.eval_on_selector("#create-form", "f => f.noValidate = true")
+        page.evaluate("document.querySelector('details.options').open = true")
+        for name, value in fields.items():
+            page.locator(f"#{name}").evaluate("(e, v) => { e.type = 'text'; e.value = v; }", value)
+        page.click("#submit")
+        message = page.locator(f"#{field_id}-error")
+        expect(message).to_contain_text(expected)
+        assert page.get_attribute(f"#{field_id}", "aria-invalid") == "true"
+        for name, value in fields.items():
+            # What was typed is kept (as sent: a date input shows no impossible date).
+            assert page.get_attribute(f"#{name}", "value") == value
+        if field_id in ("cycles", "alarms"):
+            expect(page.locator("details.options")).to_have_attribute("open", "")
+        if ui == "zh":
+            text = page.locator("main").inner_text()
+            for internal in ("card_received", "issued", "cycles", "alarms", "expires"):
+                assert internal not in text
+    finally:
+        visit.close()
+
+
+def test_the_browser_checks_the_same_limits_with_the_same_words(browser: Any, server: str) -> None:
+    """A cycles value over the limit, typed into the collapsed options: the panel opens
+    and says why, instead of a submit that silently does nothing."""
+    from playwright.sync_api import expect
+
+    visit = Visit(browser, server, PROFILES[0])
+    try:
+        page = visit.page
+        page.goto(server + "/")
+        page.fill("#date", "2023-06-01")
+        page.locator("#cycles").evaluate(
+            "e => { e.value = '12'; e.dispatchEvent(new Event('input', {bubbles: true})); }"
+        )
+        page.click("#submit")
+        expect(page.locator("details.options")).to_have_attribute("open", "")
+        message = page.locator("#cycles").evaluate("e => e.validationMessage")
+        assert "年度周期数" in message
+        assert "/m/" not in page.url
+    finally:
+        visit.close()
+
+
+def test_switching_language_keeps_the_form(browser: Any, server: str) -> None:
+    from playwright.sync_api import expect
+
+    for script in (True, False):
+        visit = Visit(browser, server, PROFILES[0], java_script_enabled=script)
+        try:
+            page = visit.page
+            page.goto(server + "/")
+            page.check("input[name=date_kind][value=expires]")
+            page.fill("#date", "2026-12-31")
+            page.check("input[name=changes][value=employer]")
+            page.click("header .lang")
+            expect(page.locator("h1")).to_have_text("Make your residence permit calendar")
+            assert page.input_value("#date") == "2026-12-31"
+            assert page.is_checked("input[name=date_kind][value=expires]")
+            assert page.is_checked("input[name=changes][value=employer]")
+            assert page.input_value("#lang") == "en"  # the calendar follows the page
+            page.click("#submit")
+            page.wait_for_url(re.compile(r"/m/.*ui=en"))
+            expect(page.locator("h1")).to_have_text("Your calendar is ready")
+        finally:
+            visit.close()
+
+
+def test_a_far_future_date_asks_first(browser: Any, server: str) -> None:
+    from playwright.sync_api import expect
+
+    visit = Visit(browser, server, PROFILES[0])
+    try:
+        page = visit.page
+        page.goto(server + "/")
+        page.fill("#date", "2040-01-01")
+        page.click("#submit")
+        expect(page.locator("#far-date")).to_contain_text("确定吗")
+        assert "/m/" not in page.url
+        page.check("#far-date-ok")
+        page.click("#submit")
+        page.wait_for_url(re.compile(r"/m/"))
+    finally:
+        visit.close()
+
+
+def axe_violations(page: Any) -> list[dict[str, Any]]:
+    import axe_playwright_python
+
+    script = Path(axe_playwright_python.__file__).with_name("axe.min.js")
+    page.add_script_tag(path=str(script))
+    found: list[dict[str, Any]] = page.evaluate(
+        "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
+    )
+    return found
+
+
+def test_axe_finds_no_violation_on_any_page(browser: Any, server: str) -> None:
+    """Start, result, manage, error pages, in both languages and with a form error."""
+    visit = Visit(browser, server, PROFILES[0], bypass_csp=True)
+    try:
+        page = visit.page
+        seen: dict[str, list[str]] = {}
+
+        def audit(name: str) -> None:
+            page.wait_for_load_state()
+            seen[name] = [
+                f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:3]}"
+                for v in axe_violations(page)
+            ]
+
+        for ui in ("", "?ui=en"):
+            page.goto(server + "/" + ui)
+            audit("start" + ui)
+        page.eval_on_selector("#create-form", "f => f.noValidate = true")
+        page.fill("#date", "2023-06-01")
+        page.locator("#card_received").fill("2020-01-01")
+        page.click("#submit")
+        audit("form error")
+        visit.create(**SCENARIOS["issued"])
+        audit("result")
+        page.goto(page.url.split("?")[0] + "?done=saved&ui=en")
+        audit("manage (en)")
+        page.goto(server + "/m/" + "x" * 43)
+        audit("404")
+        page.goto(server + "/nowhere?ui=en")
+        audit("404 (en)")
+        assert seen == {name: [] for name in seen}, json.dumps(seen, ensure_ascii=False, indent=1)
+        assert len(seen) == 7
+        # The check itself can fail: a page with known faults is caught.
+        page.set_content('<html><body><img src="x.png"><button></button></body></html>')
+        caught = {v["id"] for v in axe_violations(page)}
+        assert {"image-alt", "button-name", "html-has-lang"} <= caught
+    finally:
+        visit.close()
