@@ -458,3 +458,35 @@ def test_axe_finds_no_violation_on_any_page(browser: Any, server: str) -> None:
         assert {"image-alt", "button-name", "html-has-lang"} <= caught
     finally:
         visit.close()
+
+
+TAPPABLE = "a, button, summary, select, input:not([type=hidden]), label.check"
+
+
+def test_small_screens_fit_and_every_target_is_big_enough(browser: Any, server: str) -> None:
+    """At 320 px nothing overflows and the header stays one line; on a phone every
+    control is at least 44 px high (WCAG 2.5.5), in both languages."""
+    small = Profile("small", PROFILES[3].user_agent, None, viewport={"width": 320, "height": 640})
+    visit = Visit(browser, server, small)
+    try:
+        page = visit.page
+        visit.create(**SCENARIOS["issued"])
+        manage = page.url.split("?")[0]
+        for url in (server + "/", server + "/?ui=en", manage, manage + "?ui=en&phone=huawei"):
+            page.goto(url)
+            page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
+            width = page.evaluate("document.documentElement.scrollWidth")
+            assert width <= 320, (url, width)
+            header = page.locator("header").bounding_box()
+            assert header is not None
+            assert header["height"] < 70, (url, header)  # one line, not a wrapped title
+            small_targets = page.evaluate(
+                """(selector) => [...document.querySelectorAll(selector)]
+                  .filter(e => e.offsetParent !== null && !e.closest('label.check, .copyrow label'))
+                  .map(e => [e.outerHTML.slice(0, 80), e.getBoundingClientRect().height])
+                  .filter(([, height]) => height < 44)""",
+                TAPPABLE,
+            )
+            assert small_targets == [], (url, small_targets)
+    finally:
+        visit.close()
