@@ -6,9 +6,27 @@ The web stack is imported inside each command, so ``permitcal show`` and
 
 from __future__ import annotations
 
+import importlib.util
+
 import click
 
 __all__ = ["service_commands"]
+
+# What `pip install permitcal` leaves out: the library and `show`/`ics` need none of it.
+WEB_EXTRA_MODULES = ("flask", "sqlalchemy", "flask_wtf", "flask_limiter", "alembic", "waitress")
+
+
+def _require_web_extra() -> None:
+    """One line and exit 2 instead of an ImportError traceback when the extra is missing."""
+    missing = [name for name in WEB_EXTRA_MODULES if importlib.util.find_spec(name) is None]
+    if missing:
+        click.echo(
+            f"permitcal: the web service needs {', '.join(missing)}: "
+            "pip install 'permitcal[web]' (and 'permitcal[postgres]' for PostgreSQL)",
+            err=True,
+        )
+        raise SystemExit(2)
+
 
 # waitress answers with a 413 itself beyond this; the app's own limit is far lower.
 _MAX_BODY_BYTES = 1024 * 1024
@@ -30,6 +48,7 @@ def serve(host: str, port: int, threads: int) -> None:
     Run `permitcal db upgrade` first. For several processes use gunicorn:
     gunicorn -c python:permitcal.web.gunicorn_conf 'permitcal.web:create_app()'
     """
+    _require_web_extra()
     import waitress
 
     from permitcal.web import create_app
@@ -69,6 +88,7 @@ def init_db() -> None:
 
 
 def _upgrade() -> None:
+    _require_web_extra()
     from sqlalchemy import make_url
     from sqlalchemy.exc import SQLAlchemyError
 
