@@ -6,6 +6,7 @@ After an intended change of output run ``make golden`` and review the diff.
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import os
 from pathlib import Path
 from typing import Any
@@ -53,7 +54,31 @@ def test_matches_golden_file(case: str) -> None:
     if os.environ.get("PERMITCAL_REGENERATE_GOLDEN"):
         path.write_bytes(data)
     assert path.exists(), f"missing {path}; run `make golden`"
-    assert data == path.read_bytes()
+    stored = path.read_bytes()
+    if data != stored:
+        pytest.fail(
+            f"{path.name} differs (run `make golden` if intended):\n{line_diff(stored, data)}"
+        )
+
+
+def line_diff(stored: bytes, rendered: bytes) -> str:
+    """A unified diff of the lines (CRLF kept visible), not a byte index."""
+    diff = difflib.unified_diff(
+        stored.decode("utf-8", "replace").splitlines(keepends=True),
+        rendered.decode("utf-8", "replace").splitlines(keepends=True),
+        fromfile="stored",
+        tofile="rendered",
+        n=2,
+    )
+    return "".join(line.replace("\r\n", "\\r\n") for line in diff)
+
+
+def test_a_difference_is_shown_as_lines() -> None:
+    stored = b"BEGIN:VCALENDAR\r\nSUMMARY:a\r\nEND:VCALENDAR\r\n"
+    rendered = stored.replace(b"SUMMARY:a", b"SUMMARY:b")
+    shown = line_diff(stored, rendered)
+    assert "-SUMMARY:a\\r\n" in shown
+    assert "+SUMMARY:b\\r\n" in shown
 
 
 @pytest.mark.parametrize("case", sorted(CASES))
