@@ -206,10 +206,3 @@ class Policy:
             if rule.id == rule_id:
                 return rule
         raise KeyError(rule_id)
-
-    def checklist_for(self, change: Change) -> ChangeChecklist:
-        """The documents for one kind of change."""
-        for item in self.checklists:
-            if item.change is change:
-                return item
-        raise KeyError(change)
