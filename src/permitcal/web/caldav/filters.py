@@ -14,16 +14,7 @@ from icalendar.prop import vCategory, vText
 
 from permitcal.web.caldav.xmlutil import CALDAV, qname
 
-__all__ = [
-    "COLLATIONS",
-    "CompFilter",
-    "FilterError",
-    "PropFilter",
-    "TextMatch",
-    "TimeRange",
-    "matches",
-    "parse_filter",
-]
+__all__ = ["CompFilter", "FilterError", "matches", "parse_filter"]
 
 # The feed's events are all-day dates in Shanghai time (UTC+8, no DST since 1991);
 # time ranges compare them as such (RFC 4791 §9.9, floating values).
@@ -120,10 +111,7 @@ def parse_filter(query: ET.Element) -> CompFilter | None:
         return None
     if len(children) != 1 or children[0].tag != qname(CALDAV, "comp-filter"):
         raise FilterError("valid-filter", "a filter holds exactly one comp-filter")
-    root = _comp_filter(children[0], depth=0)
-    if root.name != "VCALENDAR":
-        raise FilterError("valid-filter", "the outer comp-filter must name VCALENDAR")
-    return root
+    return _comp_filter(children[0], depth=0)
 
 
 def _name(node: ET.Element) -> str:
