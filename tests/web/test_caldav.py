@@ -21,7 +21,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from tests.ics_checks import events
-from tests.web.conftest import create_subscription, service
+from tests.web.conftest import create_subscription, make_app, service
 
 XML = "application/xml; charset=utf-8"
 
@@ -626,3 +626,125 @@ def test_multiget_answers_each_object_once(client: FlaskClient) -> None:
     assert response.status_code == 207
     assert response.data.count(b"BEGIN:VEVENT") == 1
     assert response.data.count(b"<D:response>") == 1
+
+
+def feed_events(sub: dict[str, Any]) -> list[dict[str, str]]:
+    with urllib.request.urlopen(sub["feed_url"]) as response:
+        return events(response.read())
+
+
+def uids_of(found: list[Any]) -> set[str]:
+    return {str(o.icalendar_component["UID"]) for o in found}
+
+
+def test_search_by_summary_and_uid_returns_exactly_the_matches(
+    live_server: tuple[str, Flask],
+) -> None:
+    base, _ = live_server
+    sub = create(base, issued="2025-12-10")
+    feed = feed_events(sub)
+    calendar = client_for(base, sub).principal().calendars()[0]
+    window = {e["UID"] for e in feed if "签注窗口" in e["SUMMARY"]}
+    assert 0 < len(window) < len(feed)
+    assert uids_of(calendar.search(summary="签注窗口", event=True)) == window
+    uid = sorted(window)[0]
+    assert uids_of(calendar.search(uid=uid, event=True)) == {uid}
+
+
+def query_report(inner: str) -> bytes:
+    return (
+        '<C:calendar-query xmlns:D="DAV:" xmlns:C="urn:ietf:params:xml:ns:caldav">'
+        '<D:prop><D:getetag/></D:prop><C:filter><C:comp-filter name="VCALENDAR">'
+        f'<C:comp-filter name="VEVENT">{inner}</C:comp-filter>'
+        "</C:comp-filter></C:filter></C:calendar-query>"
+    ).encode()
+
+
+def hrefs(body: bytes) -> set[str]:
+    return {(h.text or "").rsplit("/", 1)[-1] for h in ET.fromstring(body).iter("{DAV:}href")}
+
+
+def test_negated_text_match_and_unsupported_filters(live_server: tuple[str, Flask]) -> None:
+    base, _ = live_server
+    sub = create(base, issued="2025-12-10")
+    feed = feed_events(sub)
+    path = f"/dav/{sub['id']}/permit/"
+    other = {e["UID"].split("@")[0] + ".ics" for e in feed if "签注窗口" not in e["SUMMARY"]}
+    body = query_report(
+        '<C:prop-filter name="SUMMARY">'
+        '<C:text-match collation="i;unicode-casemap" negate-condition="yes">签注窗口</C:text-match>'
+        "</C:prop-filter>"
+    )
+    status, headers, data = raw(
+        base, "REPORT", path, body, auth=credentials(sub), headers={"Depth": "1"}
+    )
+    assert status == 207
+    assert hrefs(data) == other
+    unsupported = query_report(
+        '<C:prop-filter name="SUMMARY"><C:param-filter name="LANGUAGE"/></C:prop-filter>'
+    )
+    status, headers, data = raw(
+        base, "REPORT", path, unsupported, auth=credentials(sub), headers={"Depth": "1"}
+    )
+    assert status == 403
+    assert headers["content-type"] == XML
+    error = ET.fromstring(data)
+    assert error.tag == "{DAV:}error"
+    assert error.find("{urn:ietf:params:xml:ns:caldav}supported-filter") is not None
+
+
+def test_dav_without_slash_options_on_the_root_and_forgiving_credentials(
+    live_server: tuple[str, Flask],
+) -> None:
+    base, _ = live_server
+    sub = create(base)
+    status, headers, data = raw(
+        base, "PROPFIND", "/dav", auth=credentials(sub), headers={"Depth": "1"}
+    )
+    assert status == 207  # no redirect
+    assert headers["content-type"] == XML
+    assert f"/dav/{sub['id']}/" in {h.text for h in ET.fromstring(data).iter("{DAV:}href")}
+    for path in ("/", "/dav", "/dav/"):
+        status, headers, data = raw(base, "OPTIONS", path)
+        assert status == 200, path
+        assert headers["dav"] == "1, 3, calendar-access"
+        assert headers["content-type"].startswith("text/plain"), path
+    status, headers, _ = raw(base, "PROPFIND", "/dav/nothing/here/at/all", auth=credentials(sub))
+    assert (status, headers["content-type"]) == (404, "text/plain; charset=utf-8")
+    user, password = credentials(sub)
+    for auth in ((user.upper(), password), (f"  {user} ", f" {password}\n")):
+        status, _, _ = raw(
+            base, "PROPFIND", f"/dav/{sub['id']}/permit/", auth=auth, headers={"Depth": "0"}
+        )
+        assert status == 207, auth
+
+
+def test_objects_have_one_etag_whatever_the_host(live_server: tuple[str, Flask]) -> None:
+    base, _ = live_server
+    sub = create(base)
+    path = f"/dav/{sub['id']}/permit/s-{sub['id']}-20261210-R1.ics"
+    seen = {}
+    for host in ("permitcal.example", "127.0.0.1:1"):
+        status, headers, body = raw(
+            base, "GET", path, auth=credentials(sub), headers={"Host": host}
+        )
+        assert status == 200
+        assert host.encode() not in body
+        seen[host] = headers["etag"]
+    assert len(set(seen.values())) == 1, seen
+
+
+def test_public_url_is_the_events_url(tmp_path: Path) -> None:
+    app = make_app(tmp_path, PUBLIC_URL="https://permit.example/base")
+    client = app.test_client()
+    sub = create_subscription(client)
+    auth = basic_auth(sub)
+    path = f"/dav/{sub['id']}/permit/"
+    bodies = [
+        client.get(path, headers={**auth, "Host": host}).get_data() for host in ("a.test", "b.test")
+    ]
+    assert bodies[0] == bodies[1]
+    assert b"URL:https://permit.example/base/" in bodies[0].replace(b"\r\n ", b"")
+    feed = client.get(sub["feed_url"].removeprefix("http://localhost"), headers={"Host": "c.test"})
+    assert feed.get_data() == bodies[0]  # the feed and the CalDAV calendar agree
+    service(app).store.dispose()

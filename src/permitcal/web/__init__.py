@@ -38,6 +38,7 @@ DEFAULTS: dict[str, Any] = {
     "FEED_CACHE_BYTES": 256 * 1024 * 1024,
     "RATELIMIT_CREATE": "10 per minute;300 per day",
     "RATELIMIT_STORAGE_URI": "memory://",  # per process; use redis:// with several workers
+    "PUBLIC_URL": None,  # the start page's URL in calendar data; default: from the request
     "PROXY_FIX": False,  # trust X-Forwarded-* from one reverse proxy (for https URLs)
     "HSTS_SECONDS": 0,  # Strict-Transport-Security max-age on https answers; 0: not sent
     "DB_TIMEOUT": DEFAULT_TIMEOUT,  # seconds for connecting and per statement, then 503
@@ -70,6 +71,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         store,
         FeedCache(app.config["FEED_CACHE_ENTRIES"], app.config["FEED_CACHE_BYTES"]),
         calendar=_work_calendar(app.config["HOLIDAY_DATA"]),
+        public_url=_public_url(app.config["PUBLIC_URL"]),
     )
     app.extensions["permitcal"] = found
 
@@ -106,6 +108,16 @@ def _work_calendar(paths: str | list[str] | None) -> WorkCalendar | None:
         return None
     listed = paths.split(os.pathsep) if isinstance(paths, str) else list(paths)
     return load_calendar([path for path in listed if path.strip()])
+
+
+def _public_url(value: str | None) -> str | None:
+    """PERMITCAL_PUBLIC_URL as the start page's URL (with its slash); None when unset."""
+    if not value or not str(value).strip():
+        return None
+    url = str(value).strip()
+    if not url.startswith(("https://", "http://")):
+        raise RuntimeError(f"PERMITCAL_PUBLIC_URL must be an http(s) URL, not {url!r}")
+    return url if url.endswith("/") else url + "/"
 
 
 def database_url(app: Flask) -> str:

@@ -48,7 +48,14 @@ def _wants_json() -> bool:
 
 
 def _is_feed() -> bool:
-    return request.path.endswith(".ics")
+    """Feeds and CalDAV: calendar apps read these answers, so they are plain text."""
+    path = request.path
+    return (
+        path.endswith(".ics")
+        or path == "/dav"
+        or path.startswith(("/dav/", "/.well-known/caldav"))
+        or request.method in ("PROPFIND", "REPORT")
+    )
 
 
 def plain_response(status: int, message: str) -> Response:

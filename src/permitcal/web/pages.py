@@ -73,12 +73,13 @@ def _index(status: int, form: MultiDict[str, str] | None, **context: Any) -> Res
     )
 
 
-@bp.get("/")
+# OPTIONS on the site root is CalDAV's (caldav.site_root): it carries the DAV header.
+@bp.get("/", provide_automatic_options=False)
 def index() -> Response:
     return _index(200, None, error=None)
 
 
-@bp.post("/")
+@bp.post("/", provide_automatic_options=False)
 def create() -> ResponseReturnValue:
     if request.form.get("switch_ui"):
         # The language button: the same form in the other language, nothing created.

@@ -25,7 +25,6 @@ from permitcal.ical import (
 from permitcal.inputs import SHANGHAI_TIME, shanghai_today
 from permitcal.policy import SHANGHAI, Policy
 from permitcal.web.cache import FeedCache, RenderedFeed
-from permitcal.web.caldav.objects import Snapshot, snapshot_of
 from permitcal.web.settings import FeedSettings
 from permitcal.web.store import Store, Subscription
 from permitcal.workdays import WorkCalendar, default_calendar
@@ -97,12 +96,15 @@ class Service:
         calendar: WorkCalendar | None = None,
         policy: Policy = SHANGHAI,
         clock: Callable[[], dt.datetime] = utcnow,
+        public_url: str | None = None,
     ) -> None:
         self.store = store
         self.cache = cache
         self.calendar = calendar or default_calendar()
         self.policy = policy
         self.clock = clock
+        self.public_url = public_url or None
+        """PERMITCAL_PUBLIC_URL: the events' URL, whatever host a request names."""
         self._data_since: dict[str, dt.datetime] = {}
         self.home_urls: dict[tuple[object, ...], str] = {}
         """The start page's external URL per request host, filled by the feed views."""
@@ -172,6 +174,7 @@ class Service:
         stamp = self.store.feed_stamp(feed_token)
         if stamp is None:
             return None
+        home_url = self.public_url or home_url
         # Today is in the key: the window moves at most once a day (the bytes, and
         # so the ETag, change only if an event did).
         key = (
@@ -200,11 +203,12 @@ class Service:
             return None
         return Feed(rendered, max(stamp.updated_at, self.data_since(), rendered.modified))
 
-    def render_calendar(self, sub: Subscription, home_url: str) -> Calendar:
+    def render_calendar(self, sub: Subscription, home_url: str | None) -> Calendar:
         """A stored subscription's calendar, for its feed and its CalDAV objects alike.
 
         UIDs come from its account; each event's SEQUENCE and DTSTAMP from the
         store's record of its content, so they move exactly when it changes.
+        ``home_url`` is the events' URL; None leaves it out.
         """
         settings = sub.settings
         options = RenderOptions(
@@ -221,18 +225,8 @@ class Service:
         restamp(calendar, self.store.event_versions(sub.id, fingerprints, self.clock()))
         return calendar
 
-    def caldav_snapshot(self, sub: Subscription, home: str) -> Snapshot:
-        """The CalDAV objects of a subscription: the feed's events, split, from the same render."""
-        key = ("dav", sub.id, sub.revision, sub.updated_at, self.versions_key, home, self.today())
-
-        def build() -> Snapshot:
-            calendar = self.render_calendar(sub, home)
-            return snapshot_of(calendar, calendar.to_ical(), f"s-{sub.account}-")
-
-        snapshot: Snapshot = self.cache.get_or_build(key, build, lambda s: s.size)
-        return snapshot
-
     def adhoc_feed(self, settings: FeedSettings, home_url: str) -> Feed:
+        home_url = self.public_url or home_url
         key = ("adhoc", settings, self.versions_key, home_url, self.today())
 
         def render() -> bytes:

@@ -9,10 +9,22 @@ import hashlib
 import json
 import zlib
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from icalendar import Calendar, Event
 
-__all__ = ["CalendarObject", "Snapshot", "decode_sync_token", "short_etag", "snapshot_of"]
+if TYPE_CHECKING:
+    from permitcal.web.service import Service
+    from permitcal.web.store import Subscription
+
+__all__ = [
+    "CalendarObject",
+    "Snapshot",
+    "caldav_snapshot",
+    "decode_sync_token",
+    "short_etag",
+    "snapshot_of",
+]
 
 SYNC_TOKEN_PREFIX = "http://permitcal.invalid/sync/"
 # Properties a calendar object resource keeps from the calendar; RFC 4791 §4.1
@@ -31,6 +43,8 @@ class CalendarObject:
     etag: str
     start: dt.date
     end: dt.date
+    calendar: Calendar = field(compare=False, repr=False)
+    """The parsed object (VCALENDAR with its VEVENT), for calendar-query filters."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,7 +53,7 @@ class Snapshot:
 
     objects: tuple[CalendarObject, ...]
     feed: bytes
-    """The whole calendar, byte for byte the subscription's feed."""
+    """The whole calendar: the subscription's feed, with the URL of ``caldav_snapshot``."""
     ctag: str
     sync_token: str
     by_name: dict[str, CalendarObject] = field(default_factory=dict)
@@ -61,6 +75,23 @@ def snapshot_of(calendar: Calendar, feed: bytes, account_prefix: str) -> Snapsho
     return Snapshot(tuple(objects), feed, ctag, token, {o.name: o for o in objects})
 
 
+def caldav_snapshot(service: Service, sub: Subscription) -> Snapshot:
+    """The CalDAV objects of a subscription: the feed's events, split, from the same render.
+
+    Their ``URL:`` is the configured public URL or none, never the request's
+    host: the same object has one ETag however the server is reached.
+    """
+    url = service.public_url
+    key = ("dav", sub.id, sub.revision, sub.updated_at, service.versions_key, url, service.today())
+
+    def build() -> Snapshot:
+        calendar = service.render_calendar(sub, url)
+        return snapshot_of(calendar, calendar.to_ical(), f"s-{sub.account}-")
+
+    snapshot: Snapshot = service.cache.get_or_build(key, build, lambda s: s.size)
+    return snapshot
+
+
 def _object(calendar: Calendar, event: Event) -> CalendarObject:
     single = Calendar()
     for name in _OBJECT_CALENDAR_PROPERTIES:
@@ -78,6 +109,7 @@ def _object(calendar: Calendar, event: Event) -> CalendarObject:
         etag=hashlib.sha256(body).hexdigest()[:32],
         start=start,
         end=end,
+        calendar=single,
     )
 
 
