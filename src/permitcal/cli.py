@@ -27,7 +27,7 @@ from permitcal.inputs import (
     parse_date,
     shanghai_today,
 )
-from permitcal.policy import Change, Kind, Lang
+from permitcal.policy import Change, Lang
 from permitcal.workdays import WorkCalendar
 
 __all__ = ["cli", "main"]
@@ -280,7 +280,7 @@ def _notes(d: Deadline, lang: str) -> str:
     notes = []
     zh = lang == "zh"
     # A consequence names no day to act by: the deadline before it does.
-    if not d.working_day and d.kind is not Kind.CONSEQUENCE:
+    if not d.working_day and d.kind.names_day_to_act:
         notes.append(
             f"休息日→{d.nearest_working_day}" if zh else f"rest day → {d.nearest_working_day}"
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Unpack
 
@@ -12,6 +13,7 @@ from permitcal.errors import InvalidDateError
 from permitcal.inputs import LATE_RENEWAL_LIMIT, ONE_YEAR, PermitArgs, PermitInput
 from permitcal.policy import (
     SHANGHAI,
+    ActOn,
     Anchor,
     Basis,
     Change,
@@ -26,6 +28,14 @@ from permitcal.policy import (
 from permitcal.workdays import WorkCalendar, WorkdayAnswer, default_calendar
 
 __all__ = ["Deadline", "compute", "compute_deadlines"]
+
+
+# The working day a person acts on, as each kind of event says (Kind.act_on).
+_WORKING_DAY_TO_ACT: dict[ActOn, Callable[[WorkCalendar, dt.date], WorkdayAnswer]] = {
+    ActOn.ON_OR_BEFORE: WorkCalendar.last_working_day_on_or_before,
+    ActOn.ON_OR_AFTER: WorkCalendar.first_working_day_on_or_after,
+    ActOn.BEFORE: WorkCalendar.last_working_day_before,
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -200,12 +210,7 @@ def _deadline(
     anchor, estimate = _anchor_date(rule, expiry, card)
     counted = _apply_steps(anchor, rule.steps, cal)
     day = counted.date
-    if rule.kind is Kind.OPENING:
-        nearest = cal.first_working_day_on_or_after(day)
-    elif rule.kind is Kind.CONSEQUENCE:
-        nearest = cal.last_working_day_before(day)
-    else:
-        nearest = cal.last_working_day_on_or_before(day)
+    nearest = _WORKING_DAY_TO_ACT[rule.kind.act_on](cal, day)
     working_day = cal.is_working_day(day)
     # Whether `day` itself is a working day rests on its own year's notice too
     # (a consequence's nearest working day may lie in the year before).
@@ -281,13 +286,8 @@ def _describe(
         parts.append(
             policy.provisional_date.format(year="/".join(map(str, counted.unpublished_years)))
         )
-    # A consequence names no day to act by: when it arrives, that day has passed
-    # (the deadline before it carries the act-by day).
-    if not working_day and rule.kind is not Kind.CONSEQUENCE:
-        note = {
-            Kind.DEADLINE: policy.rest_day_deadline,
-            Kind.OPENING: policy.rest_day_opening,
-        }[rule.kind]
+    if not working_day and rule.kind.names_day_to_act:
+        note = policy.rest_day_notes[rule.kind]
         parts.append(note.format(date=day, nearest=nearest.date))
     if nearest.provisional and not counted.provisional:
         parts.append(

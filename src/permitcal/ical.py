@@ -14,7 +14,7 @@ from permitcal._version import __version__
 from permitcal.deadlines import Deadline
 from permitcal.errors import InvalidInputError
 from permitcal.inputs import PermitInput
-from permitcal.policy import SHANGHAI, Kind, Lang, Policy, Text
+from permitcal.policy import SHANGHAI, Lang, Policy, Text
 
 __all__ = [
     "DEFAULT_ALARMS",
@@ -257,11 +257,10 @@ def _alarm_day(deadline: Deadline) -> dt.date | None:
     A consequence has none: when it comes, the day to act has passed, and
     the deadline before it already rang.
     """
-    if deadline.kind is Kind.CONSEQUENCE:
+    where = deadline.kind.alarm_on_act_by
+    if where is None:
         return None
-    if deadline.kind is Kind.DEADLINE:
-        return deadline.nearest_working_day
-    return deadline.date
+    return deadline.nearest_working_day if where else deadline.date
 
 
 def _event(deadline: Deadline, options: RenderOptions) -> Event:

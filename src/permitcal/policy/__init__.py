@@ -1,6 +1,7 @@
 """Layer 1: the rules as data (the vocabulary, and the Shanghai policy written in it)."""
 
 from permitcal.policy.model import (
+    ActOn,
     Anchor,
     Basis,
     Change,
@@ -18,6 +19,7 @@ from permitcal.policy.shanghai import SHANGHAI
 
 __all__ = [
     "SHANGHAI",
+    "ActOn",
     "Anchor",
     "Basis",
     "Change",

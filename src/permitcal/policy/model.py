@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Literal
@@ -47,12 +48,49 @@ class Anchor(StrEnum):
     CARD_RECEIVED = "card_received"  # the day the renewed card was received
 
 
-class Kind(StrEnum):
-    """What an event means for the person, which decides how rest days are handled."""
+class ActOn(StrEnum):
+    """Which working day a person acts on, relative to an event's date."""
 
-    DEADLINE = "deadline"  # last day to act: on a rest day, name the last working day before
-    OPENING = "opening"  # first day one can act: on a rest day, name the first working day after
-    CONSEQUENCE = "consequence"  # first day something is lost: act by the last working day before
+    ON_OR_BEFORE = "on_or_before"  # the last working day on or before the date
+    ON_OR_AFTER = "on_or_after"  # the first working day on or after the date
+    BEFORE = "before"  # the last working day strictly before the date
+
+
+class Kind(StrEnum):
+    """What an event means for the person; its properties say how rest days are handled.
+
+    The engine, the calendar writer, the command line and the page read these
+    properties instead of testing for a kind, so a new kind is one table row.
+    """
+
+    DEADLINE = "deadline"  # last day to act
+    OPENING = "opening"  # first day one can act
+    CONSEQUENCE = "consequence"  # first day something is lost
+
+    @property
+    def act_on(self) -> ActOn:
+        """The working day that matters when the date is a rest day."""
+        return _KIND_TABLE[self][0]
+
+    @property
+    def names_day_to_act(self) -> bool:
+        """Whether the event names a day to act (a consequence does not: when it comes,
+        that day has passed, and the deadline before it named it)."""
+        return _KIND_TABLE[self][1]
+
+    @property
+    def alarm_on_act_by(self) -> bool | None:
+        """Where the event's own alarm rings: on the act-by day (True), on the date
+        itself (False), or nowhere (None)."""
+        return _KIND_TABLE[self][2]
+
+
+# kind → (act on, names a day to act, alarm on the act-by day)
+_KIND_TABLE: dict[Kind, tuple[ActOn, bool, bool | None]] = {
+    Kind.DEADLINE: (ActOn.ON_OR_BEFORE, True, True),
+    Kind.OPENING: (ActOn.ON_OR_AFTER, True, False),
+    Kind.CONSEQUENCE: (ActOn.BEFORE, False, None),
+}
 
 
 class Change(StrEnum):
@@ -179,7 +217,9 @@ class Policy:
     official_note: Text
     """Appended to every rule whose basis is ``official``."""
     rest_day_deadline: Text
+    """Added when a deadline falls on a rest day: ``{date}``, act by ``{nearest}``."""
     rest_day_opening: Text
+    """Added when an opening falls on a rest day: ``{date}``, act from ``{nearest}``."""
     provisional_date: Text
     provisional_rest_day: Text
     reminder_title: Text
@@ -199,6 +239,11 @@ class Policy:
     checklist_if_changed: Text
     """Heads the full checklist when no change was declared."""
     card_received_line: Text
+
+    @property
+    def rest_day_notes(self) -> Mapping[Kind, Text]:
+        """The rest-day note of each kind that names a day to act."""
+        return {Kind.DEADLINE: self.rest_day_deadline, Kind.OPENING: self.rest_day_opening}
 
     def rule(self, rule_id: str) -> Rule:
         """The rule with this id; ``KeyError`` is a programming error, not bad input."""
