@@ -42,6 +42,7 @@ DEFAULTS: dict[str, Any] = {
     "HSTS_SECONDS": 0,  # Strict-Transport-Security max-age on https answers; 0: not sent
     "DB_TIMEOUT": DEFAULT_TIMEOUT,  # seconds for connecting and per statement, then 503
     "HOLIDAY_DATA": None,  # holiday-cn files, separated by os.pathsep: notices applied at once
+    "COMPRESS": True,  # gzip feeds and CalDAV answers for clients that ask; false: never
     "BENCHMARK_ENDPOINTS": False,
     "WTF_CSRF_TIME_LIMIT": None,  # tokens live as long as the session cookie
     "SESSION_COOKIE_SAMESITE": "Lax",
@@ -70,6 +71,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         store,
         FeedCache(app.config["FEED_CACHE_ENTRIES"], app.config["FEED_CACHE_BYTES"]),
         calendar=_work_calendar(app.config["HOLIDAY_DATA"]),
+        compress=config_flag(app.config["COMPRESS"], "COMPRESS"),
     )
     app.extensions["permitcal"] = found
 
@@ -106,6 +108,22 @@ def _work_calendar(paths: str | list[str] | None) -> WorkCalendar | None:
         return None
     listed = paths.split(os.pathsep) if isinstance(paths, str) else list(paths)
     return load_calendar([path for path in listed if path.strip()])
+
+
+def config_flag(value: object, name: str) -> bool:
+    """A yes/no setting: a bool, or what an environment variable holds (true/false, 1/0, yes/no).
+
+    ``from_prefixed_env`` parses ``false`` and ``0`` as JSON but leaves ``no``
+    a (truthy) string; an unreadable value stops the start rather than guess.
+    """
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in ("1", "true", "yes", "on"):
+        return True
+    if text in ("0", "false", "no", "off"):
+        return False
+    raise ValueError(f"PERMITCAL_{name}: expected true or false, not {value!r}")
 
 
 def database_url(app: Flask) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 
 from flask import current_app
@@ -85,6 +85,16 @@ class Feed:
 
     rendered: RenderedFeed
     last_modified: dt.datetime
+    cache: FeedCache | None = None
+    """Where the rendering is kept, under ``key``: its gzip form is counted there."""
+    key: Hashable = None
+
+    def gzip_body(self) -> bytes:
+        """The gzip bytes, compressed once per cached rendering (and counted in the cache)."""
+        body, attached = self.rendered.gzipped()
+        if attached and self.cache is not None:
+            self.cache.charge(self.key, self.rendered, len(body))
+        return body
 
 
 class Service:
@@ -97,12 +107,15 @@ class Service:
         calendar: WorkCalendar | None = None,
         policy: Policy = SHANGHAI,
         clock: Callable[[], dt.datetime] = utcnow,
+        compress: bool = True,
     ) -> None:
         self.store = store
         self.cache = cache
         self.calendar = calendar or default_calendar()
         self.policy = policy
         self.clock = clock
+        self.compress = compress
+        """gzip feeds and CalDAV answers for clients that ask (PERMITCAL_COMPRESS)."""
         self._data_since: dict[str, dt.datetime] = {}
         self.home_urls: dict[tuple[object, ...], str] = {}
         """The start page's external URL per request host, filled by the feed views."""
@@ -198,7 +211,8 @@ class Service:
         )
         if rendered is None:
             return None
-        return Feed(rendered, max(stamp.updated_at, self.data_since(), rendered.modified))
+        last_modified = max(stamp.updated_at, self.data_since(), rendered.modified)
+        return Feed(rendered, last_modified, self.cache, key)
 
     def render_calendar(self, sub: Subscription, home_url: str) -> Calendar:
         """A stored subscription's calendar, for its feed and its CalDAV objects alike.
@@ -249,7 +263,8 @@ class Service:
         # Nothing stored: the bytes change with the data and, once a day at most,
         # with the window, so Last-Modified moves at the start of each day too.
         day_start = dt.datetime.combine(self.today(), dt.time(), SHANGHAI_TIME)
-        return Feed(self.cache.get_or_render(key, render), max(self.data_since(), day_start))
+        rendered = self.cache.get_or_render(key, render)
+        return Feed(rendered, max(self.data_since(), day_start), self.cache, key)
 
 
 def service() -> Service:

@@ -30,6 +30,7 @@ from permitcal.web.caldav.xmlutil import (
     qname,
     serialize,
 )
+from permitcal.web.compress import compress_response, matched_etag
 from permitcal.web.errors import plain_response
 from permitcal.web.feeds import CALENDAR_TYPE, home_url
 from permitcal.web.service import service
@@ -74,6 +75,14 @@ MAX_PROPS = 100
 
 
 # -- routing -----------------------------------------------------------------
+
+
+@bp.after_request
+def _compress(response: Response) -> Response:
+    """gzip answers of 1 KiB or more (objects, the collection, multistatus) for clients that ask."""
+    if not service().compress:
+        return response
+    return compress_response(response, request.headers.get("Accept-Encoding"))
 
 
 @bp.route("/.well-known/caldav", methods=METHODS)
@@ -586,17 +595,26 @@ def _utc(value: str | None) -> dt.datetime | None:
 
 
 def _get(ctx: Context, resource: Resource) -> Response:
+    etag = None
     if resource.obj is not None:
+        etag = resource.obj.etag
         response = Response(resource.obj.body, content_type=CALENDAR_TYPE)
-        response.set_etag(resource.obj.etag)
     elif resource.kind == "calendar":
+        etag = ctx.snapshot.ctag
         response = Response(ctx.snapshot.feed, content_type=CALENDAR_TYPE)
-        response.set_etag(ctx.snapshot.ctag)
     else:
         response = plain_response(
             200, "permitcal CalDAV: add this server as a CalDAV account in your calendar app."
         )
     response.last_modified = ctx.last_modified
+    if_none_match = request.headers.get("If-None-Match")
+    if etag is not None and if_none_match is not None:
+        # Either ETag form (identity or the gzip form the hook above sends) is current.
+        current = matched_etag(if_none_match, etag, gzipped=False)
+        if current is not None:
+            return Response(status=304, headers={"ETag": current})
+    if etag is not None:
+        response.set_etag(etag)
     response.make_conditional(request)
     return response
 
