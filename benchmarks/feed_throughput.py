@@ -8,9 +8,11 @@ subscriptions, then measures, in one run and with the same load generator:
 - an endpoint of the same app (a Flask route) that returns constant bytes of
   the feed's size, and the same constant bytes answered at the bare WSGI level,
   beside the feed fast path (the strictest yardstick),
+- the same for gzip: the feed fetched with ``Accept-Encoding: gzip`` against
+  a Flask route and a bare WSGI answer serving the feed's own gzip bytes,
 
 and prints the ratios (target: at least 0.85 against the constant endpoint),
-plus the server CPU time per request. Every load phase is
+the server CPU time per request, and the bytes on the wire per fetch. Every load phase is
 bounded in time; the script stops gunicorn and cleans up by itself.
 
     python benchmarks/feed_throughput.py [--rows 10000] [--seconds 5] [--workers 2]
@@ -20,6 +22,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import gzip
 import json
 import os
 import re
@@ -110,6 +113,20 @@ def wait_ready(base: str, deadline: float) -> None:
         except OSError:
             time.sleep(0.2)
     raise SystemExit("gunicorn did not become ready")
+
+
+def wire_bytes(url: str, headers: dict[str, str]) -> int:
+    """Bytes of one whole answer (status line, headers, body) as read from the socket."""
+    host, port = url.split("//")[1].split("/")[0].split(":")
+    path = "/" + url.split("/", 3)[3]
+    lines = [f"GET {path} HTTP/1.1", f"Host: {host}:{port}", "Connection: close"]
+    lines += [f"{name}: {value}" for name, value in headers.items()]
+    with socket.create_connection((host, int(port)), timeout=10) as sock:
+        sock.sendall(("\r\n".join(lines) + "\r\n\r\n").encode())
+        total = 0
+        while chunk := sock.recv(65536):
+            total += len(chunk)
+    return total
 
 
 def load_wrk(url: str, seconds: float, headers: dict[str, str], connections: int) -> float:
@@ -210,11 +227,26 @@ def main() -> None:
         constant_url = f"{base}/bench/constant/{len(body)}"
         with urllib.request.urlopen(constant_url) as response:
             assert len(response.read()) == len(body)
+        gzip_headers = {"Accept-Encoding": "gzip"}
+        with urllib.request.urlopen(urllib.request.Request(feed_url, headers=gzip_headers)) as got:
+            packed = got.read()  # urllib does not decode: the bytes as sent
+            gzip_etag = got.headers["ETag"]
+            assert got.headers["Content-Encoding"] == "gzip"
+        assert gzip.decompress(packed) == body
+        # The yardsticks serve the feed's own gzip bytes (the one worker keeps them).
+        put = urllib.request.Request(f"{base}/bench/raw/gzip", data=packed, method="PUT")
+        urllib.request.urlopen(put).close()
+        gzip_raw_url = f"{base}/bench/raw/gzip"
+        gzip_constant_url = f"{base}/bench/constant/gzip"
+        for url in (gzip_raw_url, gzip_constant_url):
+            with urllib.request.urlopen(urllib.request.Request(url, headers=gzip_headers)) as got:
+                assert got.read() == packed
 
         use_wrk = shutil.which("wrk") is not None
         print(f"subscriptions in the database: {args.rows + 1}")
         print(
-            f"feed size: {len(body)} bytes; gunicorn workers: {args.workers}; "
+            f"feed size: {len(body)} bytes, gzip {len(packed)} bytes; "
+            f"gunicorn workers: {args.workers}; "
             f"load: {'wrk' if use_wrk else 'python threads'}, {args.connections} connections, "
             f"{args.seconds:g} s per phase, {args.rounds} rounds"
         )
@@ -230,6 +262,10 @@ def main() -> None:
             "constant, bare WSGI": (raw_url, {}, 200),
             "stored feed (200)": (feed_url, {}, 200),
             "stored feed (304)": (feed_url, {"If-None-Match": etag}, 304),
+            "gzip constant (200)": (gzip_constant_url, gzip_headers, 200),
+            "gzip constant, WSGI": (gzip_raw_url, gzip_headers, 200),
+            "gzip feed (200)": (feed_url, gzip_headers, 200),
+            "gzip feed (304)": (feed_url, {**gzip_headers, "If-None-Match": gzip_etag}, 304),
         }
         for url, headers, expect in phases.values():  # warm-up: caches, connections
             measure(url, headers, expect) if not use_wrk else load_wrk(
@@ -260,14 +296,16 @@ def main() -> None:
                 f"  {name:22s} {statistics.mean(values):9.0f} req/s "
                 f"{cpu:7.0f} µs server CPU per request (median)"
             )
-        yardsticks = (
-            ("constant bytes (200)", "the constant-bytes endpoint (Flask route)"),
-            ("constant, bare WSGI", "constant bytes at the bare WSGI level (no Flask)"),
+        comparisons = (
+            ("constant bytes (200)", "the constant-bytes endpoint (Flask route)", "stored feed"),
+            ("constant, bare WSGI", "constant bytes at the bare WSGI level", "stored feed"),
+            ("gzip constant (200)", "the feed's gzip bytes from a Flask route", "gzip feed"),
+            ("gzip constant, WSGI", "the feed's gzip bytes at the bare WSGI level", "gzip feed"),
         )
-        for base_name, base_label in yardsticks:
+        for base_name, base_label, kind in comparisons:
             print(f"against {base_label}:")
             base = rates[base_name]
-            for name in ("stored feed (200)", "stored feed (304)"):
+            for name in (f"{kind} (200)", f"{kind} (304)"):
                 per_round = [value / b for value, b in zip(rates[name], base, strict=True)]
                 ratio_of_means = statistics.mean(rates[name]) / statistics.mean(base)
                 cost = statistics.median(cpu_per_request[base_name]) / statistics.median(
@@ -278,6 +316,14 @@ def main() -> None:
                     f"{statistics.median(per_round):.2f}, min {min(per_round):.2f}, max "
                     f"{max(per_round):.2f}); CPU-cost ratio {cost:.2f}; target ≥ 0.85"
                 )
+        print("bytes on the wire per fetch (status line, headers, body):")
+        for label, headers in (
+            ("feed 200, identity", {}),
+            ("feed 200, gzip", gzip_headers),
+            ("feed 304, identity", {"If-None-Match": etag}),
+            ("feed 304, gzip", {**gzip_headers, "If-None-Match": gzip_etag}),
+        ):
+            print(f"  {label:20s} {wire_bytes(feed_url, headers):7d}")
     finally:
         os.killpg(server.pid, signal.SIGTERM)
         server.wait(timeout=30)

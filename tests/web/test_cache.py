@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gzip
+
 from permitcal.web.cache import FeedCache, RenderedFeed
 
 
@@ -46,3 +48,25 @@ def test_byte_bound_counts_every_kind_of_entry() -> None:
     misses = cache.misses
     cache.get_or_build("b", lambda: ["y"], lambda value: 1)
     assert cache.misses == misses  # b is still there
+
+
+def test_gzip_bytes_are_made_once_and_counted_in_the_byte_bound() -> None:
+    cache = FeedCache(max_entries=100, max_bytes=10_000)
+    body = b"BEGIN:VCALENDAR\r\n" + b"SUMMARY:x\r\n" * 400
+    feed = cache.get_or_render("a", lambda: body)
+    assert cache.used_bytes == len(body)
+    packed, attached = feed.gzipped()
+    assert attached
+    assert gzip.decompress(packed) == body
+    cache.charge("a", feed, len(packed))
+    assert cache.used_bytes == len(body) + len(packed)
+    assert feed.gzipped() == (packed, False)  # kept: not compressed, not counted again
+    assert RenderedFeed.of(body).gzipped()[0] == packed  # deterministic (mtime 0)
+    assert feed.gzip_etag_header == f'"{feed.etag}-gz"'
+    # Growing past the bound evicts the least recently used entry.
+    cache.get_or_render("b", lambda: b"x" * (10_000 - len(body) - len(packed) + 1))
+    assert cache.peek("a") is None
+    # Growth of an entry no longer held is not counted.
+    used = cache.used_bytes
+    cache.charge("a", feed, 100)
+    assert cache.used_bytes == used

@@ -17,7 +17,7 @@ from typing import Any
 
 import caldav
 import pytest
-from flask import Flask
+from flask import Flask, Response, request
 from flask.testing import FlaskClient
 
 from tests.ics_checks import events
@@ -748,3 +748,24 @@ def test_public_url_is_the_events_url(tmp_path: Path) -> None:
     feed = client.get(sub["feed_url"].removeprefix("http://localhost"), headers={"Host": "c.test"})
     assert feed.get_data() == bodies[0]  # the feed and the CalDAV calendar agree
     service(app).store.dispose()
+
+
+def test_the_caldav_library_decodes_gzip_answers(live_server: tuple[str, Flask]) -> None:
+    """A real client asks for gzip, gets it, and reads the same events as the feed."""
+    base, app = live_server
+    encodings: list[tuple[str, str, str | None]] = []
+
+    @app.after_request
+    def record(response: Response) -> Response:  # registered before the first request
+        encodings.append(
+            (request.method, request.headers.get("Accept-Encoding", ""), response.content_encoding)
+        )
+        return response
+
+    sub = create(base, issued="2025-12-10", lang="en")
+    calendar = client_for(base, sub).principal().calendars()[0]
+    objects = calendar.events()
+    assert {str(o.icalendar_component["UID"]) for o in objects} == feed_uids(sub)
+    reports = [e for e in encodings if e[0] == "REPORT"]
+    assert reports
+    assert all("gzip" in accept and encoding == "gzip" for _, accept, encoding in reports)

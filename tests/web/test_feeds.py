@@ -20,14 +20,15 @@ def sub(client: FlaskClient) -> dict[str, str]:
 
 
 def test_feed_headers_and_body(client: FlaskClient, sub: dict[str, str]) -> None:
-    response = client.get(path_of(sub["feed_url"]), headers={"Accept-Encoding": "gzip"})
+    response = client.get(path_of(sub["feed_url"]))
     assert response.status_code == 200
     assert response.headers["Content-Type"] == "text/calendar; charset=utf-8"
     etag = response.headers["ETag"]
     assert etag.startswith('"')
     assert not etag.startswith("W/")  # strong
     assert response.headers["Last-Modified"] == "Fri, 20 Nov 2026 08:00:00 GMT"  # creation
-    assert "Content-Encoding" not in response.headers  # no gzip on feeds
+    assert "Content-Encoding" not in response.headers  # not asked for (tests/web/test_compress.py)
+    assert response.headers["Vary"] == "Accept-Encoding"
     assert "Content-Disposition" not in response.headers
     assert_well_formed(response.data)
     uids = {e["UID"] for e in events(response.data)}

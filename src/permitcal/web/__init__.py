@@ -43,6 +43,7 @@ DEFAULTS: dict[str, Any] = {
     "HSTS_SECONDS": 0,  # Strict-Transport-Security max-age on https answers; 0: not sent
     "DB_TIMEOUT": DEFAULT_TIMEOUT,  # seconds for connecting and per statement, then 503
     "HOLIDAY_DATA": None,  # holiday-cn files, separated by os.pathsep: notices applied at once
+    "COMPRESS": True,  # gzip feeds and CalDAV answers for clients that ask; false: never
     "BENCHMARK_ENDPOINTS": False,
     "WTF_CSRF_TIME_LIMIT": None,  # tokens live as long as the session cookie
     "SESSION_COOKIE_SAMESITE": "Lax",
@@ -72,6 +73,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         FeedCache(app.config["FEED_CACHE_ENTRIES"], app.config["FEED_CACHE_BYTES"]),
         calendar=_work_calendar(app.config["HOLIDAY_DATA"]),
         public_url=_public_url(app.config["PUBLIC_URL"]),
+        compress=config_flag(app.config["COMPRESS"], "COMPRESS"),
     )
     app.extensions["permitcal"] = found
 
@@ -83,15 +85,16 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(feeds.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(caldav.bp)
+    blobs: dict[str, bytes] = {}  # bytes the benchmark hands to its yardsticks
     if app.config["BENCHMARK_ENDPOINTS"]:
-        _add_benchmark_endpoint(app)
+        _add_benchmark_endpoint(app, blobs)
     install_security(app)
     install_body_limit(app)  # after install_security: its hook goes first
     register_error_handlers(app)
     # Inside ProxyFix, so that it sees the corrected scheme and host.
     app.wsgi_app = FeedFastPath(app, app.wsgi_app)  # type: ignore[method-assign]
     if app.config["BENCHMARK_ENDPOINTS"]:
-        app.wsgi_app = _RawConstant(app.wsgi_app)  # type: ignore[method-assign]
+        app.wsgi_app = _RawConstant(app.wsgi_app, blobs)  # type: ignore[method-assign]
     if app.config["PROXY_FIX"]:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]
 
@@ -118,6 +121,22 @@ def _public_url(value: str | None) -> str | None:
     if not url.startswith(("https://", "http://")):
         raise RuntimeError(f"PERMITCAL_PUBLIC_URL must be an http(s) URL, not {url!r}")
     return url if url.endswith("/") else url + "/"
+
+
+def config_flag(value: object, name: str) -> bool:
+    """A yes/no setting: a bool, or what an environment variable holds (true/false, 1/0, yes/no).
+
+    ``from_prefixed_env`` parses ``false`` and ``0`` as JSON but leaves ``no``
+    a (truthy) string; an unreadable value stops the start rather than guess.
+    """
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in ("1", "true", "yes", "on"):
+        return True
+    if text in ("0", "false", "no", "off"):
+        return False
+    raise ValueError(f"PERMITCAL_{name}: expected true or false, not {value!r}")
 
 
 def database_url(app: Flask) -> str:
@@ -154,31 +173,56 @@ def _instance_secret(path: Path) -> str:
 
 
 class _RawConstant:
-    """Constant bytes at the WSGI level, beside the feed fast path: the strict yardstick."""
+    """Constant bytes at the WSGI level, beside the feed fast path: the strict yardstick.
 
-    def __init__(self, next_app: Any) -> None:
+    ``/bench/raw/<size>`` serves that many bytes; ``/bench/raw/gzip`` serves
+    the bytes last PUT there as a gzip answer (the benchmark PUTs a feed's
+    compressed bytes, so that both answers carry the same body).
+    """
+
+    def __init__(self, next_app: Any, blobs: dict[str, bytes]) -> None:
         self.next_app = next_app
+        self.blobs = blobs
 
     def __call__(self, environ: Any, start_response: Any) -> Any:
         path = environ.get("PATH_INFO", "")
+        if path == "/bench/raw/gzip":
+            if environ.get("REQUEST_METHOD") == "PUT":
+                length = min(int(environ.get("CONTENT_LENGTH") or 0), 1 << 20)
+                self.blobs["gzip"] = environ["wsgi.input"].read(length)
+                start_response("204 No Content", [])
+                return []
+            return self._answer(start_response, self.blobs.get("gzip", b""), gzipped=True)
         if path.startswith("/bench/raw/") and path[11:].isdigit():
-            body = b"x" * min(int(path[11:]), 1 << 20)
-            headers = [
-                ("ETag", '"constant"'),
-                ("Cache-Control", "no-cache"),
-                ("Last-Modified", "Fri, 27 Nov 2026 00:00:00 GMT"),
-                ("Content-Type", "text/calendar; charset=utf-8"),
-                ("Content-Length", str(len(body))),
-                *SECURITY_HEADERS,
-            ]
-            start_response("200 OK", headers)
-            return [body]
+            return self._answer(start_response, b"x" * min(int(path[11:]), 1 << 20))
         return self.next_app(environ, start_response)
 
+    @staticmethod
+    def _answer(start_response: Any, body: bytes, gzipped: bool = False) -> list[bytes]:
+        headers = [
+            ("ETag", '"constant"'),
+            ("Cache-Control", "no-cache"),
+            *([("Vary", "Accept-Encoding")] if gzipped else []),
+            ("Last-Modified", "Fri, 27 Nov 2026 00:00:00 GMT"),
+            ("Content-Type", "text/calendar; charset=utf-8"),
+            *([("Content-Encoding", "gzip")] if gzipped else []),
+            ("Content-Length", str(len(body))),
+            *SECURITY_HEADERS,
+        ]
+        start_response("200 OK", headers)
+        return [body]
 
-def _add_benchmark_endpoint(app: Flask) -> None:
+
+def _add_benchmark_endpoint(app: Flask, blobs: dict[str, bytes]) -> None:
     """Constant bytes through Flask: the yardstick of the feed benchmark."""
 
     @app.get("/bench/constant/<int:size>")
     def constant(size: int) -> Response:
         return Response(b"x" * min(size, 1 << 20), content_type="text/calendar; charset=utf-8")
+
+    @app.get("/bench/constant/gzip")
+    def constant_gzip() -> Response:
+        response = Response(blobs.get("gzip", b""), content_type="text/calendar; charset=utf-8")
+        response.headers["Content-Encoding"] = "gzip"
+        response.vary.add("Accept-Encoding")
+        return response

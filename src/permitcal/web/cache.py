@@ -7,8 +7,10 @@ import hashlib
 import threading
 from collections import OrderedDict
 from collections.abc import Callable, Hashable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, TypeVar
+
+from permitcal.web.compress import gzip_bytes, gzip_etag
 
 __all__ = ["FeedCache", "RenderedFeed"]
 
@@ -16,11 +18,15 @@ T = TypeVar("T")
 
 
 _NEVER = dt.datetime.min.replace(tzinfo=dt.UTC)
+# Guards only the moment a feed's gzip bytes are attached (never held while compressing).
+_GZIP_LOCK = threading.Lock()
+# Made once per cached feed and then served many times: the smallest output is worth it.
+FEED_GZIP_LEVEL = 9
 
 
 @dataclass(frozen=True, slots=True)
 class RenderedFeed:
-    """Feed bytes and their strong ETag (a hash of the bytes)."""
+    """Feed bytes and their strong ETag (a hash of the bytes); gzip bytes once asked for."""
 
     body: bytes
     etag: str
@@ -28,11 +34,31 @@ class RenderedFeed:
     """The ETag as sent: a strong validator in quotes."""
     modified: dt.datetime = _NEVER
     """When the newest of its events last changed, where the renderer knows."""
+    gzip_etag_header: str = ""
+    """The ETag of the gzip form: the same tag with ``-gz`` inside the quotes."""
+    _gzip: bytes | None = field(default=None, compare=False, repr=False)
 
     @classmethod
     def of(cls, body: bytes, modified: dt.datetime | None = None) -> RenderedFeed:
         etag = hashlib.sha256(body).hexdigest()[:32]
-        return cls(body, etag, f'"{etag}"', modified or _NEVER)
+        return cls(body, etag, f'"{etag}"', modified or _NEVER, f'"{gzip_etag(etag)}"')
+
+    def gzipped(self) -> tuple[bytes, bool]:
+        """The body gzipped, made on first use; and whether this call attached it.
+
+        Two threads may compress the same feed at once; the bytes are the
+        same (mtime 0), and only the first is kept, so the cache counts them once.
+        """
+        found = self._gzip
+        if found is not None:
+            return found, False
+        packed = gzip_bytes(self.body, FEED_GZIP_LEVEL)
+        with _GZIP_LOCK:
+            found = self._gzip
+            if found is not None:
+                return found, False
+            object.__setattr__(self, "_gzip", packed)  # frozen: the one lazy field
+        return packed, True
 
 
 class FeedCache:
@@ -86,12 +112,33 @@ class FeedCache:
             if key not in self._items:
                 self._items[key] = (value, weight)
                 self._bytes += weight
-            while self._items and (
-                len(self._items) > self.max_entries or self._bytes > self.max_bytes
-            ):
-                _, (_, evicted) = self._items.popitem(last=False)
-                self._bytes -= evicted
+            self._evict()
         return value
+
+    def _evict(self) -> None:
+        """Drop the least recently used entries until both bounds hold (lock held)."""
+        while self._items and (len(self._items) > self.max_entries or self._bytes > self.max_bytes):
+            _, (_, evicted) = self._items.popitem(last=False)
+            self._bytes -= evicted
+
+    def charge(self, key: Hashable, value: object, extra: int) -> None:
+        """Count ``extra`` bytes more for ``key`` (a feed's gzip form), if it still holds ``value``.
+
+        An entry evicted or replaced meanwhile was uncounted with the size it
+        had; its growth is then not counted either, so the total stays exact.
+        """
+        with self._lock:
+            found = self._items.get(key)
+            if found is None or found[0] is not value:
+                return
+            self._items[key] = (value, found[1] + extra)
+            self._bytes += extra
+            self._evict()
+
+    @property
+    def used_bytes(self) -> int:
+        """The bytes counted against ``max_bytes`` now."""
+        return self._bytes
 
     def __len__(self) -> int:
         return len(self._items)

@@ -3,10 +3,11 @@
 Calendar apps poll feeds around the clock, so an unchanged feed must cost
 about what serving constant bytes costs. For a plain GET or HEAD of a stored
 subscription's feed whose rendering is cached, this layer reads the record's
-stamp, picks the cached bytes and answers, with the same headers the Flask
-view would send (both use ``feeds.feed_headers`` and the same security
-headers). Everything else, and every failure, goes on to Flask, which answers
-it in full (404 pages, 503 with Retry-After, downloads, first renderings).
+stamp, picks the cached bytes (identity, or gzip when asked) and answers, with
+the same headers the Flask view would send (both use ``feeds.feed_headers``
+and the same security headers). Everything else, and every failure, goes on
+to Flask, which answers it in full (404 pages, 503 with Retry-After,
+downloads, first renderings).
 """
 
 from __future__ import annotations
@@ -69,6 +70,6 @@ class FeedFastPath:
             return None
         if feed is None:
             return None
-        status, headers = feed_headers(feed, environ)
+        status, headers, body = feed_headers(feed, environ, self.service.compress)
         headers.extend(SECURITY_HEADERS)
-        return status, headers, feed.rendered.body
+        return status, headers, body

@@ -8,12 +8,13 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from flask import Blueprint, Response, abort, request, url_for
-from werkzeug.http import http_date, parse_date, parse_etags
+from werkzeug.http import http_date, parse_date
 
 if TYPE_CHECKING:
     from _typeshed.wsgi import WSGIEnvironment
 
 from permitcal.web.cache import RenderedFeed
+from permitcal.web.compress import VARY, accepts_gzip, matched_etag
 from permitcal.web.links import FEED_FILENAME, FeedLinks, feed_links
 from permitcal.web.service import Feed, SubscriptionGone, service
 from permitcal.web.settings import FIELDS, FeedSettings
@@ -83,32 +84,48 @@ def adhoc() -> Response:
 def _respond(feed: Feed) -> Response:
     """The feed as a Flask response; HEAD needs nothing here (Werkzeug drops the body)."""
     download = bool(request.environ.get("QUERY_STRING")) and bool(request.args.get("download"))
-    status, headers = feed_headers(feed, request.environ, download)
+    status, headers, body = feed_headers(feed, request.environ, service().compress, download)
     if status == 304:
         return Response(status=304, headers=headers)
-    return Response(feed.rendered.body, headers=headers)
+    return Response(body, headers=headers)
 
 
 def feed_headers(
-    feed: Feed, environ: WSGIEnvironment, download: bool = False
-) -> tuple[int, list[tuple[str, str]]]:
-    """Status and headers for a feed: strong ETag, Last-Modified, 304 where the client is current.
+    feed: Feed, environ: WSGIEnvironment, compress: bool, download: bool = False
+) -> tuple[int, list[tuple[str, str]], bytes]:
+    """Status, headers and body for a feed: strong ETag, Last-Modified, 304, gzip when asked.
 
     Shared by the Flask views and the WSGI fast path, so both answer alike.
+    Feeds are gzipped whenever the client asks, however small: one rule keeps
+    each answer's form and ETag predictable, and no real feed is small enough
+    for gzip to lose more than a few bytes. With ``compress`` (the setting),
+    every answer says ``Vary: Accept-Encoding``, 304s included.
     """
+    rendered = feed.rendered
+    gzipped = compress and accepts_gzip(environ.get("HTTP_ACCEPT_ENCODING"))
+    current = _current_etag(environ, rendered, feed.last_modified, gzipped)
+    if current is not None:
+        # RFC 9110 §15.4.5: no other representation metadata.
+        headers = [("ETag", current), ("Cache-Control", "no-cache")]
+        if compress:
+            headers.append(VARY)
+        return 304, headers, b""
+    body = feed.gzip_body() if gzipped else rendered.body
     headers = [
-        ("ETag", feed.rendered.etag_header),
+        ("ETag", rendered.gzip_etag_header if gzipped else rendered.etag_header),
         # Clients should revalidate (cheaply, with a 304) rather than trust a stale copy.
         ("Cache-Control", "no-cache"),
     ]
-    if _client_is_current(environ, feed.rendered, feed.last_modified):
-        return 304, headers  # RFC 9110 §15.4.5: no other representation metadata
+    if compress:
+        headers.append(VARY)
     headers.append(("Last-Modified", _http_date(feed.last_modified)))
     headers.append(("Content-Type", CALENDAR_TYPE))
-    headers.append(("Content-Length", str(len(feed.rendered.body))))
+    if gzipped:
+        headers.append(("Content-Encoding", "gzip"))
+    headers.append(("Content-Length", str(len(body))))
     if download:
         headers.append(("Content-Disposition", f'attachment; filename="{FEED_FILENAME}"'))
-    return 200, headers
+    return 200, headers, body
 
 
 @lru_cache(maxsize=1024)
@@ -116,15 +133,18 @@ def _http_date(moment: dt.datetime) -> str:
     return http_date(moment)
 
 
-def _client_is_current(
-    environ: WSGIEnvironment, rendered: RenderedFeed, last_modified: dt.datetime
-) -> bool:
-    """RFC 9110 §13.2.2: If-None-Match decides when present, else If-Modified-Since."""
+def _current_etag(
+    environ: WSGIEnvironment, rendered: RenderedFeed, last_modified: dt.datetime, gzipped: bool
+) -> str | None:
+    """The ETag for a 304 when the client is current, else None (RFC 9110 §13.2.2).
+
+    If-None-Match decides when present (either ETag form: see
+    ``compress.matched_etag``), else If-Modified-Since.
+    """
     if_none_match = environ.get("HTTP_IF_NONE_MATCH")
     if if_none_match is not None:
-        # Clients almost always echo the ETag unchanged; parse only other forms.
-        return if_none_match == rendered.etag_header or parse_etags(if_none_match).contains_weak(
-            rendered.etag
-        )
+        return matched_etag(if_none_match, rendered.etag, gzipped)
     if_modified_since = parse_date(environ.get("HTTP_IF_MODIFIED_SINCE"))
-    return if_modified_since is not None and last_modified <= if_modified_since
+    if if_modified_since is not None and last_modified <= if_modified_since:
+        return rendered.gzip_etag_header if gzipped else rendered.etag_header
+    return None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 
 from flask import current_app
@@ -84,6 +84,16 @@ class Feed:
 
     rendered: RenderedFeed
     last_modified: dt.datetime
+    cache: FeedCache | None = None
+    """Where the rendering is kept, under ``key``: its gzip form is counted there."""
+    key: Hashable = None
+
+    def gzip_body(self) -> bytes:
+        """The gzip bytes, compressed once per cached rendering (and counted in the cache)."""
+        body, attached = self.rendered.gzipped()
+        if attached and self.cache is not None:
+            self.cache.charge(self.key, self.rendered, len(body))
+        return body
 
 
 class Service:
@@ -97,6 +107,7 @@ class Service:
         policy: Policy = SHANGHAI,
         clock: Callable[[], dt.datetime] = utcnow,
         public_url: str | None = None,
+        compress: bool = True,
     ) -> None:
         self.store = store
         self.cache = cache
@@ -105,6 +116,8 @@ class Service:
         self.clock = clock
         self.public_url = public_url or None
         """PERMITCAL_PUBLIC_URL: the events' URL, whatever host a request names."""
+        self.compress = compress
+        """gzip feeds and CalDAV answers for clients that ask (PERMITCAL_COMPRESS)."""
         self._data_since: dict[str, dt.datetime] = {}
         self.home_urls: dict[tuple[object, ...], str] = {}
         """The start page's external URL per request host, filled by the feed views."""
@@ -201,7 +214,8 @@ class Service:
         )
         if rendered is None:
             return None
-        return Feed(rendered, max(stamp.updated_at, self.data_since(), rendered.modified))
+        last_modified = max(stamp.updated_at, self.data_since(), rendered.modified)
+        return Feed(rendered, last_modified, self.cache, key)
 
     def render_calendar(self, sub: Subscription, home_url: str | None) -> Calendar:
         """A stored subscription's calendar, for its feed and its CalDAV objects alike.
@@ -243,7 +257,8 @@ class Service:
         # Nothing stored: the bytes change with the data and, once a day at most,
         # with the window, so Last-Modified moves at the start of each day too.
         day_start = dt.datetime.combine(self.today(), dt.time(), SHANGHAI_TIME)
-        return Feed(self.cache.get_or_render(key, render), max(self.data_since(), day_start))
+        rendered = self.cache.get_or_render(key, render)
+        return Feed(rendered, max(self.data_since(), day_start), self.cache, key)
 
 
 def service() -> Service:

@@ -10,8 +10,10 @@ from permitcal.web.caldav.answers import forbidden, not_found
 from permitcal.web.caldav.propfind import propfind
 from permitcal.web.caldav.reports import report
 from permitcal.web.caldav.resources import Context, Resource, authenticate, context, resolve
+from permitcal.web.compress import compress_response, matched_etag
 from permitcal.web.errors import plain_response
 from permitcal.web.feeds import CALENDAR_TYPE
+from permitcal.web.service import service
 
 __all__ = ["CALENDAR_SEGMENT", "bp"]
 
@@ -39,6 +41,14 @@ WRITE_METHODS = [
 METHODS = READ_METHODS + WRITE_METHODS
 ALLOW = ", ".join(READ_METHODS)
 DAV_CLASSES = "1, 3, calendar-access"
+
+
+@bp.after_request
+def _compress(response: Response) -> Response:
+    """gzip answers of 1 KiB or more (objects, the collection, multistatus) for clients that ask."""
+    if not service().compress:
+        return response
+    return compress_response(response, request.headers.get("Accept-Encoding"))
 
 
 @bp.route("/.well-known/caldav", methods=METHODS)
@@ -97,17 +107,26 @@ def dispatch(account: str | None, collection: str | None, name: str | None) -> R
 
 
 def _get(ctx: Context, resource: Resource) -> Response:
+    etag = None
     if resource.obj is not None:
+        etag = resource.obj.etag
         response = Response(resource.obj.body, content_type=CALENDAR_TYPE)
-        response.set_etag(resource.obj.etag)
     elif resource.kind == "calendar":
+        etag = ctx.snapshot.ctag
         response = Response(ctx.snapshot.feed, content_type=CALENDAR_TYPE)
-        response.set_etag(ctx.snapshot.ctag)
     else:
         response = plain_response(
             200, "permitcal CalDAV: add this server as a CalDAV account in your calendar app."
         )
     response.last_modified = ctx.last_modified
+    if_none_match = request.headers.get("If-None-Match")
+    if etag is not None and if_none_match is not None:
+        # Either ETag form (identity or the gzip form the hook above sends) is current.
+        current = matched_etag(if_none_match, etag, gzipped=False)
+        if current is not None:
+            return Response(status=304, headers={"ETag": current})
+    if etag is not None:
+        response.set_etag(etag)
     response.make_conditional(request)
     return response
 
