@@ -33,7 +33,8 @@ test: lint
 N ?= 20
 LIVE_TESTS := tests/web/test_browser.py tests/web/test_phone_page.py tests/web/test_caldav.py tests/web/test_feeds.py \
 	tests/web/test_races.py tests/web/test_gunicorn.py tests/web/test_serve_load.py \
-	tests/web/test_calendar_over_time.py tests/web/test_store.py
+	tests/web/test_calendar_over_time.py tests/web/test_store.py tests/web/test_body_limit.py \
+	tests/web/test_compress.py
 test-repeat: setup
 	for i in $$(seq 1 $(N)); do \
 	  echo "== run $$i of $(N)"; $(BIN)/pytest -q -x -p no:cacheprovider $(LIVE_TESTS) || exit 1; \
