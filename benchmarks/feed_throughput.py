@@ -192,7 +192,6 @@ def main() -> None:
         "PERMITCAL_DATABASE_URL": database,
         "PERMITCAL_INSTANCE_PATH": str(work / "instance"),
         "PERMITCAL_SECRET_KEY": "benchmark",
-        "PERMITCAL_BENCHMARK_ENDPOINTS": "true",
         "PERMITCAL_RATELIMIT_CREATE": "1000 per minute",
     }
     gunicorn = shutil.which("gunicorn", path=str(Path(sys.executable).parent)) or "gunicorn"
@@ -205,7 +204,9 @@ def main() -> None:
             f"127.0.0.1:{port}",
             "--log-level",
             "warning",
-            "permitcal.web:create_app()",
+            "--chdir",
+            str(Path(__file__).resolve().parent),
+            "bench_app:create_bench_app()",
         ],
         env=env,
         cwd=ROOT,

@@ -142,3 +142,19 @@ def create_subscription(client: FlaskClient, **body: Any) -> dict[str, Any]:
 def path_of(url: str) -> str:
     """The path and query of an absolute URL, for the test client."""
     return "/" + url.split("/", 3)[3]
+
+
+class PassedToFlask:
+    """Counts the requests the feed fast path hands on to Flask (it wraps ``next_app``)."""
+
+    def __init__(self, app: Flask) -> None:
+        fast = app.wsgi_app
+        assert fast.__class__.__name__ == "FeedFastPath"
+        self.count = 0
+        inner = fast.next_app  # type: ignore[attr-defined]
+
+        def counted(environ: Any, start_response: Any) -> Any:
+            self.count += 1
+            return inner(environ, start_response)
+
+        fast.next_app = counted  # type: ignore[attr-defined]

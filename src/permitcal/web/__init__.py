@@ -9,7 +9,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, Response
+from flask import Flask
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from permitcal.holiday_files import load_calendar
@@ -19,7 +19,7 @@ from permitcal.web.cache import FeedCache
 from permitcal.web.caldav import views as caldav
 from permitcal.web.errors import register_error_handlers
 from permitcal.web.fastpath import FeedFastPath
-from permitcal.web.security import SECURITY_HEADERS, install_security
+from permitcal.web.security import install_security
 from permitcal.web.service import Service
 from permitcal.web.store import DEFAULT_TIMEOUT, Store
 from permitcal.workdays import WorkCalendar
@@ -44,7 +44,6 @@ DEFAULTS: dict[str, Any] = {
     "DB_TIMEOUT": DEFAULT_TIMEOUT,  # seconds for connecting and per statement, then 503
     "HOLIDAY_DATA": None,  # holiday-cn files, separated by os.pathsep: notices applied at once
     "COMPRESS": True,  # gzip feeds and CalDAV answers for clients that ask; false: never
-    "BENCHMARK_ENDPOINTS": False,
     "WTF_CSRF_TIME_LIMIT": None,  # tokens live as long as the session cookie
     "SESSION_COOKIE_SAMESITE": "Lax",
     "SESSION_COOKIE_HTTPONLY": True,
@@ -85,16 +84,11 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(feeds.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(caldav.bp)
-    blobs: dict[str, bytes] = {}  # bytes the benchmark hands to its yardsticks
-    if app.config["BENCHMARK_ENDPOINTS"]:
-        _add_benchmark_endpoint(app, blobs)
     install_security(app)
     install_body_limit(app)  # after install_security: its hook goes first
     register_error_handlers(app)
     # Inside ProxyFix, so that it sees the corrected scheme and host.
     app.wsgi_app = FeedFastPath(app, app.wsgi_app)  # type: ignore[method-assign]
-    if app.config["BENCHMARK_ENDPOINTS"]:
-        app.wsgi_app = _RawConstant(app.wsgi_app, blobs)  # type: ignore[method-assign]
     if app.config["PROXY_FIX"]:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]
 
@@ -170,59 +164,3 @@ def _instance_secret(path: Path) -> str:
             f"{path} holds no usable secret key; delete it or set PERMITCAL_SECRET_KEY"
         )
     return key
-
-
-class _RawConstant:
-    """Constant bytes at the WSGI level, beside the feed fast path: the strict yardstick.
-
-    ``/bench/raw/<size>`` serves that many bytes; ``/bench/raw/gzip`` serves
-    the bytes last PUT there as a gzip answer (the benchmark PUTs a feed's
-    compressed bytes, so that both answers carry the same body).
-    """
-
-    def __init__(self, next_app: Any, blobs: dict[str, bytes]) -> None:
-        self.next_app = next_app
-        self.blobs = blobs
-
-    def __call__(self, environ: Any, start_response: Any) -> Any:
-        path = environ.get("PATH_INFO", "")
-        if path == "/bench/raw/gzip":
-            if environ.get("REQUEST_METHOD") == "PUT":
-                length = min(int(environ.get("CONTENT_LENGTH") or 0), 1 << 20)
-                self.blobs["gzip"] = environ["wsgi.input"].read(length)
-                start_response("204 No Content", [])
-                return []
-            return self._answer(start_response, self.blobs.get("gzip", b""), gzipped=True)
-        if path.startswith("/bench/raw/") and path[11:].isdigit():
-            return self._answer(start_response, b"x" * min(int(path[11:]), 1 << 20))
-        return self.next_app(environ, start_response)
-
-    @staticmethod
-    def _answer(start_response: Any, body: bytes, gzipped: bool = False) -> list[bytes]:
-        headers = [
-            ("ETag", '"constant"'),
-            ("Cache-Control", "no-cache"),
-            *([("Vary", "Accept-Encoding")] if gzipped else []),
-            ("Last-Modified", "Fri, 27 Nov 2026 00:00:00 GMT"),
-            ("Content-Type", "text/calendar; charset=utf-8"),
-            *([("Content-Encoding", "gzip")] if gzipped else []),
-            ("Content-Length", str(len(body))),
-            *SECURITY_HEADERS,
-        ]
-        start_response("200 OK", headers)
-        return [body]
-
-
-def _add_benchmark_endpoint(app: Flask, blobs: dict[str, bytes]) -> None:
-    """Constant bytes through Flask: the yardstick of the feed benchmark."""
-
-    @app.get("/bench/constant/<int:size>")
-    def constant(size: int) -> Response:
-        return Response(b"x" * min(size, 1 << 20), content_type="text/calendar; charset=utf-8")
-
-    @app.get("/bench/constant/gzip")
-    def constant_gzip() -> Response:
-        response = Response(blobs.get("gzip", b""), content_type="text/calendar; charset=utf-8")
-        response.headers["Content-Encoding"] = "gzip"
-        response.vary.add("Accept-Encoding")
-        return response

@@ -39,8 +39,6 @@ class FeedFastPath:
     def __init__(self, app: Flask, next_app: WSGIApplication) -> None:
         self.service: Service = app.extensions["permitcal"]
         self.next_app = next_app
-        self.served = 0
-        """Answers given here (not thread-exact; for tests and curiosity)."""
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         method = environ.get("REQUEST_METHOD")
@@ -50,7 +48,6 @@ class FeedFastPath:
                 answer = self._answer(environ, match.group("token") or match.group("short"))
                 if answer is not None:
                     status, headers, body = answer
-                    self.served += 1
                     start_response(_STATUS[status], headers)
                     return [] if method == "HEAD" or status == 304 else [body]
         return self.next_app(environ, start_response)
