@@ -262,3 +262,22 @@ def test_fast_path_answers_like_flask(app: Flask, client: FlaskClient, sub: dict
     assert head.data == b""
     assert head.headers["Content-Length"] == str(len(by_flask.data))
     assert client.get(path + "?download=1").headers["Content-Disposition"].startswith("attachment")
+
+
+@pytest.mark.parametrize(
+    ("value", "attachment"),
+    [("1", True), ("true", True), ("yes", True), ("0", False), ("false", False), ("", False)],
+)
+def test_download_parameter_means_what_it_says(
+    client: FlaskClient, sub: dict[str, str], value: str, attachment: bool
+) -> None:
+    response = client.get(path_of(sub["feed_url"]) + f"?download={value}")
+    assert response.status_code == 200
+    disposition = response.headers.get("Content-Disposition", "")
+    assert disposition.startswith("attachment") is attachment
+
+
+def test_a_download_value_that_is_neither_yes_nor_no_is_400(client: FlaskClient) -> None:
+    response = client.get("/feed.ics?issued=2023-06-01&download=maybe")
+    assert response.status_code == 400
+    assert response.get_data(as_text=True).startswith("下载：")

@@ -13,6 +13,7 @@ from werkzeug.http import http_date, parse_date
 if TYPE_CHECKING:
     from _typeshed.wsgi import WSGIEnvironment
 
+from permitcal.errors import InvalidInputError
 from permitcal.web.cache import RenderedFeed
 from permitcal.web.compress import VARY, accepts_gzip, matched_etag
 from permitcal.web.links import FEED_FILENAME, FeedLinks, feed_links
@@ -81,9 +82,24 @@ def adhoc() -> Response:
     return _respond(service().adhoc_feed(settings, home_url()))
 
 
+def _wants_download() -> bool:
+    """``?download=1`` (true, yes, on) asks for a file; 0, false, no, off and empty do not."""
+    value = request.args.get("download")
+    if value is None or value.strip().lower() in ("", "0", "false", "no", "off"):
+        return False
+    if value.strip().lower() in ("1", "true", "yes", "on"):
+        return True
+    raise InvalidInputError(
+        "download",
+        f"{value!r} is not true or false",
+        reason="not_true_or_false",
+        params={"text": value},
+    )
+
+
 def _respond(feed: Feed) -> Response:
     """The feed as a Flask response; HEAD needs nothing here (Werkzeug drops the body)."""
-    download = bool(request.environ.get("QUERY_STRING")) and bool(request.args.get("download"))
+    download = bool(request.environ.get("QUERY_STRING")) and _wants_download()
     status, headers, body = feed_headers(feed, request.environ, service().compress, download)
     if status == 304:
         return Response(status=304, headers=headers)

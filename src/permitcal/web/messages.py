@@ -35,6 +35,7 @@ FIELD_NAMES: dict[str, tuple[str, str]] = {
     "date": ("日期", "Date"),
     "published_through": ("已公布节假日的年份", "Holidays published through"),
     "holiday_data": ("节假日数据", "Holiday data"),
+    "download": ("下载", "Download"),
 }
 """Each field an error can name → its (Chinese, English) name in a sentence."""
 
