@@ -7,11 +7,11 @@
 """
 
 from permitcal._version import __version__
-from permitcal.api import calendar_bytes
 from permitcal.deadlines import Deadline, compute, compute_deadlines
 from permitcal.errors import InvalidDateError, InvalidInputError, PermitcalError
 from permitcal.ical import RenderOptions, default_identity, to_calendar, to_ical
 from permitcal.inputs import PermitInput, parse_date
+from permitcal.one_call import calendar_bytes
 from permitcal.policy import SHANGHAI, Basis, Change, Kind, Policy, Rule, Text
 from permitcal.workdays import WorkCalendar, WorkdayAnswer
 

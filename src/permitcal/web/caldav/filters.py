@@ -12,13 +12,13 @@ from icalendar import Calendar
 from icalendar.cal import Component
 from icalendar.prop import vCategory, vText
 
+from permitcal.inputs import SHANGHAI_TIME
 from permitcal.web.caldav.xmlutil import CALDAV, qname
 
 __all__ = ["CompFilter", "FilterError", "matches", "parse_filter"]
 
 # The feed's events are all-day dates in Shanghai time (UTC+8, no DST since 1991);
 # time ranges compare them as such (RFC 4791 §9.9, floating values).
-SHANGHAI = dt.timezone(dt.timedelta(hours=8))
 # Components a filter may name. A time-range is evaluated on VEVENT and VALARM
 # (the only ones served); on the other kinds it is accepted and matches nothing.
 COMPONENTS = {"VEVENT", "VTODO", "VJOURNAL", "VFREEBUSY", "VTIMEZONE", "VALARM"}
@@ -264,9 +264,9 @@ def _in_range(time_range: TimeRange, component: Component, parent: Component | N
 def _moment(value: object) -> dt.datetime:
     """A DATE or DATE-TIME as an aware instant; dates and floating times in Shanghai."""
     if isinstance(value, dt.datetime):
-        return value if value.tzinfo else value.replace(tzinfo=SHANGHAI)
+        return value if value.tzinfo else value.replace(tzinfo=SHANGHAI_TIME)
     assert isinstance(value, dt.date)
-    return dt.datetime.combine(value, dt.time(), SHANGHAI)
+    return dt.datetime.combine(value, dt.time(), SHANGHAI_TIME)
 
 
 def _event_span(event: Component) -> tuple[dt.datetime, dt.datetime | None]:
