@@ -6,9 +6,9 @@ import datetime as dt
 from typing import Any
 
 from permitcal._version import __version__
-from permitcal.ical import LANGS, MAX_ALARM_DAYS, MAX_ALARMS, MIN_ALARM_DAYS
 from permitcal.inputs import DATE_LIMITS, DEFAULT_CYCLES, MAX_CYCLES, MIN_CYCLES
 from permitcal.policy import Change
+from permitcal.settings_schema import LANGS, MAX_ALARM_DAYS, MAX_ALARMS, MIN_ALARM_DAYS
 
 __all__ = ["openapi_document"]
 
