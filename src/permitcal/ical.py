@@ -55,7 +55,7 @@ def parse_lang(value: object) -> Lang:
             return lang
     raise InvalidInputError(
         "lang",
-        f"must be one of zh, en, both; got {value!r}",
+        f"must be one of {', '.join(LANGS)}; got {value!r}",
         reason="not_one_of",
         params={"choices": list(LANGS), **_text(value)},
     )

@@ -119,7 +119,7 @@ class FeedSettings:
         values: dict[str, Any] = {
             s.name: _from_text(s, data[s.name])
             for s in SETTINGS
-            if s.name in data and (data[s.name].strip() or empty_means_something(s))
+            if s.name in data and (data[s.name].strip() or _empty_is_a_value(s))
         }
         return cls(**values).checked()
 
@@ -129,7 +129,7 @@ class FeedSettings:
         return self
 
 
-def empty_means_something(setting: Setting) -> bool:
+def _empty_is_a_value(setting: Setting) -> bool:
     """Whether empty text is a value (no alarms; an unticked box), not "use the default"."""
     return setting.kind in ("days", "flag")
 
