@@ -18,16 +18,10 @@ from permitcal.cli_web import service_commands
 from permitcal.deadlines import Deadline, compute
 from permitcal.errors import PermitcalError
 from permitcal.holiday_files import load_calendar
-from permitcal.ical import DEFAULT_ALARMS, LANGS, RenderOptions, default_identity, to_ical
-from permitcal.inputs import (
-    DEFAULT_CYCLES,
-    MAX_CYCLES,
-    MIN_CYCLES,
-    PermitInput,
-    parse_date,
-    shanghai_today,
-)
-from permitcal.policy import Change, Lang
+from permitcal.ical import RenderOptions, default_identity, to_ical
+from permitcal.inputs import PermitInput, parse_date, shanghai_today
+from permitcal.policy import Lang
+from permitcal.settings_schema import BY_NAME, DEFAULT_ALARMS, SETTINGS, Setting
 from permitcal.workdays import WorkCalendar
 
 __all__ = ["cli", "main"]
@@ -67,41 +61,7 @@ def cli() -> None:
 def _permit_options(command: F) -> F:
     """The options shared by every command that computes deadlines."""
     decorators = [
-        click.option(
-            "--issued",
-            metavar="YYYY-MM-DD",
-            help="Date the permit (or its last endorsement) took effect.",
-        ),
-        click.option(
-            "--expires",
-            metavar="YYYY-MM-DD",
-            help="Expiry date printed on the card (instead of --issued).",
-        ),
-        click.option(
-            "--card-received",
-            metavar="YYYY-MM-DD",
-            help="Date the renewed card was received (makes R6 exact).",
-        ),
-        click.option(
-            "--change",
-            "changes",
-            multiple=True,
-            type=click.Choice([c.value for c in Change]),
-            help="A material change since the last renewal; repeat for several.",
-        ),
-        click.option(
-            "--cycles",
-            type=click.IntRange(MIN_CYCLES, MAX_CYCLES),
-            default=DEFAULT_CYCLES,
-            show_default=True,
-            help="How many yearly cycles to project.",
-        ),
-        click.option("--lang", type=click.Choice(LANGS), default="zh", show_default=True),
-        click.option(
-            "--no-source-rules",
-            is_flag=True,
-            help="Leave out rules found only in the source guide.",
-        ),
+        *(_setting_option(s) for s in SETTINGS if s.cli is not None),
         click.option(
             "--holiday-data",
             "holiday_data",
@@ -118,6 +78,43 @@ def _permit_options(command: F) -> F:
     for decorator in reversed(decorators):
         command = decorator(command)
     return command
+
+
+def _setting_option(setting: Setting) -> Callable[[F], F]:
+    """A setting's option, its choices, limits, default and help from the settings table."""
+    assert setting.cli is not None
+    match setting.kind:
+        case "names":
+            return click.option(
+                setting.cli,
+                setting.name,
+                multiple=True,
+                type=click.Choice(setting.choices),
+                help=f"{setting.help} Repeat for several.",
+            )
+        case "whole":
+            assert isinstance(setting.minimum, int)
+            assert isinstance(setting.maximum, int)
+            return click.option(
+                setting.cli,
+                type=click.IntRange(setting.minimum, setting.maximum),
+                default=setting.default,
+                show_default=True,
+                help=setting.help,
+            )
+        case "choice":
+            return click.option(
+                setting.cli,
+                type=click.Choice(setting.choices),
+                default=setting.default,
+                show_default=True,
+                help=setting.help,
+            )
+        case "flag":
+            # On by default, so the option turns it off (--no-source-rules).
+            text = setting.help[0].lower() + setting.help[1:]
+            return click.option(setting.cli, is_flag=True, help=f"Turn off: {text}")
+    return click.option(setting.cli, metavar=setting.metavar, help=setting.help)
 
 
 def _permit(
@@ -186,7 +183,8 @@ def show(
     "alarms",
     type=int,
     multiple=True,
-    help="Days before a key deadline for a reminder; repeat for several (default 7 and 1).",
+    help=f"{BY_NAME['alarms'].help} Repeat for several (default "
+    f"{' and '.join(map(str, DEFAULT_ALARMS))}).",
 )
 @click.option("--no-alarms", is_flag=True, help="No reminders and no alarms at all.")
 @click.option("--identity", help="Stable UID prefix (default: derived from the inputs).")

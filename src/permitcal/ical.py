@@ -15,7 +15,15 @@ from permitcal.deadlines import Deadline
 from permitcal.errors import InvalidInputError
 from permitcal.inputs import PermitInput
 from permitcal.policy import SHANGHAI, Lang, Policy, Text
+from permitcal.settings_schema import (
+    DEFAULT_ALARMS,
+    LANGS,
+    MAX_ALARM_DAYS,
+    MAX_ALARMS,
+    MIN_ALARM_DAYS,
+)
 
+# The limits and defaults above are declared with the settings table; still importable here.
 __all__ = [
     "DEFAULT_ALARMS",
     "DEFAULT_PRODID",
@@ -31,11 +39,6 @@ __all__ = [
 ]
 
 DEFAULT_PRODID = f"-//permitcal//permitcal {__version__}//ZH"
-DEFAULT_ALARMS: tuple[int, ...] = (7, 1)
-LANGS: tuple[Lang, ...] = ("zh", "en", "both")
-MAX_ALARMS = 5
-MIN_ALARM_DAYS = 0
-MAX_ALARM_DAYS = 60
 # Outlook and Apple read this refresh hint; 12 hours keeps a holiday-data
 # correction from taking more than a day to arrive.
 PUBLISHED_TTL = dt.timedelta(hours=12)
@@ -52,7 +55,7 @@ def parse_lang(value: object) -> Lang:
             return lang
     raise InvalidInputError(
         "lang",
-        f"must be one of zh, en, both; got {value!r}",
+        f"must be one of {', '.join(LANGS)}; got {value!r}",
         reason="not_one_of",
         params={"choices": list(LANGS), **_text(value)},
     )

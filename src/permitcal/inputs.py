@@ -4,16 +4,26 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from types import MappingProxyType
 from typing import TypedDict
 
 from dateutil.relativedelta import relativedelta
 
 from permitcal.errors import InvalidDateError, InvalidInputError
 from permitcal.policy import Change
+from permitcal.settings_schema import (
+    DATE_LIMITS,
+    DEFAULT_CYCLES,
+    EARLIEST_EXPIRY,
+    EARLIEST_ISSUED,
+    LATEST_EXPIRY,
+    LATEST_ISSUED,
+    MAX_CYCLES,
+    MIN_CYCLES,
+)
 
+# The limits and defaults above are declared with the settings table; still importable here.
 __all__ = [
     "DATE_LIMITS",
     "DEFAULT_CYCLES",
@@ -32,20 +42,7 @@ __all__ = [
     "shanghai_today",
 ]
 
-DEFAULT_CYCLES = 3
-MIN_CYCLES = 1
-MAX_CYCLES = 10
 ONE_YEAR = relativedelta(years=1)
-# The holiday data covers 2001–2100; these bounds keep every computed date,
-# ten cycles and 90 days later included, inside it.
-EARLIEST_EXPIRY = dt.date(2002, 1, 1)
-LATEST_EXPIRY = dt.date(2080, 12, 31)
-EARLIEST_ISSUED = EARLIEST_EXPIRY - ONE_YEAR
-LATEST_ISSUED = LATEST_EXPIRY - ONE_YEAR
-DATE_LIMITS: Mapping[str, tuple[dt.date, dt.date]] = MappingProxyType(
-    {"issued": (EARLIEST_ISSUED, LATEST_ISSUED), "expires": (EARLIEST_EXPIRY, LATEST_EXPIRY)}
-)
-"""The first and last date accepted for each anchor; forms and schemas show these same limits."""
 
 # Late renewal is possible up to 90 days after an expiry (R5): until then a
 # cycle is still live. The window to renew opens 30 days before it (R2).

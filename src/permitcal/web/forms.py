@@ -9,8 +9,7 @@ from typing import Any
 from werkzeug.datastructures import MultiDict
 
 from permitcal.errors import InvalidInputError, PermitcalError
-from permitcal.ical import MAX_ALARM_DAYS, MAX_ALARMS
-from permitcal.inputs import DATE_LIMITS, MAX_CYCLES, MIN_CYCLES
+from permitcal.settings_schema import BY_NAME, DATE_LIMITS, DEFAULT_ALARMS
 from permitcal.web.messages import FIELD_NAMES, explain, form_field
 from permitcal.web.settings import FeedSettings
 from permitcal.web.texts import UiLang, format_day, ui_lang, ui_text
@@ -26,6 +25,9 @@ __all__ = [
 
 # The date field's min and max for each kind of date, from the limits the
 # library validates with, so that the browser refuses exactly what the server would.
+_CYCLES, _ALARMS = BY_NAME["cycles"], BY_NAME["alarms"]
+_DEFAULT_ALARMS = ",".join(map(str, DEFAULT_ALARMS))  # what the form's text box shows
+
 FORM_DATE_LIMITS = {
     kind: (first.isoformat(), last.isoformat()) for kind, (first, last) in DATE_LIMITS.items()
 }
@@ -53,10 +55,10 @@ def form_limits() -> dict[str, Any]:
     """What the form's inputs and its script need to check the server's limits."""
     return {
         "date_limits": FORM_DATE_LIMITS,
-        "min_cycles": MIN_CYCLES,
-        "max_cycles": MAX_CYCLES,
-        "max_alarms": MAX_ALARMS,
-        "max_alarm_days": MAX_ALARM_DAYS,
+        "min_cycles": _CYCLES.minimum,
+        "max_cycles": _CYCLES.maximum,
+        "max_alarms": _ALARMS.max_items,
+        "max_alarm_days": _ALARMS.maximum,
     }
 
 
@@ -75,7 +77,7 @@ def settings_from_form(form: MultiDict[str, str]) -> FeedSettings:
         "card_received": form.get("card_received", ""),
         "changes": ",".join(form.getlist("changes")),
         "lang": form.get("lang", ui_lang()),
-        "alarms": form.get("alarms", "7,1"),
+        "alarms": form.get("alarms", _DEFAULT_ALARMS),
         "cycles": form.get("cycles", ""),
         "source_rules": "0" if form.get("official_only") else "1",
     }
@@ -93,8 +95,8 @@ def form_values(settings: FeedSettings | None, form: MultiDict[str, str] | None)
             "card_received": form.get("card_received", ""),
             "changes": form.getlist("changes"),
             "lang": form.get("lang", ui_lang()),
-            "alarms": form.get("alarms", "7,1"),
-            "cycles": form.get("cycles", "3"),
+            "alarms": form.get("alarms", _DEFAULT_ALARMS),
+            "cycles": form.get("cycles", str(_CYCLES.default)),
             "official_only": bool(form.get("official_only")),
         }
     # A new calendar speaks the page's language unless the person picks another.

@@ -7,24 +7,18 @@ from collections.abc import Mapping, Sequence
 from typing import Literal
 
 from permitcal.errors import PermitcalError
-from permitcal.ical import MAX_ALARM_DAYS, MAX_ALARMS, MIN_ALARM_DAYS
 from permitcal.inputs import DATE_LIMITS, MAX_CYCLES, MIN_CYCLES
 from permitcal.policy import Change
+from permitcal.settings_schema import MAX_ALARM_DAYS, MAX_ALARMS, MIN_ALARM_DAYS, SETTINGS
 from permitcal.web.texts import UiLang
 
 __all__ = ["FIELD_NAMES", "REASONS", "browser_messages", "explain", "form_field"]
 
 FIELD_NAMES: dict[str, tuple[str, str]] = {
-    # The page form's fields, as its labels name them (short).
-    "issued": ("签发日期", "Date issued"),
-    "expires": ("到期日", "Expiry date"),
+    # The settings, as the page form's labels name them (from the settings table).
+    **{s.name: s.label for s in SETTINGS},
+    # The page form's own fields.
     "date_kind": ("日期类型", "Kind of date"),
-    "card_received": ("收到新证日期", "Date the renewed card arrived"),
-    "changes": ("变更事项", "Changes"),
-    "lang": ("日历语言", "Calendar language"),
-    "alarms": ("提前提醒天数", "Reminder days"),
-    "cycles": ("年度周期数", "Yearly cycles"),
-    "source_rules": ("只显示官方规定", "Official rules only"),
     "confirm": ("确认删除", "Confirm deletion"),
     # The JSON API's body, and library inputs that a page never sends.
     "body": ("请求内容", "Request body"),

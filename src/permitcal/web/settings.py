@@ -1,4 +1,4 @@
-"""A subscription's settings and their validation from JSON, query strings and forms."""
+"""A subscription's settings, read from and written to JSON, text and rows by the settings table."""
 
 from __future__ import annotations
 
@@ -9,38 +9,42 @@ from dataclasses import dataclass, field, replace
 from typing import Any
 
 from permitcal.errors import InvalidInputError
-from permitcal.ical import DEFAULT_ALARMS, parse_alarms, parse_lang
-from permitcal.inputs import DEFAULT_CYCLES, PermitInput, parse_changes, parse_date
+from permitcal.ical import parse_alarms, parse_lang
+from permitcal.inputs import PermitInput, parse_changes, parse_date
 from permitcal.policy import Change, Lang
+from permitcal.settings_schema import (
+    DEFAULT_ALARMS,
+    DEFAULT_CYCLES,
+    DEFAULT_LANG,
+    NAMES,
+    SETTINGS,
+    Setting,
+)
 
 __all__ = ["FIELDS", "FeedSettings"]
 
-FIELDS = (
-    "issued",
-    "expires",
-    "card_received",
-    "changes",
-    "cycles",
-    "lang",
-    "alarms",
-    "source_rules",
-)
-_DATE_FIELDS = ("issued", "expires", "card_received")
+FIELDS = NAMES
 _WHOLE_NUMBER = re.compile(r"([0-9]{1,4})(?:\.0+)?", re.ASCII)
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
+# What a list setting's JSON must be, in the words of its not_a_list error.
+_LIST_OF = {"changes": "change names", "alarms": "whole numbers of days"}
 
 
 @dataclass(frozen=True, slots=True)
 class FeedSettings:
-    """Everything a stored or ad-hoc feed depends on; no personal data beyond the dates."""
+    """Everything a stored or ad-hoc feed depends on; no personal data beyond the dates.
+
+    One attribute per entry of :data:`permitcal.settings_schema.SETTINGS`, in
+    its order and with its defaults (a test holds them together).
+    """
 
     issued: dt.date | None = None
     expires: dt.date | None = None
     card_received: dt.date | None = None
     changes: frozenset[Change] = field(default_factory=frozenset)
     cycles: int = DEFAULT_CYCLES
-    lang: Lang = "zh"
+    lang: Lang = DEFAULT_LANG
     alarms: tuple[int, ...] = DEFAULT_ALARMS
     source_rules: bool = True
 
@@ -56,16 +60,16 @@ class FeedSettings:
         )
 
     def to_json(self) -> dict[str, Any]:
-        return {
-            "issued": _iso(self.issued),
-            "expires": _iso(self.expires),
-            "card_received": _iso(self.card_received),
-            "changes": sorted(c.value for c in self.changes),
-            "cycles": self.cycles,
-            "lang": self.lang,
-            "alarms": list(self.alarms),
-            "source_rules": self.source_rules,
-        }
+        return {s.name: _json_value(s, getattr(self, s.name)) for s in SETTINGS}
+
+    def to_row(self) -> dict[str, Any]:
+        """The store's columns: lists as comma-separated text, the rest as they are."""
+        return {s.name: _row_value(s, getattr(self, s.name)) for s in SETTINGS}
+
+    @classmethod
+    def from_row(cls, row: Mapping[str, Any]) -> FeedSettings:
+        """From the store's columns (trusted: written by :meth:`to_row`)."""
+        return cls(**{s.name: _from_row(s, row[s.name]) for s in SETTINGS})
 
     @classmethod
     def from_json(cls, body: object, base: FeedSettings | None = None) -> FeedSettings:
@@ -84,45 +88,9 @@ class FeedSettings:
                     reason="unknown_field",
                     params={"known": list(FIELDS)},
                 )
-        values: dict[str, Any] = {}
-        for name in _DATE_FIELDS:
-            if name in body:
-                raw = body[name]
-                if raw is not None and not isinstance(raw, str):
-                    raise InvalidInputError(
-                        name, "expected a date string YYYY-MM-DD or null", reason="not_a_date"
-                    )
-                values[name] = None if raw is None else parse_date(raw, name)
-        if "changes" in body:
-            if not isinstance(body["changes"], list):
-                raise InvalidInputError(
-                    "changes", "expected a list of change names", reason="not_a_list"
-                )
-            values["changes"] = parse_changes(body["changes"])
-        if "cycles" in body:
-            cycles = _json_whole_number(body["cycles"])
-            if isinstance(cycles, bool) or not isinstance(cycles, int):
-                raise InvalidInputError(
-                    "cycles",
-                    "expected a whole number",
-                    reason="not_whole_number",
-                    params={"text": cycles} if isinstance(cycles, str) else {},
-                )
-            values["cycles"] = cycles
-        if "lang" in body:
-            values["lang"] = parse_lang(body["lang"])
-        if "alarms" in body:
-            if not isinstance(body["alarms"], list):
-                raise InvalidInputError(
-                    "alarms", "expected a list of whole numbers of days", reason="not_a_list"
-                )
-            values["alarms"] = parse_alarms([_json_whole_number(v) for v in body["alarms"]])
-        if "source_rules" in body:
-            if not isinstance(body["source_rules"], bool):
-                raise InvalidInputError(
-                    "source_rules", "expected true or false", reason="not_true_or_false"
-                )
-            values["source_rules"] = body["source_rules"]
+        values: dict[str, Any] = {
+            s.name: _from_json(s, body[s.name]) for s in SETTINGS if s.name in body
+        }
         if base is not None:
             # Giving one anchor replaces the other, so a PATCH can switch between them.
             if "issued" in values and values["issued"] is not None and "expires" not in values:
@@ -148,22 +116,11 @@ class FeedSettings:
                     reason="unknown_field",
                     params={"known": list(allowed)},
                 )
-        values: dict[str, Any] = {}
-        for name in _DATE_FIELDS:
-            if data.get(name, "").strip():
-                values[name] = parse_date(data[name], name)
-        if data.get("changes", "").strip():
-            values["changes"] = parse_changes(_split(data["changes"]))
-        if data.get("cycles", "").strip():
-            values["cycles"] = _whole_number("cycles", data["cycles"])
-        if data.get("lang", "").strip():
-            values["lang"] = parse_lang(data["lang"].strip())
-        if "alarms" in data:
-            values["alarms"] = parse_alarms(
-                [_whole_number("alarms", part) for part in _split(data["alarms"])]
-            )
-        if "source_rules" in data:
-            values["source_rules"] = _boolean("source_rules", data["source_rules"])
+        values: dict[str, Any] = {
+            s.name: _from_text(s, data[s.name])
+            for s in SETTINGS
+            if s.name in data and (data[s.name].strip() or _empty_is_a_value(s))
+        }
         return cls(**values).checked()
 
     def checked(self) -> FeedSettings:
@@ -172,8 +129,92 @@ class FeedSettings:
         return self
 
 
-def _iso(day: dt.date | None) -> str | None:
-    return None if day is None else day.isoformat()
+def _empty_is_a_value(setting: Setting) -> bool:
+    """Whether empty text is a value (no alarms; an unticked box), not "use the default"."""
+    return setting.kind in ("days", "flag")
+
+
+def _from_json(setting: Setting, raw: object) -> object:
+    name = setting.name
+    match setting.kind:
+        case "date":
+            if raw is not None and not isinstance(raw, str):
+                raise InvalidInputError(
+                    name, "expected a date string YYYY-MM-DD or null", reason="not_a_date"
+                )
+            return None if raw is None else parse_date(raw, name)
+        case "names" | "days":
+            if not isinstance(raw, list):
+                raise InvalidInputError(
+                    name, f"expected a list of {_LIST_OF[name]}", reason="not_a_list"
+                )
+            if setting.kind == "names":
+                return parse_changes(raw)
+            return parse_alarms([_json_whole_number(v) for v in raw])
+        case "whole":
+            number = _json_whole_number(raw)
+            if isinstance(number, bool) or not isinstance(number, int):
+                raise InvalidInputError(
+                    name,
+                    "expected a whole number",
+                    reason="not_whole_number",
+                    params={"text": number} if isinstance(number, str) else {},
+                )
+            return number  # its range is the library's to check, with the rest
+        case "choice":
+            return parse_lang(raw)
+        case "flag":
+            if not isinstance(raw, bool):
+                raise InvalidInputError(name, "expected true or false", reason="not_true_or_false")
+            return raw
+
+
+def _from_text(setting: Setting, text: str) -> object:
+    name = setting.name
+    match setting.kind:
+        case "date":
+            return parse_date(text, name)
+        case "names":
+            return parse_changes(_split(text))
+        case "whole":
+            return _whole_number(name, text)
+        case "choice":
+            return parse_lang(text.strip())
+        case "days":
+            return parse_alarms([_whole_number(name, part) for part in _split(text)])
+        case "flag":
+            return _boolean(name, text)
+
+
+def _json_value(setting: Setting, value: Any) -> object:
+    match setting.kind:
+        case "date":
+            return None if value is None else value.isoformat()
+        case "names":
+            return sorted(c.value for c in value)
+        case "days":
+            return list(value)
+    return value
+
+
+def _row_value(setting: Setting, value: Any) -> object:
+    match setting.kind:
+        case "names":
+            return ",".join(sorted(c.value for c in value))
+        case "days":
+            return ",".join(str(a) for a in value)
+    return value
+
+
+def _from_row(setting: Setting, value: Any) -> Any:
+    match setting.kind:
+        case "names":
+            return frozenset(Change(c) for c in value.split(",") if c)
+        case "days":
+            return tuple(int(a) for a in value.split(",") if a)
+        case "flag":
+            return bool(value)  # SQLite hands back 0 and 1
+    return value
 
 
 def _json_whole_number(value: object) -> object:

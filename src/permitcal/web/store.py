@@ -36,7 +36,6 @@ from sqlalchemy import (
 from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
 from sqlalchemy.pool import ConnectionPoolEntry
 
-from permitcal.policy import Change
 from permitcal.web.settings import FeedSettings
 from permitcal.web.tokens import feed_token_for, hash_token, new_account_id, new_token
 
@@ -67,6 +66,8 @@ subscriptions = Table(
     Column("feed_hash", String(64), nullable=False, unique=True),
     Column("manage_hash", String(64), nullable=False, unique=True),
     Column("feed_generation", Integer, nullable=False),  # goes up when the feed URL rotates
+    # The settings, one column per entry of the settings table (FeedSettings.to_row
+    # writes them; a test holds the two together). Lists are comma-separated text.
     Column("issued", Date, nullable=True),
     Column("expires", Date, nullable=True),
     Column("card_received", Date, nullable=True),
@@ -180,7 +181,7 @@ class Store:
             "feed_hash": hash_token(feed_token),
             "manage_hash": hash_token(manage_token),
             "feed_generation": 0,
-            **_settings_row(settings),
+            **settings.to_row(),
             "created_at": stamp,
             "updated_at": stamp,
             "revision": 0,
@@ -221,7 +222,7 @@ class Store:
         statement = (
             update(subscriptions)
             .where(subscriptions.c.id == sub.id, subscriptions.c.revision == sub.revision)
-            .values(**_settings_row(settings), updated_at=stamp, revision=sub.revision + 1)
+            .values(**settings.to_row(), updated_at=stamp, revision=sub.revision + 1)
         )
         return self._write_then_reload(sub, statement)
 
@@ -526,30 +527,8 @@ def _server_timeouts(url: str, timeout: float) -> dict[str, Any]:
     }
 
 
-def _settings_row(settings: FeedSettings) -> dict[str, Any]:
-    return {
-        "issued": settings.issued,
-        "expires": settings.expires,
-        "card_received": settings.card_received,
-        "changes": ",".join(sorted(c.value for c in settings.changes)),
-        "cycles": settings.cycles,
-        "lang": settings.lang,
-        "alarms": ",".join(str(a) for a in settings.alarms),
-        "source_rules": settings.source_rules,
-    }
-
-
 def _from_row(row: Any) -> Subscription:
-    settings = FeedSettings(
-        issued=row["issued"],
-        expires=row["expires"],
-        card_received=row["card_received"],
-        changes=frozenset(Change(c) for c in row["changes"].split(",") if c),
-        cycles=row["cycles"],
-        lang=row["lang"],
-        alarms=tuple(int(a) for a in row["alarms"].split(",") if a),
-        source_rules=bool(row["source_rules"]),
-    )
+    settings = FeedSettings.from_row(row)
     return Subscription(
         row["id"],
         row["account"],

@@ -1,0 +1,231 @@
+"""The OpenAPI document's schemas: the settings from their table, and the API's objects."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from permitcal.settings_schema import SETTINGS, Setting
+
+__all__ = [
+    "COMPONENTS",
+    "FORM_FIELDS",
+    "QUERY_PARAMETERS",
+    "SETTINGS_PROPERTIES",
+    "json_content",
+    "ref",
+]
+
+
+def _year_alternatives(first: int, last: int) -> str:
+    """Years first…last as one regular-expression alternative per decade (2001…2079: 200[1-9]|…)."""
+    parts = []
+    for decade in range(first // 10, last // 10 + 1):
+        low, high = max(first, decade * 10) % 10, min(last, decade * 10 + 9) % 10
+        parts.append(f"{decade}{low}" if low == high else f"{decade}[{low}-{high}]")
+    return "|".join(parts)
+
+
+def _date_in(first: dt.date, last: dt.date) -> str:
+    """A pattern for YYYY-MM-DD dates from first to last, which must be whole years.
+
+    JSON Schema has no minimum for dates; a pattern is the one limit every
+    validator and generator understands.
+    """
+    if (first.month, first.day, last.month, last.day) != (1, 1, 12, 31):
+        raise ValueError(f"{first}…{last} is not a range of whole years")
+    years = _year_alternatives(first.year, last.year)
+    return rf"^(?:{years})-(?:0[1-9]|1[0-2])-(?:0[1-9]|[12][0-9]|3[01])$"
+
+
+def setting_schema(setting: Setting) -> dict[str, Any]:
+    """A setting's JSON schema: its type, choices, limits and default from the table."""
+    schema: dict[str, Any]
+    match setting.kind:
+        case "date":
+            schema = {"type": ["string", "null"], "format": "date", "example": "2023-06-01"}
+            if isinstance(setting.minimum, dt.date) and isinstance(setting.maximum, dt.date):
+                schema["pattern"] = _date_in(setting.minimum, setting.maximum)
+                return {
+                    **schema,
+                    "description": f"{setting.help} From {setting.minimum} to {setting.maximum}.",
+                }
+        case "names":
+            schema = {"type": "array", "items": {"enum": list(setting.choices)}}
+        case "whole":
+            schema = {"type": "integer", "minimum": setting.minimum, "maximum": setting.maximum}
+        case "choice":
+            schema = {"enum": list(setting.choices)}
+        case "days":
+            item = {"type": "integer", "minimum": setting.minimum, "maximum": setting.maximum}
+            schema = {"type": "array", "items": item, "maxItems": setting.max_items}
+        case "flag":
+            schema = {"type": "boolean"}
+    if setting.default is not None and setting.kind != "names":
+        schema["default"] = list(d) if isinstance(d := setting.default, tuple) else d
+    return {**schema, "description": setting.help}
+
+
+SETTINGS_PROPERTIES: dict[str, Any] = {s.name: setting_schema(s) for s in SETTINGS}
+
+_TRUE_OR_FALSE = ["true", "false", "1", "0", "yes", "no", "on", "off", ""]
+
+
+def _text_schema(setting: Setting) -> dict[str, Any]:
+    """A setting as text (query string, form): the JSON schema without null, empty meaning absent.
+
+    Lists are comma-separated; an empty ``alarms`` means none, an empty
+    ``source_rules`` false (an unticked box), other empty values the default.
+    """
+    json_schema = SETTINGS_PROPERTIES[setting.name]
+    schema = {k: v for k, v in json_schema.items() if k not in ("default", "description")}
+    if schema.get("type") == ["string", "null"]:
+        schema["type"] = "string"
+    if setting.kind == "flag":
+        return {"enum": _TRUE_OR_FALSE}
+    if setting.is_list:
+        return schema
+    return {"anyOf": [schema, {"const": ""}]}
+
+
+QUERY_PARAMETERS: list[dict[str, Any]] = [
+    {
+        "name": s.name,
+        "in": "query",
+        "required": False,
+        "description": s.help,
+        "schema": _text_schema(s),
+        **({"style": "form", "explode": False} if s.is_list else {}),
+    }
+    for s in SETTINGS
+]
+
+# The page's form: the settings as text, but one date field whose kind a radio
+# button picks, a box that asks the opposite of source_rules, and the CSRF token.
+_FORM_ONLY = {
+    "date_kind": {"enum": ["issued", "expires"], "default": "issued"},
+    "date": {"type": "string", "format": "date"},
+    "official_only": {"type": "string", "description": "Ticked: official rules only."},
+    "far_date_ok": {"type": "string", "description": "Ticked: a date far ahead is right."},
+    "csrf_token": {"type": "string"},
+}
+FORM_FIELDS: dict[str, Any] = {
+    "type": "object",
+    "required": ["date", "csrf_token"],
+    "properties": {
+        **{
+            s.name: {**_text_schema(s), "description": s.help}
+            for s in SETTINGS
+            if s.name not in ("issued", "expires", "source_rules")
+        },
+        **_FORM_ONLY,
+    },
+}
+
+# A new subscription needs exactly one anchor; a PATCH may leave the stored one.
+_ONE_ANCHOR = {
+    "oneOf": [
+        {"required": [name], "properties": {name: {"type": "string"}}}
+        for name in ("issued", "expires")
+    ]
+}
+
+_DEADLINE: dict[str, Any] = {
+    "type": "object",
+    "required": [
+        "rule",
+        "cycle",
+        "date",
+        "basis",
+        "provisional",
+        "working_day",
+        "nearest_working_day",
+        "title",
+    ],
+    "properties": {
+        "rule": {"type": "string", "example": "R1"},
+        "cycle": {"type": "integer"},
+        "date": {"type": "string", "format": "date"},
+        "kind": {"enum": ["deadline", "opening", "consequence"]},
+        "basis": {"enum": ["official", "source"]},
+        "expiry": {"type": "string", "format": "date"},
+        "estimate": {"type": "boolean"},
+        "provisional": {"type": "boolean"},
+        "date_provisional": {"type": "boolean"},
+        "working_day": {"type": "boolean"},
+        "nearest_working_day": {"type": "string", "format": "date"},
+        "title": {"type": "string"},
+        "description": {"type": "string"},
+    },
+}
+
+_SUBSCRIPTION: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "id": {"type": "string"},
+        "feed_url": {"type": "string", "format": "uri"},
+        "webcal_url": {"type": "string"},
+        "google_url": {"type": "string", "format": "uri"},
+        "outlook_url": {"type": "string", "format": "uri"},
+        "download_url": {"type": "string", "format": "uri"},
+        "manage_url": {"type": "string", "format": "uri"},
+        "api_url": {"type": "string", "format": "uri"},
+        "manage_token": {"type": "string"},
+        "caldav_url": {
+            "type": "string",
+            "format": "uri",
+            "description": "CalDAV server (discovery)",
+        },
+        "caldav_calendar_url": {"type": "string", "format": "uri"},
+        "caldav_username": {"type": "string"},
+        "caldav_password": {"type": "string", "description": "The feed token; changes on rotation"},
+        "revision": {"type": "integer"},
+        "created_at": {"type": "string", "format": "date-time"},
+        "updated_at": {"type": "string", "format": "date-time"},
+        "settings": {"$ref": "#/components/schemas/Settings"},
+        "deadlines": {"type": "array", "items": {"$ref": "#/components/schemas/Deadline"}},
+    },
+}
+
+_ERROR: dict[str, Any] = {
+    "type": "object",
+    "properties": {
+        "error": {
+            "type": "object",
+            "required": ["code", "message"],
+            "properties": {
+                "code": {"type": "string"},
+                "message": {"type": "string"},
+                "field": {"type": "string"},
+            },
+        }
+    },
+}
+
+
+def ref(name: str) -> dict[str, Any]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def json_content(schema: dict[str, Any], description: str) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+COMPONENTS: dict[str, Any] = {
+    "schemas": {
+        "Settings": {
+            "type": "object",
+            "additionalProperties": False,
+            "properties": SETTINGS_PROPERTIES,
+        },
+        "NewSettings": {"allOf": [ref("Settings"), _ONE_ANCHOR]},
+        "Deadline": _DEADLINE,
+        "Subscription": _SUBSCRIPTION,
+        "Error": _ERROR,
+        "PageForm": FORM_FIELDS,
+    },
+    "securitySchemes": {
+        # The CalDAV login: the account as user name, the feed token as password.
+        "caldav": {"type": "http", "scheme": "basic"},
+    },
+}
