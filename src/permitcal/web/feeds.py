@@ -82,12 +82,16 @@ def adhoc() -> Response:
     return _respond(service().adhoc_feed(settings, home_url()))
 
 
+DOWNLOAD_YES = ("1", "true", "yes", "on")
+DOWNLOAD_NO = ("", "0", "false", "no", "off")
+
+
 def _wants_download() -> bool:
     """``?download=1`` (true, yes, on) asks for a file; 0, false, no, off and empty do not."""
     value = request.args.get("download")
-    if value is None or value.strip().lower() in ("", "0", "false", "no", "off"):
+    if value is None or value in DOWNLOAD_NO:
         return False
-    if value.strip().lower() in ("1", "true", "yes", "on"):
+    if value in DOWNLOAD_YES:
         return True
     raise InvalidInputError(
         "download",

@@ -6,6 +6,7 @@ from typing import Any
 
 from permitcal._version import __version__
 from permitcal.web.caldav.views import READ_METHODS, WRITE_METHODS
+from permitcal.web.feeds import DOWNLOAD_NO, DOWNLOAD_YES
 from permitcal.web.openapi_schemas import COMPONENTS, QUERY_PARAMETERS, json_content, ref
 
 __all__ = ["NOT_DOCUMENTED", "WEBDAV_METHODS", "openapi_document"]
@@ -64,13 +65,15 @@ _DOWNLOAD = {
     "name": "download",
     "in": "query",
     "required": False,
-    "description": "Any non-empty value (download=1): sent as an attachment to save.",
-    "schema": {"type": "string"},
+    "description": "1 (true, yes, on): sent as an attachment to save; 0 (false, no, off, "
+    "empty): shown inline. Anything else is a 400.",
+    "schema": {"type": "string", "enum": [*DOWNLOAD_YES, *DOWNLOAD_NO]},
 }
 _CALENDAR = {"description": "The feed.", "content": {"text/calendar": {}}}
 _FEED_RESPONSES = {
     "200": _CALENDAR,
     "304": {"description": "Not modified (If-None-Match / If-Modified-Since)."},
+    "400": {"description": "An unreadable download value.", "content": {"text/plain": {}}},
     "404": {"description": "Unknown feed token."},
     "503": {"description": "Temporarily unavailable; see Retry-After."},
 }
