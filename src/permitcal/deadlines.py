@@ -284,30 +284,37 @@ def _describe(
     parts: list[Text] = [rule.description]
     if counted.provisional:
         parts.append(
-            policy.provisional_date.format(year="/".join(map(str, counted.unpublished_years)))
+            policy.wording.provisional_date.format(
+                year="/".join(map(str, counted.unpublished_years))
+            )
         )
     if not working_day and rule.kind.names_day_to_act:
         note = policy.rest_day_notes[rule.kind]
         parts.append(note.format(date=day, nearest=nearest.date))
     if nearest.provisional and not counted.provisional:
         parts.append(
-            policy.provisional_rest_day.format(year="/".join(map(str, nearest.unpublished_years)))
+            policy.wording.provisional_rest_day.format(
+                year="/".join(map(str, nearest.unpublished_years))
+            )
         )
     if estimate and rule.estimate_note is not None:
         parts.append(rule.estimate_note)
     if card is not None and rule.anchor is Anchor.CARD_RECEIVED:
-        parts.append(policy.card_received_line.format(date=card))
+        parts.append(policy.wording.card_received_line.format(date=card))
     if rule.checklist:
         parts.append(policy.procedure)
         parts.append(_checklist(policy, changes))
-    parts.append(policy.cycle_line.format(expiry=expiry))
-    parts.append(policy.official_note if rule.basis is Basis.OFFICIAL else policy.source_note)
+    parts.append(policy.wording.cycle_line.format(expiry=expiry))
+    parts.append(
+        policy.wording.official_note if rule.basis is Basis.OFFICIAL else policy.wording.source_note
+    )
     if rule.references:
         lines = [r.title if r.url is None else f"{r.title} {r.url}" for r in rule.references]
         refs = "\n".join(f"- {line}" for line in lines)
         parts.append(
             Text(
-                f"{policy.references_heading.zh}\n{refs}", f"{policy.references_heading.en}\n{refs}"
+                f"{policy.wording.references_heading.zh}\n{refs}",
+                f"{policy.wording.references_heading.en}\n{refs}",
             )
         )
     return Text("\n\n".join(p.zh for p in parts), "\n\n".join(p.en for p in parts))
@@ -316,7 +323,7 @@ def _describe(
 def _checklist(policy: Policy, declared: frozenset[Change]) -> Text:
     """The documents for the declared changes, or for every change when none was declared."""
     items = [c for c in policy.checklists if c.change in declared] or list(policy.checklists)
-    heading = policy.checklist_declared if declared else policy.checklist_if_changed
+    heading = policy.wording.checklist_declared if declared else policy.wording.checklist_if_changed
     zh = "\n".join(f"- {c.label.zh}：{c.documents.zh}" for c in items)
     en = "\n".join(f"- {c.label.en}: {c.documents.en}" for c in items)
     return Text(f"{heading.zh}\n{zh}", f"{heading.en}\n{en}")

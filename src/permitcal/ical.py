@@ -282,18 +282,18 @@ def _reminder(deadline: Deadline, days: int, options: RenderOptions) -> Event:
     """A separate event ``days`` before the act-by day: what is left to do and by when."""
     policy, lang, title = options.policy, options.lang, deadline.title
     act_by = deadline.nearest_working_day
-    template = policy.reminder_title_one_day if days == 1 else policy.reminder_title
+    template = policy.wording.reminder_title_one_day if days == 1 else policy.wording.reminder_title
     summary = template.format(days=days, title=title.get(lang, " "))
-    lead = policy.reminder_description.format(
+    lead = policy.wording.reminder_description.format(
         title=title,
         act_by=act_by,
-        weekday=policy.weekdays[act_by.weekday()],
+        weekday=policy.wording.weekdays[act_by.weekday()],
         days=days,
         action=_action(deadline, policy),
     )
     parts = [lead]
     if act_by != deadline.date:
-        parts.append(policy.reminder_rest_day.format(date=deadline.date, act_by=act_by))
+        parts.append(policy.wording.reminder_rest_day.format(date=deadline.date, act_by=act_by))
     day = act_by - dt.timedelta(days=days)
     return _base_event(
         _uid(options, deadline, f"-r{days}"),

@@ -14,6 +14,7 @@ from permitcal.policy.model import (
     Step,
     Text,
     Unit,
+    Wording,
 )
 from permitcal.policy.shanghai import SHANGHAI
 
@@ -32,4 +33,5 @@ __all__ = [
     "Step",
     "Text",
     "Unit",
+    "Wording",
 ]

@@ -195,23 +195,13 @@ class ChangeChecklist:
 
 
 @dataclass(frozen=True, slots=True)
-class Policy:
-    """A city's complete rule set; a policy change is a new Policy, not new code."""
+class Wording:
+    """The display templates every event is written with (notes, reminders, headings).
 
-    id: str
-    """Stable identifier, part of UIDs and cache keys (``"shanghai"``)."""
-    version: str
-    """Changes whenever any rule or text changes; part of cache keys."""
-    updated: dt.date
-    """When this version was written; the default DTSTAMP of rendered events."""
-    calendar_name: Text
-    calendar_description: Text
-    category: Text
-    """Category shared by every event of the policy."""
-    rules: tuple[Rule, ...]
-    procedure: Text
-    """The renewal procedure, for the checklist event."""
-    checklists: tuple[ChangeChecklist, ...]
+    Kept apart from the rules: a rule says what happens and when; these say
+    how any event is worded, whatever rule it comes from.
+    """
+
     source_note: Text
     """Appended to every rule whose basis is ``source``."""
     official_note: Text
@@ -240,10 +230,35 @@ class Policy:
     """Heads the full checklist when no change was declared."""
     card_received_line: Text
 
+
+@dataclass(frozen=True, slots=True)
+class Policy:
+    """A city's complete rule set; a policy change is a new Policy, not new code."""
+
+    id: str
+    """Stable identifier, part of UIDs and cache keys (``"shanghai"``)."""
+    version: str
+    """Changes whenever any rule or text changes; part of cache keys."""
+    updated: dt.date
+    """When this version was written; the default DTSTAMP of rendered events."""
+    calendar_name: Text
+    calendar_description: Text
+    category: Text
+    """Category shared by every event of the policy."""
+    rules: tuple[Rule, ...]
+    procedure: Text
+    """The renewal procedure, for the checklist event."""
+    checklists: tuple[ChangeChecklist, ...]
+    wording: Wording
+    """The sentences events are written with, apart from the rules themselves."""
+
     @property
     def rest_day_notes(self) -> Mapping[Kind, Text]:
         """The rest-day note of each kind that names a day to act."""
-        return {Kind.DEADLINE: self.rest_day_deadline, Kind.OPENING: self.rest_day_opening}
+        return {
+            Kind.DEADLINE: self.wording.rest_day_deadline,
+            Kind.OPENING: self.wording.rest_day_opening,
+        }
 
     def rule(self, rule_id: str) -> Rule:
         """The rule with this id; ``KeyError`` is a programming error, not bad input."""

@@ -27,6 +27,7 @@ from permitcal.policy.model import (
     Step,
     Text,
     Unit,
+    Wording,
 )
 
 __all__ = ["SHANGHAI"]
@@ -292,46 +293,7 @@ _CHECKLISTS = (
     ),
 )
 
-SHANGHAI = Policy(
-    id="shanghai",
-    version="2026.11.3",
-    updated=dt.date(2026, 11, 27),
-    calendar_name=Text("上海居住证提醒", "Shanghai permit deadlines"),
-    calendar_description=Text(
-        "上海市居住证签注及积分续办的各项截止日期，由 permitcal 根据你填写的日期生成。"
-        "日期仅供参考，请以官方通知为准。",
-        "Deadlines for endorsing the Shanghai residence permit and renewing its points, "
-        "computed by permitcal from the dates you entered. For reference only: official "
-        "notices prevail.",
-    ),
-    category=Text("居住证", "Residence permit"),
-    rules=(
-        _EXPIRY,
-        _WINDOW_OPENS,
-        _CONTINUITY_ENDS,
-        _HOLDING_YEARS_RESTART,
-        _NEW_APPLICATION,
-        _POINTS_DECLARATION,
-        _POINTS_LAPSE,
-        _POINTS_REVIEW_OVERDUE,
-        _EDUCATION_VERIFICATION,
-    ),
-    procedure=Text(
-        "办理步骤：\n"
-        "1. 先办理居住证签注，签注后才能续办积分。\n"
-        "2. 单位未变更：登录积分系统选择“续办申请”，更新个人信息；单位变更：由新单位登记并提交。\n"
-        "3. 单位网上审核并提交；社区事务受理服务中心受理材料并出具回执，进入审核。\n"
-        "4. 结果以短信通知；《积分通知单》可在网上打印，或到区人才服务中心领取。",
-        "The procedure:\n"
-        "1. Endorse the permit first; the points can only be renewed after it.\n"
-        "2. Employer unchanged: log in, choose 续办申请 and update your details. Employer "
-        "changed: the new employer registers you and submits.\n"
-        "3. The employer reviews and submits online; the service centre accepts the documents "
-        "and issues a receipt; the file is reviewed.\n"
-        "4. The result arrives by SMS; print the points notice (积分通知单) online or collect it "
-        "at the district talent service centre.",
-    ),
-    checklists=_CHECKLISTS,
+_WORDING = Wording(
     source_note=Text(
         "依据：来源指南所述，未见于官方文件。请拨打12333或到社区事务受理服务中心确认。",
         "Basis: stated by the source guide but not found in official texts. Confirm with the "
@@ -398,4 +360,47 @@ SHANGHAI = Policy(
         "If any of these changed since the last renewal, bring:",
     ),
     card_received_line=Text("收到新证日期：{date}。", "Renewed card received on {date}."),
+)
+
+SHANGHAI = Policy(
+    id="shanghai",
+    version="2026.11.3",
+    updated=dt.date(2026, 11, 27),
+    calendar_name=Text("上海居住证提醒", "Shanghai permit deadlines"),
+    calendar_description=Text(
+        "上海市居住证签注及积分续办的各项截止日期，由 permitcal 根据你填写的日期生成。"
+        "日期仅供参考，请以官方通知为准。",
+        "Deadlines for endorsing the Shanghai residence permit and renewing its points, "
+        "computed by permitcal from the dates you entered. For reference only: official "
+        "notices prevail.",
+    ),
+    category=Text("居住证", "Residence permit"),
+    rules=(
+        _EXPIRY,
+        _WINDOW_OPENS,
+        _CONTINUITY_ENDS,
+        _HOLDING_YEARS_RESTART,
+        _NEW_APPLICATION,
+        _POINTS_DECLARATION,
+        _POINTS_LAPSE,
+        _POINTS_REVIEW_OVERDUE,
+        _EDUCATION_VERIFICATION,
+    ),
+    procedure=Text(
+        "办理步骤：\n"
+        "1. 先办理居住证签注，签注后才能续办积分。\n"
+        "2. 单位未变更：登录积分系统选择“续办申请”，更新个人信息；单位变更：由新单位登记并提交。\n"
+        "3. 单位网上审核并提交；社区事务受理服务中心受理材料并出具回执，进入审核。\n"
+        "4. 结果以短信通知；《积分通知单》可在网上打印，或到区人才服务中心领取。",
+        "The procedure:\n"
+        "1. Endorse the permit first; the points can only be renewed after it.\n"
+        "2. Employer unchanged: log in, choose 续办申请 and update your details. Employer "
+        "changed: the new employer registers you and submits.\n"
+        "3. The employer reviews and submits online; the service centre accepts the documents "
+        "and issues a receipt; the file is reviewed.\n"
+        "4. The result arrives by SMS; print the points notice (积分通知单) online or collect it "
+        "at the district talent service centre.",
+    ),
+    checklists=_CHECKLISTS,
+    wording=_WORDING,
 )
