@@ -24,7 +24,6 @@ from werkzeug.datastructures import Headers
 
 __all__ = [
     "ACCEPT_CH",
-    "PHONES",
     "VARY",
     "HeaderSource",
     "InApp",
@@ -34,17 +33,6 @@ __all__ = [
 
 HeaderSource = Mapping[str, str] | Headers
 """A request's headers (werkzeug, case-insensitive) or a plain mapping, as tests pass."""
-
-PHONES: tuple[str, ...] = (
-    "iphone",
-    "huawei",
-    "honor",
-    "xiaomi",
-    "oppo",
-    "vivo",
-    "android",
-    "desktop",
-)
 
 # Chrome sends Sec-CH-UA-Platform and Sec-CH-UA-Mobile on every request, but the model only
 # after a response asked for it with Accept-CH: the first page view of a reduced-UA Chrome

@@ -10,7 +10,7 @@ from permitcal.errors import PermitcalError
 from permitcal.inputs import DATE_LIMITS, MAX_CYCLES, MIN_CYCLES
 from permitcal.policy import Change
 from permitcal.settings_schema import MAX_ALARM_DAYS, MAX_ALARMS, MIN_ALARM_DAYS, SETTINGS
-from permitcal.web.texts import UiLang
+from permitcal.web.texts import DATE_FORMAT, MONTHS, UiLang
 
 __all__ = ["FIELD_NAMES", "REASONS", "browser_messages", "explain", "form_field"]
 
@@ -145,25 +145,6 @@ _SENTENCES: dict[str, tuple[str, str]] = {
 REASONS = frozenset(key.partition("/")[0] for key in _SENTENCES)
 """Every reason :func:`explain` has its own sentence for (others get a general one)."""
 
-# How dates are written in each language: the same patterns go to the browser.
-_DATE_FORMAT = {"zh": "{year}年{month}月{day}日", "en": "{day} {month} {year}"}
-_MONTHS = {
-    "zh": [str(month) for month in range(1, 13)],
-    "en": [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ],
-}
 _ISO_SHAPE = re.compile(r"([0-9]{4})-([0-9]{2})-([0-9]{2})")
 _DATE_PARAMS = frozenset({"date", "start", "earliest", "latest", "today"})
 _LONGEST_TEXT = 40
@@ -242,8 +223,8 @@ def browser_messages(lang: UiLang) -> dict[str, str]:
         typed, in “ ”.
     """
     messages = {
-        "format.date": _DATE_FORMAT[lang],
-        "format.months": ",".join(_MONTHS[lang]),
+        "format.date": DATE_FORMAT[lang],
+        "format.months": ",".join(MONTHS[lang]),
     }
     for kind, (earliest, latest) in DATE_LIMITS.items():
         bounds = {
@@ -335,7 +316,7 @@ def _date(text: str, lang: UiLang) -> str:
     if match is not None:
         year, month, day = (int(part) for part in match.groups())
         if 1 <= month <= 12 and 1 <= day <= 31:
-            return _DATE_FORMAT[lang].format(year=year, month=_MONTHS[lang][month - 1], day=day)
+            return DATE_FORMAT[lang].format(year=year, month=MONTHS[lang][month - 1], day=day)
     return f"“{_text(text)}”"
 
 

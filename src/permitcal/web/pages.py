@@ -54,7 +54,8 @@ def page_context() -> dict[str, Any]:
 
 
 def _render(template: str, status: int = 200, **context: Any) -> Response:
-    body = render_template(template, in_app=in_app_browser(request.headers), **context)
+    context.setdefault("in_app", in_app_browser(request.headers))
+    body = render_template(template, **context)
     response = Response(body, status=status, content_type="text/html; charset=utf-8")
     # Chrome on Android names only "Android 10; K" in its User-Agent; these hints
     # (sent from the next request on) name the model, so the result page knows the phone.
@@ -179,6 +180,7 @@ def _manage_page(
         phones=PHONES,
         chosen=_chosen_phone(in_app),
         link_widgets=LINK_WIDGETS,
+        in_app=in_app,
         in_app_name=_app_name(in_app, lang),
         form=form_values(sub.settings, form),
         error=error,

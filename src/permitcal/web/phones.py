@@ -51,10 +51,6 @@ class Phone:
     def name(self, lang: str) -> str:
         return self.en if lang == "en" else self.zh
 
-    @property
-    def caldav(self) -> bool:
-        return self.main is Widget.CALDAV
-
 
 def _caldav_phone(key: str, zh: str, en: str, where: Step, after: Step) -> Phone:
     """Huawei, Honor and vivo: their calendars cannot subscribe to a URL at all."""

@@ -7,7 +7,9 @@ from typing import Literal
 
 from flask import has_request_context, request
 
-__all__ = ["UI", "UiLang", "format_day", "ui_lang", "ui_text"]
+from permitcal.policy import SHANGHAI
+
+__all__ = ["DATE_FORMAT", "MONTHS", "UI", "UiLang", "format_day", "ui_lang", "ui_text"]
 
 UiLang = Literal["zh", "en"]
 
@@ -251,28 +253,23 @@ def ui_text(key: str, lang: UiLang) -> str:
     return en if lang == "en" else zh
 
 
-_WEEKDAYS = (
-    ("星期一", "Monday"),
-    ("星期二", "Tuesday"),
-    ("星期三", "Wednesday"),
-    ("星期四", "Thursday"),
-    ("星期五", "Friday"),
-    ("星期六", "Saturday"),
-    ("星期日", "Sunday"),
-)
-
-# Spelled out rather than strftime("%B"), which follows the process locale.
-_MONTHS = (
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
-)  # fmt: skip
+# How dates are written in each language; messages.py sends the same patterns to the
+# browser, and the weekday names are the policy's own (Monday first).
+DATE_FORMAT = {"zh": "{year}年{month}月{day}日", "en": "{day} {month} {year}"}
+MONTHS = {
+    "zh": [str(month) for month in range(1, 13)],
+    # Spelled out rather than strftime("%B"), which follows the process locale.
+    "en": [
+        "January", "February", "March", "April", "May", "June",
+        "July", "August", "September", "October", "November", "December",
+    ],
+}  # fmt: skip
 
 
 def format_day(day: dt.date, lang: UiLang, weekday: bool = True) -> str:
     """A date as a person reads it: 2027年6月1日（星期二） / Tuesday 1 June 2027."""
-    zh, en = _WEEKDAYS[day.weekday()]
-    if lang == "en":
-        text = f"{day.day} {_MONTHS[day.month - 1]} {day.year}"
-        return f"{en} {text}" if weekday else text
-    text = f"{day.year}年{day.month}月{day.day}日"
-    return f"{text}（{zh}）" if weekday else text
+    text = DATE_FORMAT[lang].format(year=day.year, month=MONTHS[lang][day.month - 1], day=day.day)
+    if not weekday:
+        return text
+    name = SHANGHAI.wording.weekdays[day.weekday()].get(lang)
+    return f"{name} {text}" if lang == "en" else f"{text}（{name}）"
