@@ -43,7 +43,8 @@ from sqlalchemy import insert
 
 from permitcal.web.migrate import upgrade
 from permitcal.web.settings import FeedSettings
-from permitcal.web.store import Store, subscriptions
+from permitcal.web.store import Store
+from permitcal.web.tables import subscriptions
 from permitcal.web.tokens import hash_token, new_token
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 import shutil
@@ -20,7 +21,7 @@ from werkzeug.serving import make_server
 from permitcal.web import create_app
 from permitcal.web.migrate import upgrade
 from permitcal.web.service import Service
-from permitcal.web.store import metadata
+from permitcal.web.tables import metadata
 
 NOW = dt.datetime(2026, 11, 20, 8, 0, 0, tzinfo=dt.UTC)
 
@@ -100,17 +101,34 @@ def service(app: Flask) -> Service:
     return found
 
 
+# serve_forever checks for shutdown once per poll interval; its default of 0.5 s
+# made every live test wait that long at teardown (a third of the suite's time).
+SHUTDOWN_POLL_SECONDS = 0.01
+
+
+@contextlib.contextmanager
+def serving(app: Flask) -> Iterator[int]:
+    """``app`` served over real HTTP on 127.0.0.1 in a thread; yields the port."""
+    httpd = make_server("127.0.0.1", 0, app, threaded=True)
+    thread = threading.Thread(
+        target=httpd.serve_forever, kwargs={"poll_interval": SHUTDOWN_POLL_SECONDS}, daemon=True
+    )
+    thread.start()
+    try:
+        yield httpd.server_port
+    finally:
+        httpd.shutdown()
+        thread.join(timeout=10)
+        httpd.server_close()
+        service(app).store.dispose()
+
+
 @pytest.fixture
 def live_server(tmp_path: Path) -> Iterator[tuple[str, Flask]]:
     """The app served over real HTTP on 127.0.0.1 (a random port), for real clients."""
     app = make_app(tmp_path, WTF_CSRF_ENABLED=True)
-    httpd = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{httpd.server_port}", app
-    httpd.shutdown()
-    thread.join(timeout=10)
-    service(app).store.dispose()
+    with serving(app) as port:
+        yield f"http://127.0.0.1:{port}", app
 
 
 @pytest.fixture

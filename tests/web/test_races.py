@@ -11,9 +11,8 @@ from typing import Any
 
 import pytest
 from flask import Flask
-from werkzeug.serving import make_server
 
-from tests.web.conftest import fresh_schema, make_app, migrated_sqlite, require_or_skip, service
+from tests.web.conftest import fresh_schema, make_app, migrated_sqlite, require_or_skip, serving
 
 ROUNDS = 100
 
@@ -25,13 +24,8 @@ def server(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[int]:
     else:
         url = fresh_schema(require_or_skip("PERMITCAL_TEST_POSTGRES_URL", "PostgreSQL"))
     app: Flask = make_app(tmp_path, DATABASE_URL=url)
-    httpd = make_server("127.0.0.1", 0, app, threaded=True)
-    thread = threading.Thread(target=httpd.serve_forever, kwargs={"poll_interval": 0.05})
-    thread.start()
-    yield httpd.server_port
-    httpd.shutdown()
-    thread.join(timeout=10)
-    service(app).store.dispose()
+    with serving(app) as port:
+        yield port
 
 
 def call(port: int, method: str, path: str, body: Any = None) -> tuple[int, Any]:

@@ -11,7 +11,7 @@ from permitcal.settings_schema import BY_NAME, NAMES, SETTINGS
 from permitcal.web.forms import form_limits
 from permitcal.web.messages import FIELD_NAMES
 from permitcal.web.settings import FIELDS, FeedSettings
-from permitcal.web.store import subscriptions
+from permitcal.web.tables import subscriptions
 
 
 def test_feed_settings_has_one_attribute_per_setting_with_its_default() -> None:

@@ -15,7 +15,8 @@ from sqlalchemy import create_engine, inspect, select
 
 from permitcal.web.migrate import head_revision, upgrade
 from permitcal.web.settings import FeedSettings
-from permitcal.web.store import Store, data_versions, metadata, subscriptions
+from permitcal.web.store import Store
+from permitcal.web.tables import data_versions, metadata, subscriptions
 from permitcal.web.tokens import hash_token
 from tests.ics_checks import assert_well_formed, events
 from tests.web.conftest import fresh_schema, make_app, path_of, require_or_skip, service

@@ -17,11 +17,12 @@ from permitcal.web import api, feeds, pages
 from permitcal.web.bodylimit import install_body_limit
 from permitcal.web.cache import FeedCache
 from permitcal.web.caldav import views as caldav
+from permitcal.web.engine import DEFAULT_TIMEOUT
 from permitcal.web.errors import register_error_handlers
 from permitcal.web.fastpath import FeedFastPath
 from permitcal.web.security import install_security
 from permitcal.web.service import Service
-from permitcal.web.store import DEFAULT_TIMEOUT, Store
+from permitcal.web.store import Store
 from permitcal.workdays import WorkCalendar
 
 __all__ = ["create_app", "database_url"]

@@ -4,102 +4,32 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
-import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import (
-    Boolean,
-    Column,
     Connection,
-    Date,
-    DateTime,
     Engine,
-    Integer,
-    MetaData,
     Select,
-    String,
-    Table,
     bindparam,
-    create_engine,
     delete,
-    event,
     func,
     insert,
-    make_url,
     select,
     text,
     update,
 )
-from sqlalchemy.exc import IntegrityError, OperationalError, SQLAlchemyError
-from sqlalchemy.pool import ConnectionPoolEntry
+from sqlalchemy.exc import IntegrityError
 
+from permitcal.web.engine import DEFAULT_TIMEOUT, bounded_engine
+from permitcal.web.reader_pool import ReaderPool
 from permitcal.web.settings import FeedSettings
+from permitcal.web.tables import data_versions, event_versions, subscriptions
 from permitcal.web.tokens import feed_token_for, hash_token, new_account_id, new_token
 
-__all__ = [
-    "DEFAULT_TIMEOUT",
-    "Created",
-    "FeedStamp",
-    "ReaderPool",
-    "Store",
-    "Subscription",
-    "event_versions",
-    "metadata",
-    "subscriptions",
-]
-
-DEFAULT_TIMEOUT = 5.0
-"""Seconds to wait for the database (connecting, a statement, a lock) before a 503."""
-
-metadata = MetaData()
-
-subscriptions = Table(
-    "subscriptions",
-    metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    # Public, short, not a secret: the UID prefix and the CalDAV account name.
-    Column("account", String(16), nullable=False, unique=True),
-    # Only hashes of the two secrets; the unique constraints give the lookup indexes.
-    Column("feed_hash", String(64), nullable=False, unique=True),
-    Column("manage_hash", String(64), nullable=False, unique=True),
-    Column("feed_generation", Integer, nullable=False),  # goes up when the feed URL rotates
-    # The settings, one column per entry of the settings table (FeedSettings.to_row
-    # writes them; a test holds the two together). Lists are comma-separated text.
-    Column("issued", Date, nullable=True),
-    Column("expires", Date, nullable=True),
-    Column("card_received", Date, nullable=True),
-    Column("changes", String(100), nullable=False),
-    Column("cycles", Integer, nullable=False),
-    Column("lang", String(4), nullable=False),
-    Column("alarms", String(40), nullable=False),
-    Column("source_rules", Boolean, nullable=False),
-    Column("created_at", DateTime, nullable=False),  # naive UTC, the same on every backend
-    Column("updated_at", DateTime, nullable=False),
-    Column("revision", Integer, nullable=False),  # SEQUENCE of the events
-)
-
-# What each event of a subscription last looked like, so that its SEQUENCE and
-# DTSTAMP move exactly when its content does, whatever moved it (an edit, new
-# holiday data, new rules, the window rolling on), across workers and restarts.
-event_versions = Table(
-    "event_versions",
-    metadata,
-    Column("subscription_id", Integer, primary_key=True),
-    Column("uid", String(120), primary_key=True),
-    Column("content_hash", String(64), nullable=False),
-    Column("sequence", Integer, nullable=False),
-    Column("stamp", DateTime, nullable=False),  # naive UTC
-)
-
-data_versions = Table(
-    "data_versions",
-    metadata,
-    Column("version", String(200), primary_key=True),
-    Column("first_seen", DateTime, nullable=False),
-)
+__all__ = ["Created", "FeedStamp", "Store", "Subscription"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,19 +77,8 @@ class Store:
 
     def __init__(self, url: str, timeout: float = DEFAULT_TIMEOUT, **engine_options: Any) -> None:
         self.url = url
-        sqlite = url.startswith("sqlite")
-        # A server connection can drop while pooled; a SQLite file cannot, and
-        # the ping would double the cost of every feed lookup.
-        engine_options.setdefault("pool_pre_ping", not sqlite)
-        if not sqlite:
-            # A database that is down or hung must give a 503 within seconds,
-            # not hold every worker thread for the driver's default of minutes.
-            engine_options.setdefault("pool_timeout", timeout)
-            engine_options.setdefault("connect_args", _server_timeouts(url, timeout))
         # Creating the engine opens no connection: a worker boots with the database down.
-        self.engine: Engine = create_engine(url, **engine_options)
-        if sqlite:
-            event.listen(self.engine, "connect", _sqlite_pragmas(timeout))
+        self.engine: Engine = bounded_engine(url, timeout, **engine_options)
         # The feed-fetch query, compiled once for this database's driver: on the
         # hottest path the SQLAlchemy execution layer would cost more than the
         # indexed lookup itself.
@@ -407,84 +326,6 @@ _STAMP_BY_FEED_HASH = select(
 ).where(subscriptions.c.feed_hash == bindparam("key"))
 
 
-class ReaderPool:
-    """A small LIFO pool of autocommit DBAPI connections, for the feed lookup only.
-
-    The lookup runs on every feed fetch, and a SQLAlchemy pool checkout and
-    check-in cost several times the indexed query itself; taking a connection
-    from this list costs a lock and a pop. The pool keeps at most ``max_idle``
-    connections, whatever the number of threads a server starts, and closes
-    the rest on return, so open connections never grow with requests.
-    Autocommit keeps the connections out of any transaction, so they always
-    see the latest committed rows. A reused connection that fails is closed
-    and the query retried once on a new one (a restarted server); a second
-    failure surfaces as a SQLAlchemy error, which the service answers with 503.
-    """
-
-    def __init__(self, engine: Engine, max_idle: int = 8) -> None:
-        self._engine = engine
-        self._max_idle = max_idle
-        self._idle: list[Any] = []
-        self._lock = threading.Lock()
-
-    def fetch_one(self, sql: str, params: Any) -> Any:
-        for attempt in (1, 2):
-            connection, reused = self._checkout()
-            try:
-                cursor = connection.cursor()
-                try:
-                    cursor.execute(sql, params)
-                    row = cursor.fetchone()
-                finally:
-                    cursor.close()
-            except Exception as error:
-                _close_quietly(connection)
-                dbapi_error = self._engine.dialect.loaded_dbapi.Error
-                if isinstance(error, dbapi_error) and attempt == 1 and reused:
-                    continue
-                if isinstance(error, SQLAlchemyError):
-                    raise
-                raise OperationalError(sql, params, error) from error
-            self._checkin(connection)
-            return row
-        raise AssertionError("unreachable")
-
-    @property
-    def idle(self) -> int:
-        return len(self._idle)
-
-    def close_all(self) -> None:
-        with self._lock:
-            connections, self._idle = self._idle, []
-        for connection in connections:
-            _close_quietly(connection)
-
-    def _checkout(self) -> tuple[Any, bool]:
-        with self._lock:
-            if self._idle:
-                return self._idle.pop(), True
-        fairy = self._engine.raw_connection()
-        fairy.detach()  # ours now: the engine's pool neither resets nor reuses it
-        connection: Any = fairy.dbapi_connection
-        if self._engine.dialect.name == "sqlite":
-            connection.isolation_level = None
-        else:
-            connection.autocommit = True
-        return connection, False
-
-    def _checkin(self, connection: Any) -> None:
-        with self._lock:
-            if len(self._idle) < self._max_idle:
-                self._idle.append(connection)
-                return
-        _close_quietly(connection)
-
-
-def _close_quietly(connection: Any) -> None:
-    with contextlib.suppress(Exception):
-        connection.close()
-
-
 @lru_cache(maxsize=4096)
 def _parse_stamp(raw: object) -> dt.datetime:
     # SQLite keeps DateTime as ISO text; servers return naive UTC datetimes.
@@ -501,30 +342,6 @@ def _insert_ignoring_duplicates(conn: Any, rows: list[dict[str, Any]]) -> Any:
     if conn.dialect.name == "postgresql":
         return postgresql.insert(event_versions).values(rows).on_conflict_do_nothing()
     return sqlite.insert(event_versions).values(rows).on_conflict_do_nothing()
-
-
-def _sqlite_pragmas(timeout: float) -> Callable[[Any, ConnectionPoolEntry], None]:
-    def on_connect(dbapi_connection: Any, _record: ConnectionPoolEntry) -> None:
-        # WAL lets feed readers proceed while a subscription is written; the busy
-        # timeout makes concurrent writers wait instead of failing at once.
-        cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
-        cursor.execute(f"PRAGMA busy_timeout={int(timeout * 1000)}")
-        cursor.execute("PRAGMA synchronous=NORMAL")
-        cursor.close()
-
-    return on_connect
-
-
-def _server_timeouts(url: str, timeout: float) -> dict[str, Any]:
-    """Driver arguments that bound connecting and every statement on a database server."""
-    if make_url(url).get_backend_name() != "postgresql":
-        return {}
-    seconds = max(1, round(timeout))
-    return {
-        "connect_timeout": seconds,  # libpq: the whole connection start, login included
-        "options": f"-c statement_timeout={seconds * 1000}",
-    }
 
 
 def _from_row(row: Any) -> Subscription:

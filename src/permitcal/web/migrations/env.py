@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from alembic import context
 
-from permitcal.web.store import metadata
+from permitcal.web.tables import metadata
 
 target_metadata = metadata
 
