@@ -10,7 +10,7 @@ from typing import Literal
 
 from dateutil.relativedelta import relativedelta
 
-from permitcal.policy import Change, Lang
+from permitcal.policy import Change, Lang, Text
 
 __all__ = [
     "BY_NAME",
@@ -74,8 +74,8 @@ class Setting:
 
     name: str
     kind: Kind
-    label: tuple[str, str]
-    """(Chinese, English) name in a sentence, as the page form's label says it."""
+    label: Text
+    """Chinese and English name in a sentence, as the page form's label says it."""
     help: str
     """One English sentence: the CLI option's help and the OpenAPI description."""
     default: object = None
@@ -96,7 +96,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "issued",
         "date",
-        ("签发日期", "Date issued"),
+        Text("签发日期", "Date issued"),
         "Date the permit (or its last endorsement) took effect.",
         minimum=EARLIEST_ISSUED,
         maximum=LATEST_ISSUED,
@@ -106,7 +106,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "expires",
         "date",
-        ("到期日", "Expiry date"),
+        Text("到期日", "Expiry date"),
         "Expiry date printed on the card (instead of issued).",
         minimum=EARLIEST_EXPIRY,
         maximum=LATEST_EXPIRY,
@@ -116,7 +116,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "card_received",
         "date",
-        ("收到新证日期", "Date the renewed card arrived"),
+        Text("收到新证日期", "Date the renewed card arrived"),
         # Its limits depend on the other dates: the library checks them together.
         "Date the renewed card was received (makes R6 exact); from 30 days before the "
         "permit date to 90 days after the last projected expiry.",
@@ -126,7 +126,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "changes",
         "names",
-        ("变更事项", "Changes"),
+        Text("变更事项", "Changes"),
         "A material change since the last renewal; a name given twice counts once.",
         default=frozenset(),
         choices=tuple(c.value for c in Change),
@@ -135,7 +135,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "cycles",
         "whole",
-        ("年度周期数", "Yearly cycles"),
+        Text("年度周期数", "Yearly cycles"),
         "How many yearly cycles to project.",
         default=DEFAULT_CYCLES,
         minimum=MIN_CYCLES,
@@ -145,7 +145,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "lang",
         "choice",
-        ("日历语言", "Calendar language"),
+        Text("日历语言", "Calendar language"),
         "Language of the events: Chinese, English or both.",
         default=DEFAULT_LANG,
         choices=LANGS,
@@ -154,7 +154,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "alarms",
         "days",
-        ("提前提醒天数", "Reminder days"),
+        Text("提前提醒天数", "Reminder days"),
         "Days before R1, R3 and R6 that get reminder events; none turns alarms off; "
         "a day given twice counts once.",
         default=DEFAULT_ALARMS,
@@ -167,7 +167,7 @@ SETTINGS: tuple[Setting, ...] = (
         "source_rules",
         "flag",
         # The page asks the opposite question ("official rules only"), so says it so.
-        ("只显示官方规定", "Official rules only"),
+        Text("只显示官方规定", "Official rules only"),
         "Show rules found only in the source guide, not only official ones.",
         default=True,
         # A flag that is on by default is turned off on the command line.

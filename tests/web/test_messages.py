@@ -340,9 +340,9 @@ def test_every_field_raised_has_a_name() -> None:
     )
     assert {"issued", "cycles", "confirm", "holiday_data"} <= fields
     assert fields <= set(FIELD_NAMES)
-    for zh, en in FIELD_NAMES.values():
-        assert re.search(r"[\u4e00-\u9fff]", zh)
-        assert en[0].isupper()
+    for name in FIELD_NAMES.values():
+        assert re.search(r"[\u4e00-\u9fff]", name.zh)
+        assert name.en[0].isupper()
 
 
 ASCII_NAMES = re.compile(

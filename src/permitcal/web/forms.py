@@ -123,7 +123,7 @@ def far_date_question(
         return None
     for kind, day in (("issued", settings.issued), ("expires", settings.expires)):
         if day is not None and day - today > FAR_AHEAD[kind]:
-            zh, en = FIELD_NAMES[kind]
-            name = en.lower() if lang == "en" else zh
+            name = FIELD_NAMES[kind].get(lang)
+            name = name.lower() if lang == "en" else name
             return ui_text("far_date", lang).format(field=name, day=format_day(day, lang, False))
     return None

@@ -8,42 +8,46 @@ from typing import Literal
 
 from permitcal.errors import PermitcalError
 from permitcal.inputs import DATE_LIMITS, MAX_CYCLES, MIN_CYCLES
-from permitcal.policy import Change
+from permitcal.policy import Change, Text
 from permitcal.settings_schema import MAX_ALARM_DAYS, MAX_ALARMS, MIN_ALARM_DAYS, SETTINGS
 from permitcal.web.texts import DATE_FORMAT, MONTHS, UiLang
 
 __all__ = ["FIELD_NAMES", "REASONS", "browser_messages", "explain", "form_field"]
 
-FIELD_NAMES: dict[str, tuple[str, str]] = {
+FIELD_NAMES: dict[str, Text] = {
     # The settings, as the page form's labels name them (from the settings table).
     **{s.name: s.label for s in SETTINGS},
     # The page form's own fields.
-    "date_kind": ("日期类型", "Kind of date"),
-    "confirm": ("确认删除", "Confirm deletion"),
+    "date_kind": Text("日期类型", "Kind of date"),
+    "confirm": Text("确认删除", "Confirm deletion"),
     # The JSON API's body, and library inputs that a page never sends.
-    "body": ("请求内容", "Request body"),
-    "identity": ("日历标识", "Calendar identity"),
-    "stamp": ("修改时间", "Time of the last change"),
-    "sequence": ("修订号", "Sequence number"),
-    "count": ("工作日数", "Number of working days"),
-    "date": ("日期", "Date"),
-    "published_through": ("已公布节假日的年份", "Holidays published through"),
-    "holiday_data": ("节假日数据", "Holiday data"),
-    "download": ("下载", "Download"),
+    "body": Text("请求内容", "Request body"),
+    "identity": Text("日历标识", "Calendar identity"),
+    "stamp": Text("修改时间", "Time of the last change"),
+    "sequence": Text("修订号", "Sequence number"),
+    "count": Text("工作日数", "Number of working days"),
+    "date": Text("日期", "Date"),
+    "published_through": Text("已公布节假日的年份", "Holidays published through"),
+    "holiday_data": Text("节假日数据", "Holiday data"),
+    "download": Text("下载", "Download"),
 }
 """Each field an error can name → its (Chinese, English) name in a sentence."""
 
-_UNNAMED = ("此项", "This field")
+_UNNAMED = Text("此项", "This field")
 
 # The names of the values of fields with fixed choices.
-_CHOICE_NAMES: dict[str, dict[str, tuple[str, str]]] = {
-    "lang": {"zh": ("中文", "Chinese"), "en": ("英文", "English"), "both": ("中英双语", "both")},
+_CHOICE_NAMES: dict[str, dict[str, Text]] = {
+    "lang": {
+        "zh": Text("中文", "Chinese"),
+        "en": Text("英文", "English"),
+        "both": Text("中英双语", "both"),
+    },
     "changes": {
-        Change.ADDRESS.value: ("居住地址", "address"),
-        Change.EMPLOYER.value: ("工作单位", "employer"),
-        Change.EDUCATION.value: ("学历", "education"),
-        Change.TITLE.value: ("职称", "professional title"),
-        Change.SPOUSE.value: ("配偶 / 子女", "spouse / child"),
+        Change.ADDRESS.value: Text("居住地址", "address"),
+        Change.EMPLOYER.value: Text("工作单位", "employer"),
+        Change.EDUCATION.value: Text("学历", "education"),
+        Change.TITLE.value: Text("职称", "professional title"),
+        Change.SPOUSE.value: Text("配偶 / 子女", "spouse / child"),
     },
     "date_kind": {"issued": FIELD_NAMES["issued"], "expires": FIELD_NAMES["expires"]},
 }
@@ -53,90 +57,94 @@ _DATE_FIELDS = frozenset({"issued", "expires", "card_received", "date"})
 # One (Chinese, English) sentence per reason; some reasons have variants
 # ("reason/variant", chosen by _variant). {field} is the field's name; the
 # other placeholders are the error's params, shown by _shown.
-_SENTENCES: dict[str, tuple[str, str]] = {
-    "invalid": ("{field}：无法使用填写的内容。", "{field}: this value cannot be used."),
-    "required": ("{field}：此项不能为空。", "{field}: this cannot be empty."),
-    "required/date": ("{field}：请填写日期。", "{field}: enter a date."),
-    "issued_or_expires": (
+_SENTENCES: dict[str, Text] = {
+    "invalid": Text("{field}：无法使用填写的内容。", "{field}: this value cannot be used."),
+    "required": Text("{field}：此项不能为空。", "{field}: this cannot be empty."),
+    "required/date": Text("{field}：请填写日期。", "{field}: enter a date."),
+    "issued_or_expires": Text(
         "{field}：请填写签发日期或到期日。",
         "{field}: enter the date the permit was issued or its expiry date.",
     ),
-    "both_anchors": (
+    "both_anchors": Text(
         "{field}：签发日期和到期日只能填一个。",
         "{field}: give either the date issued or the expiry date, not both.",
     ),
-    "not_a_date": (
+    "not_a_date": Text(
         "{field}：“{text}”不是日期，请按“年-月-日”填写，例如 2023-06-01。",
         "{field}: “{text}” is not a date; write it as year-month-day, e.g. 2023-06-01.",
     ),
-    "not_a_date/no_text": (
+    "not_a_date/no_text": Text(
         "{field}：请按“年-月-日”填写日期，例如 2023-06-01。",
         "{field}: write the date as year-month-day, e.g. 2023-06-01.",
     ),
-    "impossible_date": ("{field}：{text}不是有效日期。", "{field}: {text} is not a real date."),
-    "date_out_of_range": (
+    "impossible_date": Text("{field}：{text}不是有效日期。", "{field}: {text} is not a real date."),
+    "date_out_of_range": Text(
         "{field}：{date}超出支持的范围，请填写{earliest}至{latest}之间的日期。",
         "{field}: {date} is outside the supported range; enter a date from {earliest} to {latest}.",
     ),
-    "before_issued": (
+    "before_issued": Text(
         "{field}：{date}比签发日期{start}早了{days}天以上，最早可填{earliest}。",
         "{field}: {date} is more than {days} days before the date issued, {start}; the earliest possible is {earliest}.",
     ),
-    "before_issued/expires": (
+    "before_issued/expires": Text(
         "{field}：{date}比居住证生效日期{start}（到期日前一年）早了{days}天以上，最早可填{earliest}。",
         "{field}: {date} is more than {days} days before the permit took effect on {start} (one year before its expiry); the earliest possible is {earliest}.",
     ),
-    "after_last_renewal": (
+    "after_last_renewal": Text(
         "{field}：{date}晚于日历中最后一次续签的截止日{latest}；请改填现在这张居住证的日期。",
         "{field}: {date} is after the last renewal in the calendar, which closes on {latest}; enter your current permit's date instead.",
     ),
-    "later_than_today": (
+    "later_than_today": Text(
         "{field}：{date}晚于今天（{today}）。",
         "{field}: {date} is later than today ({today}).",
     ),
-    "not_whole_number": ("{field}：“{text}”不是整数。", "{field}: “{text}” is not a whole number."),
-    "not_whole_number/no_text": ("{field}：请填写整数。", "{field}: enter a whole number."),
-    "out_of_range": (
+    "not_whole_number": Text(
+        "{field}：“{text}”不是整数。", "{field}: “{text}” is not a whole number."
+    ),
+    "not_whole_number/no_text": Text("{field}：请填写整数。", "{field}: enter a whole number."),
+    "out_of_range": Text(
         "{field}：请填写{min}到{max}之间的整数（你填的是 {value}）。",
         "{field}: enter a whole number from {min} to {max} (you entered {value}).",
     ),
-    "too_small": (
+    "too_small": Text(
         "{field}：请填写不小于{min}的整数（你填的是 {value}）。",
         "{field}: enter a whole number of at least {min} (you entered {value}).",
     ),
-    "too_many": (
+    "too_many": Text(
         "{field}：最多{max}个（你填了{count}个）。",
         "{field}: at most {max} (you entered {count}).",
     ),
-    "not_one_of": (
+    "not_one_of": Text(
         "{field}：“{text}”不是可选的值，请选择{choices}。",
         "{field}: “{text}” is not one of the choices; choose {choices}.",
     ),
-    "not_one_of/no_text": ("{field}：请选择{choices}。", "{field}: choose {choices}."),
-    "not_a_list": ("{field}：应为一个列表。", "{field}: expected a list."),
-    "not_true_or_false": (
+    "not_one_of/no_text": Text("{field}：请选择{choices}。", "{field}: choose {choices}."),
+    "not_a_list": Text("{field}：应为一个列表。", "{field}: expected a list."),
+    "not_true_or_false": Text(
         "{field}：“{text}”既不是“是”也不是“否”。",
         "{field}: “{text}” is neither true nor false.",
     ),
-    "not_true_or_false/no_text": ("{field}：应为“是”或“否”。", "{field}: expected true or false."),
-    "not_confirmed": ("{field}：请先勾选确认框。", "{field}: tick the box to confirm."),
-    "unknown_field": ("{field}：无法识别的项目。", "{field}: not a known field."),
-    "not_an_object": ("{field}：应为一个 JSON 对象。", "{field}: expected a JSON object."),
-    "not_json": ("{field}：不是有效的 JSON。", "{field}: not valid JSON."),
-    "too_deep": (
+    "not_true_or_false/no_text": Text(
+        "{field}：应为“是”或“否”。", "{field}: expected true or false."
+    ),
+    "not_confirmed": Text("{field}：请先勾选确认框。", "{field}: tick the box to confirm."),
+    "unknown_field": Text("{field}：无法识别的项目。", "{field}: not a known field."),
+    "not_an_object": Text("{field}：应为一个 JSON 对象。", "{field}: expected a JSON object."),
+    "not_json": Text("{field}：不是有效的 JSON。", "{field}: not valid JSON."),
+    "too_deep": Text(
         "{field}：JSON 嵌套超过{max}层。",
         "{field}: the JSON nests more than {max} levels deep.",
     ),
-    "bad_characters": (
+    "bad_characters": Text(
         "{field}：含有不能使用的字符（@ , ; 空格或控制字符）。",
         "{field}: contains characters that cannot be used (@ , ; spaces or control characters).",
     ),
-    "no_timezone": ("{field}：须带时区。", "{field}: a time zone is needed."),
-    "no_holiday_data": (
+    "no_timezone": Text("{field}：须带时区。", "{field}: a time zone is needed."),
+    "no_holiday_data": Text(
         "{field}：{year}年不在有节假日数据的年份（{first}–{last}年）内。",
         "{field}: {year} is outside the years with holiday data ({first}–{last}).",
     ),
-    "bad_holiday_data": (
+    "bad_holiday_data": Text(
         "{field}：有无法使用的节假日文件或通知。",
         "{field}: a holiday file or notice cannot be used.",
     ),
@@ -267,7 +275,7 @@ def browser_messages(lang: UiLang) -> dict[str, str]:
 
 def _browser(field: str, reason: str, lang: UiLang, **shown: str) -> str:
     key = _variant(field, reason, shown)
-    return _sentence(key, lang).format_map({**shown, "field": FIELD_NAMES[field][_index(lang)]})
+    return _sentence(key, lang).format_map({**shown, "field": FIELD_NAMES[field].get(lang)})
 
 
 def _variant(field: str, reason: str, params: Mapping[str, object]) -> str:
@@ -282,17 +290,13 @@ def _variant(field: str, reason: str, params: Mapping[str, object]) -> str:
 
 
 def _sentence(key: str, lang: UiLang) -> str:
-    return _SENTENCES[key][_index(lang)]
-
-
-def _index(lang: UiLang) -> int:
-    return 1 if lang == "en" else 0
+    return _SENTENCES[key].get(lang)
 
 
 def _field_name(error: PermitcalError, lang: UiLang) -> str:
     if error.reason == "unknown_field":
         return f"“{_text(error.field)}”"  # a name the sender made up: shown as sent
-    return FIELD_NAMES.get(error.field, _UNNAMED)[_index(lang)]
+    return FIELD_NAMES.get(error.field, _UNNAMED).get(lang)
 
 
 def _shown(key: str, value: object, lang: UiLang, *, as_date: bool) -> str:
@@ -325,7 +329,7 @@ def _choices(field: str, choices: object, lang: UiLang) -> str:
     if not isinstance(choices, Sequence) or isinstance(choices, str) or not choices:
         return ""
     names = _CHOICE_NAMES.get(field, {})
-    shown = [names[c][_index(lang)] if c in names else str(c) for c in choices]
+    shown = [names[c].get(lang) if c in names else str(c) for c in choices]
     if len(shown) == 1:
         return shown[0]
     if lang == "en":

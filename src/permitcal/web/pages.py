@@ -16,7 +16,7 @@ from permitcal._version import __version__
 from permitcal.deadlines import Deadline
 from permitcal.errors import InvalidDateError, InvalidInputError, PermitcalError
 from permitcal.inputs import parse_date
-from permitcal.policy.model import Basis
+from permitcal.policy.model import Basis, Text
 from permitcal.web.caldav.account import caldav_account
 from permitcal.web.devices import ACCEPT_CH, VARY, InApp, guess_phone, in_app_browser
 from permitcal.web.feeds import subscription_links
@@ -46,7 +46,7 @@ def page_context() -> dict[str, Any]:
     lang = ui_lang()
     return {
         "lang": lang,
-        "t": {key: pair[1] if lang == "en" else pair[0] for key, pair in UI.items()},
+        "t": {key: text.get(lang) for key, text in UI.items()},
         "ui_query": {"ui": "en"} if lang == "en" else {},
         "browser_messages": browser_messages(lang),
         **form_limits(),
@@ -201,14 +201,17 @@ def _legend(rows: list[Deadline], lang: UiLang) -> list[tuple[str, str]]:
     return [(ui_text(tag, lang), ui_text(text, lang)) for tag, text, present in shown if present]
 
 
-_APP_NAMES = {"wechat": ("微信", "WeChat"), "wecom": ("企业微信", "WeCom"), "qq": ("QQ", "QQ")}
+_APP_NAMES = {
+    "wechat": Text("微信", "WeChat"),
+    "wecom": Text("企业微信", "WeCom"),
+    "qq": Text("QQ", "QQ"),
+}
 
 
 def _app_name(in_app: InApp | None, lang: UiLang) -> str:
     if in_app is None:
         return ""
-    zh, en = _APP_NAMES.get(in_app.app, ("这个 App", "this app"))
-    return en if lang == "en" else zh
+    return _APP_NAMES.get(in_app.app, Text("这个 App", "this app")).get(lang)
 
 
 @bp.post("/m/<token>")

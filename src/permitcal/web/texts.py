@@ -7,233 +7,239 @@ from typing import Literal
 
 from flask import has_request_context, request
 
-from permitcal.policy import SHANGHAI
+from permitcal.policy import SHANGHAI, Text
 
 __all__ = ["DATE_FORMAT", "MONTHS", "UI", "UiLang", "format_day", "ui_lang", "ui_text"]
 
 UiLang = Literal["zh", "en"]
 
-UI: dict[str, tuple[str, str]] = {
-    "title": ("上海居住证到期提醒日历", "Shanghai residence permit deadline calendar"),
-    "tagline": (
+UI: dict[str, Text] = {
+    "title": Text("上海居住证到期提醒日历", "Shanghai residence permit deadline calendar"),
+    "tagline": Text(
         "输入居住证日期，得到签注、补签、积分申报等所有截止日，并订阅到手机日历。",
         "Enter your permit date, get every renewal and points deadline, and subscribe from your phone's calendar.",
     ),
-    "date_kind": ("我填写的日期是", "The date I enter is"),
-    "issued": (
+    "date_kind": Text("我填写的日期是", "The date I enter is"),
+    "issued": Text(
         "居住证签发（或上次签注生效）日期",
         "Date the permit (or last endorsement) took effect",
     ),
-    "expires": ("居住证上印的到期日", "Expiry date printed on the card"),
-    "date": ("日期", "Date"),
-    "card_received": ("收到续签新证的日期（可选）", "Date the renewed card arrived (optional)"),
-    "changes": ("上次签注以来的变更（可选）", "Changes since the last renewal (optional)"),
-    "change_address": ("居住地址", "Address"),
-    "change_employer": ("工作单位", "Employer"),
-    "change_education": ("学历", "Education"),
-    "change_title": ("职称", "Professional title"),
-    "change_spouse": ("配偶 / 子女", "Spouse / child"),
-    "lang": ("日历语言", "Calendar language"),
-    "lang_zh": ("中文", "Chinese"),
-    "lang_en": ("英文", "English"),
-    "lang_both": ("中英双语", "Both"),
-    "alarms": ("提前几天提醒（逗号分隔）", "Reminder days before (comma-separated)"),
-    "cycles": ("显示几个年度周期", "Yearly cycles to show"),
-    "official_only": (
+    "expires": Text("居住证上印的到期日", "Expiry date printed on the card"),
+    "date": Text("日期", "Date"),
+    "card_received": Text("收到续签新证的日期（可选）", "Date the renewed card arrived (optional)"),
+    "changes": Text("上次签注以来的变更（可选）", "Changes since the last renewal (optional)"),
+    "change_address": Text("居住地址", "Address"),
+    "change_employer": Text("工作单位", "Employer"),
+    "change_education": Text("学历", "Education"),
+    "change_title": Text("职称", "Professional title"),
+    "change_spouse": Text("配偶 / 子女", "Spouse / child"),
+    "lang": Text("日历语言", "Calendar language"),
+    "lang_zh": Text("中文", "Chinese"),
+    "lang_en": Text("英文", "English"),
+    "lang_both": Text("中英双语", "Both"),
+    "alarms": Text("提前几天提醒（逗号分隔）", "Reminder days before (comma-separated)"),
+    "cycles": Text("显示几个年度周期", "Yearly cycles to show"),
+    "official_only": Text(
         "只显示官方规定（不含来源指南所述规则）",
         "Official rules only (leave out source-guide rules)",
     ),
-    "submit": ("生成日历", "Create calendar"),
-    "save": ("保存修改", "Save changes"),
-    "deadlines": ("截止日期", "Deadlines"),
-    "upcoming": ("即将到来（最近的在前）", "Coming up (nearest first)"),
-    "none_upcoming": (
+    "submit": Text("生成日历", "Create calendar"),
+    "save": Text("保存修改", "Save changes"),
+    "deadlines": Text("截止日期", "Deadlines"),
+    "upcoming": Text("即将到来（最近的在前）", "Coming up (nearest first)"),
+    "none_upcoming": Text(
         "所列周期内没有未来的日期；请更新居住证日期。",
         "No future dates in the projected cycles; update your permit date.",
     ),
-    "past": ("已过去的日期", "Past dates"),
-    "col_date": ("日期", "Date"),
-    "col_event": ("事项", "Event"),
-    "col_notes": ("说明", "Notes"),
-    "rest_day": ("休息日，请在{0}办理", "rest day: act on {0}"),
-    "rest_day_open": ("休息日，{0}起可办理", "rest day: from {0}"),
-    "provisional": ("暂定", "provisional"),
-    "estimate": ("估计", "estimate"),
-    "source_basis": ("来源指南，请向12333确认", "source guide: confirm with 12333"),
-    "subscribe": ("订阅到日历", "Subscribe"),
-    "subscribe_hint": (
+    "past": Text("已过去的日期", "Past dates"),
+    "col_date": Text("日期", "Date"),
+    "col_event": Text("事项", "Event"),
+    "col_notes": Text("说明", "Notes"),
+    "rest_day": Text("休息日，请在{0}办理", "rest day: act on {0}"),
+    "rest_day_open": Text("休息日，{0}起可办理", "rest day: from {0}"),
+    "provisional": Text("暂定", "provisional"),
+    "estimate": Text("估计", "estimate"),
+    "source_basis": Text("来源指南，请向12333确认", "source guide: confirm with 12333"),
+    "subscribe": Text("订阅到日历", "Subscribe"),
+    "subscribe_hint": Text(
         "订阅后，规则、节假日或你的信息有变化时，日历会自动更新。",
         "A subscribed calendar updates by itself when the rules, the holiday data or your details change.",
     ),
-    "webcal": ("订阅（iPhone 日历 / Outlook）", "Subscribe (Apple Calendar / Outlook)"),
-    "google": ("添加到 Google 日历", "Add to Google Calendar"),
-    "outlook": ("添加到 Outlook.com", "Add to Outlook.com"),
-    "google_note": ("中国大陆需要代理才能使用 Google。", "Google needs a proxy in mainland China."),
-    "feed_url": ("订阅地址（https）", "Feed address (https)"),
-    "copy_label": ("复制", "Copy"),
-    "copied": ("已复制", "Copied"),
-    "qr": ("用手机扫码订阅", "Scan with your phone to subscribe"),
-    "download": ("下载 .ics 文件", "Download the .ics file"),
-    "download_note": (
+    "webcal": Text("订阅（iPhone 日历 / Outlook）", "Subscribe (Apple Calendar / Outlook)"),
+    "google": Text("添加到 Google 日历", "Add to Google Calendar"),
+    "outlook": Text("添加到 Outlook.com", "Add to Outlook.com"),
+    "google_note": Text(
+        "中国大陆需要代理才能使用 Google。", "Google needs a proxy in mainland China."
+    ),
+    "feed_url": Text("订阅地址（https）", "Feed address (https)"),
+    "copy_label": Text("复制", "Copy"),
+    "copied": Text("已复制", "Copied"),
+    "qr": Text("用手机扫码订阅", "Scan with your phone to subscribe"),
+    "download": Text("下载 .ics 文件", "Download the .ics file"),
+    "download_note": Text(
         "导入的文件不会自动更新；能订阅时请优先订阅。",
         "An imported file never updates by itself; subscribe when you can.",
     ),
-    "your_phone": ("你的手机", "Your phone"),
-    "other_phones": ("其他手机和日历", "Other phones and calendars"),
-    "manage": ("管理此日历", "Manage this calendar"),
-    "manage_link": ("你的私人管理链接", "Your private manage link"),
-    "manage_warning": (
+    "your_phone": Text("你的手机", "Your phone"),
+    "other_phones": Text("其他手机和日历", "Other phones and calendars"),
+    "manage": Text("管理此日历", "Manage this calendar"),
+    "manage_link": Text("你的私人管理链接", "Your private manage link"),
+    "manage_warning": Text(
         "请收藏此链接，不要分享：凭它可以修改或删除此日历。我们不保存你的姓名、电话或证件号。",
         "Bookmark this link and do not share it: it can change or delete this calendar. We store no name, phone or ID number.",
     ),
-    "edit": ("修改日期或选项", "Change dates or options"),
-    "rotate": ("更换订阅地址", "Change the feed address"),
-    "rotate_note": (
+    "edit": Text("修改日期或选项", "Change dates or options"),
+    "rotate": Text("更换订阅地址", "Change the feed address"),
+    "rotate_note": Text(
         "旧地址将立即失效；需要在日历中用新地址重新订阅。",
         "The old address stops working at once; subscribe again with the new one.",
     ),
-    "delete": ("删除此日历", "Delete this calendar"),
-    "delete_confirm": ("我确认删除", "Yes, delete it"),
-    "deleted": ("日历已删除。", "The calendar was deleted."),
-    "saved": (
+    "delete": Text("删除此日历", "Delete this calendar"),
+    "delete_confirm": Text("我确认删除", "Yes, delete it"),
+    "deleted": Text("日历已删除。", "The calendar was deleted."),
+    "saved": Text(
         "已保存；订阅的日历会在下次刷新时更新。",
         "Saved; subscribed calendars update at their next refresh.",
     ),
-    "rotated": ("订阅地址已更换。", "The feed address was changed."),
-    "renewed": ("已记录收到新证的日期，日历已更新。", "Renewal recorded; the calendar is updated."),
-    "renewed_title": ("我已拿到新证", "I got my renewed card"),
-    "renewed_note": (
+    "rotated": Text("订阅地址已更换。", "The feed address was changed."),
+    "renewed": Text(
+        "已记录收到新证的日期，日历已更新。", "Renewal recorded; the calendar is updated."
+    ),
+    "renewed_title": Text("我已拿到新证", "I got my renewed card"),
+    "renewed_note": Text(
         "记录收到续签后新证的日期：积分申报截止日随之确定，不再适用的补签提醒会从日历中移除。",
         "Record the day you received the renewed card: the points declaration deadline becomes exact, and late-renewal events that no longer apply leave the calendar.",
     ),
-    "renewed_date": ("收到新证的日期", "Date you received it"),
-    "renewed_submit": ("记录", "Record it"),
-    "in_app_warning": (
+    "renewed_date": Text("收到新证的日期", "Date you received it"),
+    "renewed_submit": Text("记录", "Record it"),
+    "in_app_warning": Text(
         "你正在微信/QQ内置浏览器中：这里无法订阅或下载日历。请点右上角“…”，选择“在浏览器中打开”。",
         "You are in WeChat/QQ's built-in browser, which cannot subscribe or download. Tap ⋯ (top right) and choose 在浏览器中打开 (open in browser).",
     ),
-    "bad_input": ("输入有误", "Invalid input"),
-    "index_h1": ("生成你的居住证提醒日历", "Make your residence permit calendar"),
-    "created": ("日历已创建", "Your calendar is ready"),
-    "manage_h1": ("你的居住证日历", "Your residence permit calendar"),
-    "next_deadline": ("下一个截止日", "Next deadline"),
-    "next_opens": ("{day}起可以{todo}", "You can {todo} from {day}"),
-    "next_do": ("请{todo}", "Please {todo}"),
-    "next_act_by": (
+    "bad_input": Text("输入有误", "Invalid input"),
+    "index_h1": Text("生成你的居住证提醒日历", "Make your residence permit calendar"),
+    "created": Text("日历已创建", "Your calendar is ready"),
+    "manage_h1": Text("你的居住证日历", "Your residence permit calendar"),
+    "next_deadline": Text("下一个截止日", "Next deadline"),
+    "next_opens": Text("{day}起可以{todo}", "You can {todo} from {day}"),
+    "next_do": Text("请{todo}", "Please {todo}"),
+    "next_act_by": Text(
         "；{day}是休息日，最迟在{act_by}办理",
         "; {day} is a rest day: act by {act_by}",
     ),
-    "next_act_by_maybe": (
+    "next_act_by_maybe": Text(
         "；{day}可能是休息日，稳妥起见最迟在{act_by}办理",
         "; {day} may be a rest day: to be safe, act by {act_by}",
     ),
-    "next_end": ("。", "."),
-    "add_title": ("添加到手机日历", "Put it on your phone's calendar"),
-    "picker": ("你的手机", "Your phone"),
-    "picker_ask": (
+    "next_end": Text("。", "."),
+    "add_title": Text("添加到手机日历", "Put it on your phone's calendar"),
+    "picker": Text("你的手机", "Your phone"),
+    "picker_ask": Text(
         "选择你的手机，这里会显示对应的添加方法。",
         "Choose your phone to see how to add the calendar.",
     ),
-    "webcal_button": ("订阅这个日历", "Subscribe to this calendar"),
-    "page_link": ("本页链接", "This page's link"),
-    "other_ways": (
+    "webcal_button": Text("订阅这个日历", "Subscribe to this calendar"),
+    "page_link": Text("本页链接", "This page's link"),
+    "other_ways": Text(
         "其他方式：订阅链接、二维码、CalDAV 账户、下载文件",
         "Other ways: links, QR code, CalDAV account, file download",
     ),
-    "all_dates": ("全部日期", "All dates"),
-    "legend_provisional": (
+    "all_dates": Text("全部日期", "All dates"),
+    "legend_provisional": Text(
         "该年的国务院节假日安排尚未公布，日期或是否为工作日可能变动。",
         "That year's State Council holiday notice is not out yet: the date, or whether it is a working day, may change.",
     ),
-    "legend_estimate": (
+    "legend_estimate": Text(
         "还没有填写收到新证的日期，按到期日当天收到推算；收到新证后请记录。",
         "The day you get the renewed card is not recorded yet, so this assumes the expiry date; record it once you have the card.",
     ),
-    "legend_source": (
+    "legend_source": Text(
         "这条规则只见于来源指南（不是官方文件），请拨打12333确认。",
         "Only the source guide states this rule (not an official document): confirm with 12333.",
     ),
-    "rest_day_open_maybe": ("可能是休息日，{0}起可办理", "may be a rest day: from {0}"),
-    "rest_day_maybe": (
+    "rest_day_open_maybe": Text("可能是休息日，{0}起可办理", "may be a rest day: from {0}"),
+    "rest_day_maybe": Text(
         "可能是休息日，稳妥起见请在{0}前办理",
         "may be a rest day: to be safe, act by {0}",
     ),
-    "in_app_title": ("请在浏览器中打开本页", "Open this page in your browser"),
-    "in_app_why": (
+    "in_app_title": Text("请在浏览器中打开本页", "Open this page in your browser"),
+    "in_app_why": Text(
         "{app}内置的浏览器不能订阅或下载日历。",
         "{app}'s built-in browser cannot subscribe to or download a calendar.",
     ),
-    "in_app_ios": (
+    "in_app_ios": Text(
         "点右上角“···”，选择“在 Safari 中打开”。",
         "Tap ··· at the top right and choose Open in Safari (在 Safari 中打开).",
     ),
-    "in_app_android": (
+    "in_app_android": Text(
         "点右上角“···”，选择“在浏览器打开”。",
         "Tap ··· at the top right and choose Open in browser (在浏览器打开).",
     ),
-    "in_app_copy": (
+    "in_app_copy": Text(
         "或者复制本页链接，粘贴到手机自带的浏览器：",
         "Or copy this page's link and paste it into your phone's own browser:",
     ),
-    "in_app_qr": (
+    "in_app_qr": Text(
         "也可以用另一部手机扫码订阅：",
         "Or scan this code with another phone to subscribe:",
     ),
-    "in_app_form": (
+    "in_app_form": Text(
         "在微信或 QQ 中可以生成日历，但订阅要在手机浏览器中完成。",
         "You can create the calendar here in WeChat or QQ, but subscribing needs your phone's browser.",
     ),
-    "far_date": (
+    "far_date": Text(
         "确定吗？{field}是{day}，离今天很远。请核对后再提交一次。",
         "Are you sure? The {field} is {day}, far from today. Check it and submit again.",
     ),
-    "far_date_confirm": ("日期没错", "The date is right"),
-    "csrf_lost": (
+    "far_date_confirm": Text("日期没错", "The date is right"),
+    "csrf_lost": Text(
         "页面已过期（停留太久或 Cookie 被清除），你填的内容还在，请再提交一次。",
         "This page expired (open too long, or cookies were cleared). What you typed is kept: submit again.",
     ),
-    "too_many": (
+    "too_many": Text(
         "提交太频繁了，请{minutes}分钟后再试。你填的内容还在。",
         "Too many calendars created from here; try again in {minutes} minute(s). What you typed is kept.",
     ),
-    "too_many_plain": ("请求太频繁了，请稍后再试。", "Too many requests; try again later."),
-    "not_found_title": ("找不到这个页面", "Page not found"),
-    "not_found": (
+    "too_many_plain": Text("请求太频繁了，请稍后再试。", "Too many requests; try again later."),
+    "not_found_title": Text("找不到这个页面", "Page not found"),
+    "not_found": Text(
         "链接可能有误，或这个日历已被删除。",
         "The link may be wrong, or this calendar was deleted.",
     ),
-    "method_not_allowed": ("不支持这种请求。", "This kind of request is not supported here."),
-    "too_large": ("提交的内容太大。", "What was sent is too large."),
-    "bad_request": ("请求无效。", "The request is not valid."),
-    "disclaimer": (
+    "method_not_allowed": Text("不支持这种请求。", "This kind of request is not supported here."),
+    "too_large": Text("提交的内容太大。", "What was sent is too large."),
+    "bad_request": Text("请求无效。", "The request is not valid."),
+    "disclaimer": Text(
         "日期根据公开指南和国务院节假日安排计算，仅供提醒，以官方通知为准。",
         "Dates follow public guides and the State Council's holiday notices; reminders only, official notices prevail.",
     ),
-    "notices_known": (
+    "notices_known": Text(
         "国务院节假日安排已收录至{year}年，之后年份的日期为暂定。",
         "Holiday notices are known through {year}; dates in later years are provisional.",
     ),
-    "error": ("出错了", "Something went wrong"),
-    "unavailable": (
+    "error": Text("出错了", "Something went wrong"),
+    "unavailable": Text(
         "服务暂时不可用，请稍后再试。",
         "The service is temporarily unavailable; try again shortly.",
     ),
-    "internal": ("内部错误，请稍后再试。", "Internal error; try again later."),
-    "conflict": (
+    "internal": Text("内部错误，请稍后再试。", "Internal error; try again later."),
+    "conflict": Text(
         "这个订阅正被同时修改，请重新打开后再试。",
         "This subscription is being changed at the same time; reload it and try again.",
     ),
-    "back": ("返回首页", "Back to the start page"),
-    "caldav": ("CalDAV 账户（华为、vivo、荣耀等）", "CalDAV account (Huawei, vivo, Honor, …)"),
-    "caldav_intro": (
+    "back": Text("返回首页", "Back to the start page"),
+    "caldav": Text("CalDAV 账户（华为、vivo、荣耀等）", "CalDAV account (Huawei, vivo, Honor, …)"),
+    "caldav_intro": Text(
         "不能订阅网址的手机，可在系统设置中添加 CalDAV 账户，日历同样会自动更新。此账户只读。",
         "Phones that cannot subscribe to a URL can add a CalDAV account in their settings; it updates by itself too. The account is read-only.",
     ),
-    "caldav_server": ("服务器地址", "Server"),
-    "caldav_username": ("用户名", "User name"),
-    "caldav_password": ("密码", "Password"),
-    "caldav_full_url": ("如要求填写完整地址，请用", "If a full calendar address is asked for, use"),
-    "caldav_rotate_note": (
+    "caldav_server": Text("服务器地址", "Server"),
+    "caldav_username": Text("用户名", "User name"),
+    "caldav_password": Text("密码", "Password"),
+    "caldav_full_url": Text(
+        "如要求填写完整地址，请用", "If a full calendar address is asked for, use"
+    ),
+    "caldav_rotate_note": Text(
         "更换订阅地址后，密码也会改变，需要在手机上更新。",
         "Changing the feed address also changes this password; update it on the phone.",
     ),
@@ -249,8 +255,7 @@ def ui_lang() -> UiLang:
 
 
 def ui_text(key: str, lang: UiLang) -> str:
-    zh, en = UI[key]
-    return en if lang == "en" else zh
+    return UI[key].get(lang)
 
 
 # How dates are written in each language; messages.py sends the same patterns to the
