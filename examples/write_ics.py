@@ -10,7 +10,7 @@ import permitcal
 
 def main() -> None:
     target = Path(sys.argv[1] if len(sys.argv) > 1 else "permit.ics")
-    data = permitcal.calendar_bytes(
+    data = permitcal.ics_bytes(
         issued="2023-06-01",
         card_received="2024-05-20",
         changes=["employer"],

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner, Result
 
-from permitcal import calendar_bytes
+from permitcal import ics_bytes
 from permitcal.cli import cli
 from tests.ics_checks import assert_well_formed
 
@@ -95,7 +95,7 @@ def test_show_options_reach_the_library(runner: CliRunner) -> None:
 def test_ics_to_stdout_matches_the_library(runner: CliRunner) -> None:
     result = runner.invoke(cli, ["ics", "--issued", "2023-06-01", "--lang", "en"])
     assert result.exit_code == 0
-    assert result.stdout_bytes == calendar_bytes(issued="2023-06-01", lang="en")
+    assert result.stdout_bytes == ics_bytes(issued="2023-06-01", lang="en")
     assert_well_formed(result.stdout_bytes)
 
 
@@ -301,7 +301,7 @@ def test_real_entry_point_reports_errors_on_one_line() -> None:
         check=False,
     )
     assert good.returncode == 0
-    assert good.stdout == calendar_bytes(issued="2023-06-01")
+    assert good.stdout == ics_bytes(issued="2023-06-01")
 
 
 @pytest.mark.parametrize(

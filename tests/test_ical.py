@@ -6,13 +6,14 @@ import datetime as dt
 
 import pytest
 
+import permitcal
 from permitcal import (
     InvalidInputError,
     PermitInput,
     RenderOptions,
-    calendar_bytes,
     compute,
     default_identity,
+    ics_bytes,
     to_ical,
 )
 from tests.ics_checks import assert_well_formed, events, unfold
@@ -92,7 +93,7 @@ def test_a_change_bumps_sequence_and_stamps() -> None:
 
 def test_rendering_twice_gives_identical_bytes() -> None:
     assert render() == render()
-    assert calendar_bytes(issued="2023-06-01") == calendar_bytes(issued="2023-06-01")
+    assert ics_bytes(issued="2023-06-01") == ics_bytes(issued="2023-06-01")
 
 
 def test_default_identity_follows_the_inputs() -> None:
@@ -100,12 +101,12 @@ def test_default_identity_follows_the_inputs() -> None:
     two = PermitInput.create(issued="2023-06-01", card_received="2024-05-20")
     assert default_identity(one) == default_identity(PermitInput.create(issued="2023-06-01"))
     assert default_identity(one) != default_identity(two)
-    data = calendar_bytes(issued="2023-06-01")
+    data = ics_bytes(issued="2023-06-01")
     assert f"UID:{default_identity(one)}-20240601-R1@permitcal" in unfold(data)
 
 
 def test_default_stamp_is_the_policy_date_not_now() -> None:
-    first = events(calendar_bytes(issued="2023-06-01"))[0]
+    first = events(ics_bytes(issued="2023-06-01"))[0]
     assert first["DTSTAMP"] == "20261127T000000Z"
 
 
@@ -210,3 +211,14 @@ def test_text_is_escaped_not_written_raw() -> None:
     assert any("\\," in text for text in descriptions)
     assert any("\\n" in text for text in descriptions)
     assert not any(", " in text.replace("\\,", "") for text in descriptions)
+
+
+@pytest.mark.parametrize(
+    ("old", "new"), [("calendar_bytes", "ics_bytes"), ("to_calendar", "to_vcalendar")]
+)
+def test_the_old_names_still_work_and_warn(old: str, new: str) -> None:
+    with pytest.warns(DeprecationWarning, match=f"permitcal.{old} is now permitcal.{new}"):
+        found = getattr(permitcal, old)
+    assert found is getattr(permitcal, new)
+    with pytest.raises(AttributeError):
+        _ = permitcal.no_such_name  # type: ignore[attr-defined]

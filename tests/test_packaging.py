@@ -61,7 +61,7 @@ def test_the_library_and_its_commands_work_without_it(bare_venv: Path) -> None:
     probe = (
         "import sys, permitcal; "
         "d = permitcal.compute_deadlines(issued='2023-06-01', cycles=1); "
-        "b = permitcal.calendar_bytes(issued='2023-06-01', cycles=1); "
+        "b = permitcal.ics_bytes(issued='2023-06-01', cycles=1); "
         f"print(len(d), b[:15].decode(), sorted(set({WEB_STACK!r}) & set(sys.modules)))"
     )
     assert run(python, "-c", probe).stdout.split() == ["8", "BEGIN:VCALENDAR", "[]"]

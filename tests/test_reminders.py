@@ -8,7 +8,7 @@ import re
 import pytest
 from icalendar import Calendar
 
-from permitcal import WorkCalendar, calendar_bytes, compute_deadlines
+from permitcal import WorkCalendar, compute_deadlines, ics_bytes
 from tests.conftest import d
 
 
@@ -49,7 +49,7 @@ def test_every_alarm_of_a_deadline_rings_by_its_act_by_day(
     shown = compute_deadlines(calendar=calendar_2026, today=d(today), cycles=1, **given)
     deadline = next(x for x in shown if x.rule == rule)
     assert deadline.nearest_working_day == d(act_by)
-    data = calendar_bytes(calendar=calendar_2026, today=d(today), cycles=1, **given)
+    data = ics_bytes(calendar=calendar_2026, today=d(today), cycles=1, **given)
     rings = {
         uid: days
         for uid, days in alarms_by_uid(data).items()
@@ -65,7 +65,7 @@ def test_every_alarm_of_a_deadline_rings_by_its_act_by_day(
 
 
 def test_reminders_say_what_to_do_and_by_when_never_today(calendar_2026: WorkCalendar) -> None:
-    data = calendar_bytes(
+    data = ics_bytes(
         expires="2026-02-23", today=d("2026-01-01"), cycles=1, calendar=calendar_2026, lang="both"
     )
     reminders = [e for e in Calendar.from_ical(data).walk("VEVENT") if "-r" in str(e["UID"])]

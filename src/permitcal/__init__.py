@@ -6,12 +6,15 @@
 (datetime.date(2024, 6, 1), False, datetime.date(2024, 5, 31))
 """
 
+import warnings
+from typing import Any
+
 from permitcal._version import __version__
 from permitcal.deadlines import Deadline, compute, compute_deadlines
 from permitcal.errors import InvalidDateError, InvalidInputError, PermitcalError
-from permitcal.ical import RenderOptions, default_identity, to_calendar, to_ical
+from permitcal.ical import RenderOptions, default_identity, to_ical, to_vcalendar
 from permitcal.inputs import PermitInput, parse_date
-from permitcal.one_call import calendar_bytes
+from permitcal.one_call import ics_bytes
 from permitcal.policy import SHANGHAI, Basis, Change, Kind, Policy, Rule, Text
 from permitcal.workdays import WorkCalendar, WorkdayAnswer
 
@@ -32,11 +35,23 @@ __all__ = [
     "WorkCalendar",
     "WorkdayAnswer",
     "__version__",
-    "calendar_bytes",
     "compute",
     "compute_deadlines",
     "default_identity",
+    "ics_bytes",
     "parse_date",
-    "to_calendar",
     "to_ical",
+    "to_vcalendar",
 ]
+
+# Names of 0.x, kept working with a warning: "calendar" now means only the
+# working-day calendar (WorkCalendar); the iCalendar object is a VCALENDAR.
+_RENAMED = {"to_calendar": "to_vcalendar", "calendar_bytes": "ics_bytes"}
+
+
+def __getattr__(name: str) -> Any:
+    if name in _RENAMED:
+        new = _RENAMED[name]
+        warnings.warn(f"permitcal.{name} is now permitcal.{new}", DeprecationWarning, stacklevel=2)
+        return globals()[new]
+    raise AttributeError(f"module 'permitcal' has no attribute {name!r}")

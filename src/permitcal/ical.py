@@ -34,8 +34,8 @@ __all__ = [
     "parse_alarms",
     "parse_lang",
     "restamp",
-    "to_calendar",
     "to_ical",
+    "to_vcalendar",
 ]
 
 DEFAULT_PRODID = f"-//permitcal//permitcal {__version__}//ZH"
@@ -164,11 +164,11 @@ class RenderOptions:
 
 def to_ical(deadlines: Sequence[Deadline], options: RenderOptions) -> bytes:
     """The calendar as bytes: CRLF, folded at 75 octets without splitting characters."""
-    data: bytes = to_calendar(deadlines, options).to_ical()
+    data: bytes = to_vcalendar(deadlines, options).to_ical()
     return data
 
 
-def to_calendar(deadlines: Sequence[Deadline], options: RenderOptions) -> Calendar:
+def to_vcalendar(deadlines: Sequence[Deadline], options: RenderOptions) -> Calendar:
     """The calendar object, calendar properties first, events in date order."""
     policy, lang = options.policy, options.lang
     cal = Calendar()
@@ -176,11 +176,11 @@ def to_calendar(deadlines: Sequence[Deadline], options: RenderOptions) -> Calend
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("method", "PUBLISH")
-    name = policy.calendar_name.get(lang, " ")
+    name = policy.feed_name.get(lang, " ")
     # icalendar 7.3's calendar_name/description setters skip escaping: use vText.
     cal.add("name", vText(name))
     cal.add("x-wr-calname", vText(name))
-    cal.add("x-wr-caldesc", vText(policy.calendar_description.get(lang)))
+    cal.add("x-wr-caldesc", vText(policy.feed_description.get(lang)))
     cal.add("x-wr-timezone", TIMEZONE)
     cal.add("x-published-ttl", vDuration(PUBLISHED_TTL))
     if options.refresh_interval is not None:
@@ -324,13 +324,13 @@ def content_fingerprint(event: Component) -> str:
     return hashlib.sha256(b"\n".join(lines)).hexdigest()
 
 
-def restamp(calendar: Calendar, versions: dict[str, tuple[int, dt.datetime]]) -> None:
+def restamp(vcalendar: Calendar, versions: dict[str, tuple[int, dt.datetime]]) -> None:
     """Give each event its own SEQUENCE, DTSTAMP and LAST-MODIFIED, by UID.
 
     For a caller that keeps a history of each event's content (the service's
     store): an event's SEQUENCE then rises exactly when its content changes.
     """
-    for event in calendar.walk("VEVENT"):
+    for event in vcalendar.walk("VEVENT"):
         sequence, stamp = versions[str(event["UID"])]
         moment = stamp.astimezone(dt.UTC).replace(microsecond=0)
         event["SEQUENCE"] = vInt(sequence)  # assigned in place: the property order stays

@@ -12,10 +12,10 @@ from permitcal.inputs import PermitArgs, PermitInput
 from permitcal.policy import SHANGHAI, Policy
 from permitcal.workdays import WorkCalendar
 
-__all__ = ["calendar_bytes"]
+__all__ = ["ics_bytes"]
 
 
-def calendar_bytes(
+def ics_bytes(
     *,
     lang: object = "zh",
     alarms: Iterable[object] = DEFAULT_ALARMS,
@@ -35,7 +35,7 @@ def calendar_bytes(
     describe the record's last change (DTSTAMP, LAST-MODIFIED, SEQUENCE).
     ``today`` starts the cycles at the live one (see :func:`compute_deadlines`).
 
-    >>> data = calendar_bytes(issued="2023-06-01", lang="en", cycles=1)
+    >>> data = ics_bytes(issued="2023-06-01", lang="en", cycles=1)
     >>> data.startswith(b"BEGIN:VCALENDAR\\r\\n") and b"DTSTART;VALUE=DATE:20240601" in data
     True
     """

@@ -241,8 +241,8 @@ class Policy:
     """Changes whenever any rule or text changes; part of cache keys."""
     updated: dt.date
     """When this version was written; the default DTSTAMP of rendered events."""
-    calendar_name: Text
-    calendar_description: Text
+    feed_name: Text
+    feed_description: Text
     category: Text
     """Category shared by every event of the policy."""
     rules: tuple[Rule, ...]

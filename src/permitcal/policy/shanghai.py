@@ -366,8 +366,8 @@ SHANGHAI = Policy(
     id="shanghai",
     version="2026.11.3",
     updated=dt.date(2026, 11, 27),
-    calendar_name=Text("上海居住证提醒", "Shanghai permit deadlines"),
-    calendar_description=Text(
+    feed_name=Text("上海居住证提醒", "Shanghai permit deadlines"),
+    feed_description=Text(
         "上海市居住证签注及积分续办的各项截止日期，由 permitcal 根据你填写的日期生成。"
         "日期仅供参考，请以官方通知为准。",
         "Deadlines for endorsing the Shanghai residence permit and renewing its points, "

@@ -34,7 +34,7 @@ class FeedLinks:
         }
 
 
-def feed_links(feed_url: str, calendar_name: str) -> FeedLinks:
+def feed_links(feed_url: str, feed_name: str) -> FeedLinks:
     """Every subscribe link for the feed at ``feed_url`` (http or https)."""
     webcal_url = webcal(feed_url)
     separator = "&" if "?" in feed_url else "?"
@@ -46,7 +46,7 @@ def feed_links(feed_url: str, calendar_name: str) -> FeedLinks:
             "https://outlook.live.com/calendar/0/addfromweb?url="
             + quote(feed_url, safe="")
             + "&name="
-            + quote(calendar_name, safe="")
+            + quote(feed_name, safe="")
         ),
         download_url=f"{feed_url}{separator}download=1",
     )

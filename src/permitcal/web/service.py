@@ -19,8 +19,8 @@ from permitcal.ical import (
     content_fingerprint,
     default_identity,
     restamp,
-    to_calendar,
     to_ical,
+    to_vcalendar,
 )
 from permitcal.inputs import SHANGHAI_TIME, shanghai_today
 from permitcal.policy import SHANGHAI, Policy
@@ -44,9 +44,9 @@ WRITE_ATTEMPTS = 5
 log = logging.getLogger(__name__)
 
 
-def latest_stamp(calendar: Calendar) -> dt.datetime | None:
+def latest_stamp(vcalendar: Calendar) -> dt.datetime | None:
     """The newest DTSTAMP of the calendar's events: when its content last changed."""
-    stamps = [event.decoded("DTSTAMP") for event in calendar.walk("VEVENT")]
+    stamps = [event.decoded("DTSTAMP") for event in vcalendar.walk("VEVENT")]
     return max(stamps, default=None)
 
 
@@ -204,8 +204,8 @@ class Service:
             sub = self.store.by_id(stamp.id)
             if sub is None:  # deleted between the two reads
                 raise SubscriptionGone(stamp.id)
-            calendar = self.render_calendar(sub, home_url)
-            return RenderedFeed.of(calendar.to_ical(), latest_stamp(calendar))
+            vcalendar = self.render_vcalendar(sub, home_url)
+            return RenderedFeed.of(vcalendar.to_ical(), latest_stamp(vcalendar))
 
         rendered: RenderedFeed | None = (
             self.cache.peek(key)
@@ -217,7 +217,7 @@ class Service:
         last_modified = max(stamp.updated_at, self.data_since(), rendered.modified)
         return Feed(rendered, last_modified, self.cache, key)
 
-    def render_calendar(self, sub: Subscription, home_url: str | None) -> Calendar:
+    def render_vcalendar(self, sub: Subscription, home_url: str | None) -> Calendar:
         """A stored subscription's calendar, for its feed and its CalDAV objects alike.
 
         UIDs come from its account; each event's SEQUENCE and DTSTAMP from the
@@ -232,12 +232,12 @@ class Service:
             url=home_url,
             policy=self.policy,
         )
-        calendar = to_calendar(self.deadlines(settings), options)
+        vcalendar = to_vcalendar(self.deadlines(settings), options)
         fingerprints = {
-            str(event["UID"]): content_fingerprint(event) for event in calendar.walk("VEVENT")
+            str(event["UID"]): content_fingerprint(event) for event in vcalendar.walk("VEVENT")
         }
-        restamp(calendar, self.store.event_versions(sub.id, fingerprints, self.clock()))
-        return calendar
+        restamp(vcalendar, self.store.event_versions(sub.id, fingerprints, self.clock()))
+        return vcalendar
 
     def adhoc_feed(self, settings: FeedSettings, home_url: str) -> Feed:
         home_url = self.public_url or home_url

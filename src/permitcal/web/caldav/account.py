@@ -6,9 +6,9 @@ from flask import url_for
 
 from permitcal.web.store import Subscription
 
-__all__ = ["CALENDAR_SEGMENT", "caldav_account"]
+__all__ = ["COLLECTION_SEGMENT", "caldav_account"]
 
-CALENDAR_SEGMENT = "permit"
+COLLECTION_SEGMENT = "permit"
 """The calendar collection's path segment under the account: /dav/<account>/permit/."""
 
 
@@ -17,7 +17,10 @@ def caldav_account(sub: Subscription, manage_token: str) -> dict[str, str]:
     return {
         "caldav_url": url_for("caldav.root", _external=True),
         "caldav_calendar_url": url_for(
-            "caldav.calendar", account=sub.account, collection=CALENDAR_SEGMENT, _external=True
+            "caldav.collection_at",
+            account=sub.account,
+            collection=COLLECTION_SEGMENT,
+            _external=True,
         )
         + "/",
         "caldav_username": sub.account,

@@ -206,9 +206,9 @@ def _utc(value: str | None) -> dt.datetime | None:
 # -- evaluation --------------------------------------------------------------
 
 
-def matches(root: CompFilter | None, calendar: Calendar) -> bool:
+def matches(root: CompFilter | None, vcalendar: Calendar) -> bool:
     """Whether one calendar object (a VCALENDAR with its components) passes the filter."""
-    return root is None or _component_matches(root, calendar, None)
+    return root is None or _component_matches(root, vcalendar, None)
 
 
 def _comp_matches(comp_filter: CompFilter, parent: Component) -> bool:

@@ -43,7 +43,7 @@ class CalendarObject:
     etag: str
     start: dt.date
     end: dt.date
-    calendar: Calendar = field(compare=False, repr=False)
+    vcalendar: Calendar = field(compare=False, repr=False)
     """The parsed object (VCALENDAR with its VEVENT), for calendar-query filters."""
 
 
@@ -63,12 +63,12 @@ class Snapshot:
         return len(self.feed) + sum(len(o.body) for o in self.objects)
 
 
-def snapshot_of(calendar: Calendar, feed: bytes, account_prefix: str) -> Snapshot:
+def snapshot_of(vcalendar: Calendar, feed: bytes, account_prefix: str) -> Snapshot:
     """Split the feed's calendar into objects; ``account_prefix`` is stripped in tokens."""
     objects = []
-    for event in calendar.walk("VEVENT"):
+    for event in vcalendar.walk("VEVENT"):
         assert isinstance(event, Event)
-        objects.append(_object(calendar, event))
+        objects.append(_object(vcalendar, event))
     objects.sort(key=lambda o: o.name)
     ctag = hashlib.sha256(feed).hexdigest()[:32]
     token = encode_sync_token({o.name: o.etag for o in objects}, account_prefix)
@@ -85,18 +85,18 @@ def caldav_snapshot(service: Service, sub: Subscription) -> Snapshot:
     key = ("dav", sub.id, sub.revision, sub.updated_at, service.versions_key, url, service.today())
 
     def build() -> Snapshot:
-        calendar = service.render_calendar(sub, url)
-        return snapshot_of(calendar, calendar.to_ical(), f"s-{sub.account}-")
+        vcalendar = service.render_vcalendar(sub, url)
+        return snapshot_of(vcalendar, vcalendar.to_ical(), f"s-{sub.account}-")
 
     snapshot: Snapshot = service.cache.get_or_build(key, build, lambda s: s.size)
     return snapshot
 
 
-def _object(calendar: Calendar, event: Event) -> CalendarObject:
+def _object(vcalendar: Calendar, event: Event) -> CalendarObject:
     single = Calendar()
     for name in _OBJECT_CALENDAR_PROPERTIES:
-        if name in calendar:
-            single.add(name, calendar[name])
+        if name in vcalendar:
+            single.add(name, vcalendar[name])
     single.add_component(event)
     body: bytes = single.to_ical()
     uid = str(event["UID"])
@@ -109,7 +109,7 @@ def _object(calendar: Calendar, event: Event) -> CalendarObject:
         etag=hashlib.sha256(body).hexdigest()[:32],
         start=start,
         end=end,
-        calendar=single,
+        vcalendar=single,
     )
 
 

@@ -65,17 +65,17 @@ def _properties(ctx: Context, resource: Resource) -> dict[str, PropBuilder]:
         props[d("displayname")] = lambda: element(d("displayname"), ctx.sub.account)
         props[d("principal-URL")] = lambda: _href(d("principal-URL"), ctx.principal_href)
         props[c("calendar-user-address-set")] = lambda: element(c("calendar-user-address-set"))
-    elif kind == "calendar":
+    elif kind == "collection":
         snapshot = ctx.snapshot
         props.update(
             {
                 d("resourcetype"): lambda: element(
                     d("resourcetype"), children=[element(d("collection")), element(c("calendar"))]
                 ),
-                d("displayname"): lambda: element(d("displayname"), ctx.calendar_name),
+                d("displayname"): lambda: element(d("displayname"), ctx.display_name),
                 c("calendar-description"): lambda: element(
                     c("calendar-description"),
-                    service().policy.calendar_description.get(ctx.sub.settings.lang),
+                    service().policy.feed_description.get(ctx.sub.settings.lang),
                 ),
                 c("supported-calendar-component-set"): lambda: element(
                     c("supported-calendar-component-set"),

@@ -31,11 +31,11 @@ def report(ctx: Context, resource: Resource) -> Response:
     wanted = wanted if wanted is not None else [qname(DAV, "getetag")]
     if body.tag == qname(CALDAV, "calendar-multiget"):
         return _multiget(ctx, body, wanted)
-    if resource.kind not in ("calendar", "object"):
+    if resource.kind not in ("collection", "object"):
         return forbidden("supported-report")
     if body.tag == qname(CALDAV, "calendar-query"):
         return _query(ctx, resource, body, wanted)
-    if body.tag == qname(DAV, "sync-collection") and resource.kind == "calendar":
+    if body.tag == qname(DAV, "sync-collection") and resource.kind == "collection":
         return _sync_collection(ctx, body, wanted)
     return forbidden("supported-report")
 
@@ -50,8 +50,8 @@ def _query(ctx: Context, resource: Resource, body: ET.Element, wanted: list[str]
         query_filter = parse_filter(body)
     except FilterError as error:
         return forbidden(error.condition, CALDAV, str(error))
-    candidates = children(ctx, resource) if resource.kind == "calendar" else [resource]
-    found = [r for r in candidates if r.obj is not None and matches(query_filter, r.obj.calendar)]
+    candidates = children(ctx, resource) if resource.kind == "collection" else [resource]
+    found = [r for r in candidates if r.obj is not None and matches(query_filter, r.obj.vcalendar)]
     return multistatus_response(response(ctx, r, wanted) for r in found)
 
 
@@ -61,7 +61,9 @@ def _multiget(ctx: Context, body: ET.Element, wanted: list[str]) -> Response:
     for href_node in body.findall(qname(DAV, "href")):
         href = (href_node.text or "").strip()
         path = unquote(urlsplit(href).path)
-        name = path.removeprefix(ctx.calendar_href) if path.startswith(ctx.calendar_href) else None
+        name = (
+            path.removeprefix(ctx.collection_href) if path.startswith(ctx.collection_href) else None
+        )
         obj = ctx.snapshot.by_name.get(name) if name else None
         # One answer per object, however often (or however spelled) it is asked for.
         key = obj.name if obj is not None else href
@@ -90,5 +92,5 @@ def _sync_collection(ctx: Context, body: ET.Element, wanted: list[str]) -> Respo
         if previous.get(obj.name) != current[obj.name]:
             responses.append(response(ctx, Resource("object", ctx.object_href(obj), obj), wanted))
     for name in sorted(set(previous) - set(current)):
-        responses.append(status_response(ctx.calendar_href + name, "HTTP/1.1 404 Not Found"))
+        responses.append(status_response(ctx.collection_href + name, "HTTP/1.1 404 Not Found"))
     return multistatus_response(responses, ctx.snapshot.sync_token)

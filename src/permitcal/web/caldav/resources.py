@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from flask import request, url_for
 from werkzeug.exceptions import HTTPException
 
-from permitcal.web.caldav.account import CALENDAR_SEGMENT
+from permitcal.web.caldav.account import COLLECTION_SEGMENT
 from permitcal.web.caldav.objects import CalendarObject, Snapshot, caldav_snapshot
 from permitcal.web.errors import plain_response
 from permitcal.web.service import service
@@ -29,17 +29,17 @@ class Context:
     snapshot: Snapshot
     root_href: str
     principal_href: str
-    calendar_href: str
-    calendar_name: str
+    collection_href: str
+    display_name: str
     last_modified: dt.datetime
 
     def object_href(self, obj: CalendarObject) -> str:
-        return self.calendar_href + obj.name
+        return self.collection_href + obj.name
 
 
 @dataclass(frozen=True, slots=True)
 class Resource:
-    kind: str  # "root", "principal", "calendar" or "object"
+    kind: str  # "root", "principal", "collection" or "object"
     href: str
     obj: CalendarObject | None = None
 
@@ -85,8 +85,8 @@ def context(sub: Subscription) -> Context:
         snapshot=caldav_snapshot(service(), sub),
         root_href=url_for("caldav.root"),
         principal_href=principal_href,
-        calendar_href=f"{principal_href}{CALENDAR_SEGMENT}/",
-        calendar_name=service().policy.calendar_name.get(sub.settings.lang, " "),
+        collection_href=f"{principal_href}{COLLECTION_SEGMENT}/",
+        display_name=service().policy.feed_name.get(sub.settings.lang, " "),
         last_modified=max(sub.updated_at, service().data_since()),
     )
 
@@ -104,10 +104,10 @@ def resolve(
         return None
     if collection is None:
         return Resource("principal", ctx.principal_href)
-    if collection != CALENDAR_SEGMENT:
+    if collection != COLLECTION_SEGMENT:
         return None
     if name is None:
-        return Resource("calendar", ctx.calendar_href)
+        return Resource("collection", ctx.collection_href)
     obj = ctx.snapshot.by_name.get(name)
     return None if obj is None else Resource("object", ctx.object_href(obj), obj)
 
@@ -116,7 +116,7 @@ def children(ctx: Context, resource: Resource) -> list[Resource]:
     if resource.kind == "root":
         return [Resource("principal", ctx.principal_href)] if resource.href == ctx.root_href else []
     if resource.kind == "principal":
-        return [Resource("calendar", ctx.calendar_href)]
-    if resource.kind == "calendar":
+        return [Resource("collection", ctx.collection_href)]
+    if resource.kind == "collection":
         return [Resource("object", ctx.object_href(o), o) for o in ctx.snapshot.objects]
     return []

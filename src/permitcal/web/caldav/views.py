@@ -5,7 +5,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, request, url_for
 from flask.typing import ResponseReturnValue
 
-from permitcal.web.caldav.account import CALENDAR_SEGMENT
+from permitcal.web.caldav.account import COLLECTION_SEGMENT
 from permitcal.web.caldav.answers import forbidden, not_found
 from permitcal.web.caldav.propfind import propfind
 from permitcal.web.caldav.reports import report
@@ -15,7 +15,7 @@ from permitcal.web.errors import plain_response
 from permitcal.web.feeds import CALENDAR_TYPE
 from permitcal.web.service import service
 
-__all__ = ["CALENDAR_SEGMENT", "bp"]
+__all__ = ["COLLECTION_SEGMENT", "bp"]
 
 bp = Blueprint("caldav", __name__)
 
@@ -79,12 +79,12 @@ def principal(account: str) -> ResponseReturnValue:
 
 @bp.route("/dav/<account>/<collection>/", methods=METHODS)
 @bp.route("/dav/<account>/<collection>", methods=METHODS)
-def calendar(account: str, collection: str) -> ResponseReturnValue:
+def collection_at(account: str, collection: str) -> ResponseReturnValue:
     return dispatch(account, collection, None)
 
 
 @bp.route("/dav/<account>/<collection>/<name>", methods=METHODS)
-def calendar_object(account: str, collection: str, name: str) -> ResponseReturnValue:
+def object_at(account: str, collection: str, name: str) -> ResponseReturnValue:
     return dispatch(account, collection, name)
 
 
@@ -111,7 +111,7 @@ def _get(ctx: Context, resource: Resource) -> Response:
     if resource.obj is not None:
         etag = resource.obj.etag
         response = Response(resource.obj.body, content_type=CALENDAR_TYPE)
-    elif resource.kind == "calendar":
+    elif resource.kind == "collection":
         etag = ctx.snapshot.ctag
         response = Response(ctx.snapshot.feed, content_type=CALENDAR_TYPE)
     else:
