@@ -29,6 +29,9 @@ def test_every_rule_is_complete(rule: Rule) -> None:
     for reference in rule.references:
         assert reference.title.strip()
         assert reference.url is None or reference.url.startswith("https://")
+    # An official rule points somewhere a person can check it.
+    if rule.basis is Basis.OFFICIAL:
+        assert any(ref.url for ref in rule.references), rule.id
     assert rule.kind in Kind
     assert isinstance(rule.kind.act_on, ActOn)
     # What reminders and the page say must exist for what they remind of.
@@ -59,3 +62,11 @@ def test_every_kind_says_how_rest_days_are_handled(kind: Kind) -> None:
     else:
         assert kind not in SHANGHAI.rest_day_notes
         assert kind.alarm_on_act_by is None
+
+
+def test_only_the_source_guide_has_no_address() -> None:
+    references = {ref for rule in SHANGHAI.rules for ref in rule.references}
+    without = {ref.title for ref in references if ref.url is None}
+    assert len(references) >= 5
+    assert len(without) == 1
+    assert "source guide" in without.pop()

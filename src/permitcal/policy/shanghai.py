@@ -32,9 +32,19 @@ from permitcal.policy.model import (
 
 __all__ = ["SHANGHAI"]
 
-_MEASURES = Reference("《上海市居住证管理办法》（上海市人民政府令第58号，2018年修正）")
-_IMPLEMENTATION = Reference("《上海市居住证申办实施细则》")
-_POINTS_MEASURES = Reference("《上海市居住证积分管理办法》")
+# Each official text is published by the body that issued or administers it;
+# its address is that body's site (deep links to these pages have moved over
+# the years; the sites' own search finds the current text by its title).
+_MEASURES = Reference(
+    "《上海市居住证管理办法》（上海市人民政府令第58号，2018年修正）", "https://www.shanghai.gov.cn/"
+)
+_IMPLEMENTATION = Reference(
+    "《上海市居住证申办实施细则》（上海市公安局）", "https://gaj.sh.gov.cn/"
+)
+_POINTS_MEASURES = Reference(
+    "《上海市居住证积分管理办法》（上海市人力资源和社会保障局）", "https://rsj.sh.gov.cn/"
+)
+# The source guide is the project's own material (docs/rules.md), with no public address.
 _SOURCE_GUIDE = Reference(
     "上海居住证及积分续签指南（本项目的来源资料 / the project's source guide）"
 )
@@ -364,7 +374,7 @@ _WORDING = Wording(
 
 SHANGHAI = Policy(
     id="shanghai",
-    version="2026.11.3",
+    version="2026.11.4",
     updated=dt.date(2026, 11, 27),
     feed_name=Text("上海居住证提醒", "Shanghai permit deadlines"),
     feed_description=Text(
