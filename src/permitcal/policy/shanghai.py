@@ -27,8 +27,8 @@ from permitcal.policy.model import (
     Step,
     Text,
     Unit,
-    Wording,
 )
+from permitcal.policy.shanghai_wording import SHANGHAI_WORDING
 
 __all__ = ["SHANGHAI"]
 
@@ -303,75 +303,6 @@ _CHECKLISTS = (
     ),
 )
 
-_WORDING = Wording(
-    source_note=Text(
-        "依据：来源指南所述，未见于官方文件。请拨打12333或到社区事务受理服务中心确认。",
-        "Basis: stated by the source guide but not found in official texts. Confirm with the "
-        "12333 hotline or a community affairs service centre.",
-    ),
-    official_note=Text(
-        "依据：官方规定，多方来源一致。",
-        "Basis: official; confirmed by several independent sources.",
-    ),
-    rest_day_deadline=Text(
-        "注意：{date}是休息日，受理中心不办公，期限也不会顺延。"
-        "此前最后一个工作日是{nearest}，请最迟在当天办理。",
-        "Note: {date} is a rest day; service centres are closed and the deadline is not "
-        "extended. The last working day on or before it is {nearest}: act by then.",
-    ),
-    rest_day_opening=Text(
-        "注意：{date}是休息日，受理中心不办公；之后第一个工作日是{nearest}。",
-        "Note: {date} is a rest day and service centres are closed; the first working day "
-        "on or after it is {nearest}.",
-    ),
-    provisional_date=Text(
-        "暂定：国务院{year}年节假日安排尚未公布。此日期按最稳妥的方式推算（宁早勿晚，"
-        "不会比公布后的日期更晚），公布后可能改变（订阅的日历会自动更新）。",
-        "Provisional: the State Council has not yet published the {year} holiday schedule. "
-        "This date is counted the safe way (never later than the schedule can make it) "
-        "and may change once the schedule is out (subscribed calendars update by themselves).",
-    ),
-    provisional_rest_day=Text(
-        "{year}年节假日安排尚未公布：可能放假的日子都按休息日计，办理日宁早勿晚；日期本身由规则确定。",
-        "The {year} holiday schedule is not yet published: every day that may become a day "
-        "off counts as one, so the day to act is never later than it will be; the date "
-        "itself is fixed by the rule.",
-    ),
-    reminder_title=Text("还有{days}天：{title}", "{days} days left: {title}"),
-    reminder_title_one_day=Text("还有1天：{title}", "1 day left: {title}"),
-    reminder_description=Text(
-        "提醒：{title}。最迟在{act_by}（{weekday}）办理，还有{days}天。\n{action}",
-        "Reminder: {title}. Act by {act_by} ({weekday}), {days} day(s) from now.\n{action}",
-    ),
-    reminder_rest_day=Text(
-        "{date}是休息日，受理中心不办公，期限也不顺延，所以要在此前最后一个工作日{act_by}办理。",
-        "{date} is a rest day: service centres are closed and the deadline is not extended, "
-        "so the last working day before it, {act_by}, is the day to act by.",
-    ),
-    weekdays=(
-        Text("星期一", "Monday"),
-        Text("星期二", "Tuesday"),
-        Text("星期三", "Wednesday"),
-        Text("星期四", "Thursday"),
-        Text("星期五", "Friday"),
-        Text("星期六", "Saturday"),
-        Text("星期日", "Sunday"),
-    ),
-    references_heading=Text("参考：", "References:"),
-    cycle_line=Text(
-        "所属周期：{expiry}到期的居住证及其续签。",
-        "Cycle: the permit expiring on {expiry} and its renewal.",
-    ),
-    checklist_declared=Text(
-        "你申报的变更及需要补充的材料：", "The changes you declared and what to bring:"
-    ),
-    checklist_if_changed=Text(
-        "如自上次签注以来以下信息有变更，需要补充材料：",
-        "If any of these changed since the last renewal, bring:",
-    ),
-    card_received_line=Text("收到新证日期：{date}。", "Renewed card received on {date}."),
-)
-
 SHANGHAI = Policy(
     id="shanghai",
     version="2026.11.4",
@@ -412,5 +343,5 @@ SHANGHAI = Policy(
         "at the district talent service centre.",
     ),
     checklists=_CHECKLISTS,
-    wording=_WORDING,
+    wording=SHANGHAI_WORDING,
 )
