@@ -31,7 +31,7 @@ test: lint
 # The tests that talk to real servers and browsers, N times in a row (not in CI:
 # run it before submitting a change that touches them); stops at the first failure.
 N ?= 20
-LIVE_TESTS := tests/web/test_browser.py tests/web/test_phone_page.py tests/web/test_caldav.py tests/web/test_feeds.py \
+LIVE_TESTS := tests/web/test_browser.py tests/web/test_phone_page.py tests/web/test_caldav.py tests/web/test_caldav_answers.py tests/web/test_caldav_vdirsyncer.py tests/web/test_feeds.py \
 	tests/web/test_races.py tests/web/test_gunicorn.py tests/web/test_serve_load.py \
 	tests/web/test_calendar_over_time.py tests/web/test_store.py tests/web/test_body_limit.py \
 	tests/web/test_compress.py
