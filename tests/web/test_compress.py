@@ -13,6 +13,7 @@ from werkzeug.test import TestResponse
 
 from permitcal.web import config_flag, create_app
 from permitcal.web.compress import accepts_gzip, matched_etag
+from tests.web.caldav_helpers import XML, basic_auth, propfind_body
 from tests.web.conftest import (
     PassedToFlask,
     create_subscription,
@@ -21,7 +22,6 @@ from tests.web.conftest import (
     path_of,
     service,
 )
-from tests.web.test_caldav import XML, basic_auth, propfind_body
 
 GZIP = {"Accept-Encoding": "gzip, deflate"}
 
