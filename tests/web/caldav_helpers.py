@@ -46,8 +46,7 @@ def client_for(base: str, sub: dict[str, Any]) -> caldav.DAVClient:
 
 
 def feed_uids(sub: dict[str, Any]) -> set[str]:
-    with urllib.request.urlopen(sub["feed_url"]) as response:
-        return {e["UID"] for e in events(response.read())}
+    return {e["UID"] for e in feed_events(sub)}
 
 
 def raw(
@@ -62,7 +61,7 @@ def raw(
     conn = http.client.HTTPConnection(host, int(port), timeout=30)
     sent = dict(headers or {})
     if auth is not None:
-        sent["Authorization"] = "Basic " + b64encode(f"{auth[0]}:{auth[1]}".encode()).decode()
+        sent["Authorization"] = authorization(*auth)
     if body:
         sent.setdefault("Content-Type", XML)
     conn.request(method, path, body=body, headers=sent)
@@ -76,9 +75,14 @@ def credentials(sub: dict[str, Any]) -> tuple[str, str]:
     return sub["caldav_username"], sub["caldav_password"]
 
 
+def authorization(username: str, password: str) -> str:
+    """The value of a Basic ``Authorization`` header."""
+    return "Basic " + b64encode(f"{username}:{password}".encode()).decode()
+
+
 def basic_auth(sub: dict[str, Any]) -> dict[str, str]:
-    token = b64encode(f"{sub['caldav_username']}:{sub['caldav_password']}".encode()).decode()
-    return {"Authorization": f"Basic {token}"}
+    """The ``Authorization`` header of a subscription's CalDAV account."""
+    return {"Authorization": authorization(*credentials(sub))}
 
 
 def propfind_body(props: bytes) -> bytes:

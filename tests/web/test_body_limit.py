@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import http.client
 import json
-from base64 import b64encode
 from collections.abc import Iterator
 from typing import Any
 
@@ -12,10 +11,10 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from tests.web.caldav_helpers import XML, basic_auth
 from tests.web.conftest import create_subscription, path_of, service
 
 LIMIT = 32 * 1024  # MAX_CONTENT_LENGTH's default
-XML = "application/xml; charset=utf-8"
 
 
 def json_of_size(size: int) -> bytes:
@@ -49,8 +48,7 @@ def send_chunked(
 
 
 def dav_headers(sub: dict[str, Any]) -> dict[str, str]:
-    token = b64encode(f"{sub['caldav_username']}:{sub['caldav_password']}".encode()).decode()
-    return {"Authorization": f"Basic {token}", "Depth": "0", "Content-Type": XML}
+    return {**basic_auth(sub), "Depth": "0", "Content-Type": XML}
 
 
 def test_over_the_limit_is_413_on_a_socket(live_server: tuple[str, Flask]) -> None:

@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 import urllib.request
-from base64 import b64encode
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +20,7 @@ from flask.testing import FlaskClient
 
 from permitcal.holiday_files import HolidayDataError
 from tests.ics_checks import events
+from tests.web.caldav_helpers import basic_auth
 from tests.web.conftest import Clock, create_subscription, make_app, path_of, service
 
 NOTICE_2027 = Path(__file__).resolve().parents[1] / "data" / "holiday-cn" / "2027.json"
@@ -40,7 +40,6 @@ def expiries(data: bytes) -> set[str]:
 
 
 def caldav_uids(base: str, sub: dict[str, Any]) -> set[str]:
-    auth = b64encode(f"{sub['caldav_username']}:{sub['caldav_password']}".encode()).decode()
     body = (
         b'<?xml version="1.0"?><c:calendar-query xmlns:d="DAV:" xmlns:c="urn:ietf:params:xml:ns:caldav">'
         b'<d:prop><c:calendar-data/></d:prop><c:filter><c:comp-filter name="VCALENDAR"/></c:filter>'
@@ -50,7 +49,7 @@ def caldav_uids(base: str, sub: dict[str, Any]) -> set[str]:
         sub["caldav_calendar_url"],
         data=body,
         method="REPORT",
-        headers={"Authorization": f"Basic {auth}", "Depth": "1", "Content-Type": "application/xml"},
+        headers={**basic_auth(sub), "Depth": "1", "Content-Type": "application/xml"},
     )
     with urllib.request.urlopen(request, timeout=30) as response:
         return set(re.findall(r"UID:(\S+)", response.read().decode()))

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-from base64 import b64encode
 from typing import Any
 
 from flask import Flask
@@ -12,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from permitcal.web.settings import FIELDS
+from tests.web.caldav_helpers import basic_auth
 from tests.web.conftest import create_subscription, path_of, service
 
 FUZZ = settings(
@@ -103,13 +103,12 @@ def test_dav_never_fails_inside(
     if not hasattr(app, "_fuzz_sub"):
         app._fuzz_sub = create_subscription(client)  # type: ignore[attr-defined]
     sub = app._fuzz_sub  # type: ignore[attr-defined]
-    auth = b64encode(f"{sub['caldav_username']}:{sub['caldav_password']}".encode()).decode()
     response = client.open(
         f"/dav/{sub['id']}/{suffix}",
         method=method,
         data=body,
         headers={
-            "Authorization": f"Basic {auth}",
+            **basic_auth(sub),
             "Depth": depth,
             "Content-Type": "application/xml",
         },

@@ -12,6 +12,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from permitcal.inputs import DATE_LIMITS
+from tests.web.caldav_helpers import authorization
 from tests.web.conftest import make_app, service
 
 IPHONE = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 Mobile/15E148 Safari/604.1"
@@ -415,8 +416,6 @@ def test_healthz(client: FlaskClient) -> None:
 
 
 def test_caldav_account_on_the_page_works(client: FlaskClient) -> None:
-    from base64 import b64encode
-
     text = client.get(submit(client), headers={"User-Agent": VIVO}).get_data(as_text=True)
     mine = chosen_block(text)
     assert mine.startswith("vivo:")
@@ -429,11 +428,10 @@ def test_caldav_account_on_the_page_works(client: FlaskClient) -> None:
     assert user
     assert password
     assert server.group(1) == "http://localhost/dav/"
-    auth = b64encode(f"{user.group(1)}:{password.group(1)}".encode()).decode()
     response = client.open(
         f"/dav/{user.group(1)}/permit/",
         method="PROPFIND",
-        headers={"Authorization": f"Basic {auth}", "Depth": "0"},
+        headers={"Authorization": authorization(user.group(1), password.group(1)), "Depth": "0"},
     )
     assert response.status_code == 207
 
