@@ -6,9 +6,14 @@ The web stack is imported inside each command, so ``permitcal show`` and
 
 from __future__ import annotations
 
+import contextlib
 import importlib.util
+from typing import TYPE_CHECKING
 
 import click
+
+if TYPE_CHECKING:
+    from flask import Flask
 
 __all__ = ["service_commands"]
 
@@ -28,10 +33,6 @@ def _require_web_extra() -> None:
         raise SystemExit(2)
 
 
-# waitress answers with a 413 itself beyond this; the app's own limit is far lower.
-_MAX_BODY_BYTES = 1024 * 1024
-
-
 @click.command()
 @click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
 @click.option("--port", type=click.IntRange(1, 65535), default=8000, show_default=True)
@@ -45,29 +46,56 @@ _MAX_BODY_BYTES = 1024 * 1024
 def serve(host: str, port: int, threads: int) -> None:
     """Run the web service on waitress (SQLite in ./instance unless PERMITCAL_DATABASE_URL is set).
 
-    Run `permitcal db upgrade` first. For several processes use gunicorn:
+    On the embedded SQLite default it brings the schema up to date itself
+    before serving; on a database server, run `permitcal db upgrade` first.
+    For several processes use gunicorn:
     gunicorn -c python:permitcal.web.gunicorn_conf 'permitcal.web:create_app()'
     """
     _require_web_extra()
-    import waitress
-
     from permitcal.web import create_app
+    from permitcal.web.embedded import embedded_server
     from permitcal.web.logs import AccessLog, configure_logging
 
     configure_logging()
     app = create_app()
+    _prepare_schema(app)
+    try:
+        server = embedded_server(AccessLog(app), host, port, threads)
+    except OSError as error:
+        reason = error.strerror or str(error)
+        click.echo(f"permitcal: cannot listen on {host}:{port}: {reason}", err=True)
+        raise SystemExit(2) from None
     click.echo(f"permitcal serving on http://{host}:{port}/ (Ctrl+C to stop)", err=True)
-    waitress.serve(
-        AccessLog(app),
-        host=host,
-        port=port,
-        threads=threads,
-        ident="permitcal",
-        max_request_body_size=_MAX_BODY_BYTES,
-        # Behind a proxy, PERMITCAL_PROXY_FIX makes the app read X-Forwarded-*;
-        # waitress itself trusts no proxy header.
-        clear_untrusted_proxy_headers=True,
-    )
+    with contextlib.suppress(KeyboardInterrupt):
+        server.run()
+
+
+def _prepare_schema(app: Flask) -> None:
+    """SQLite (one process, this one): upgrade now. A server: say if it needs `db upgrade`.
+
+    `permitcal serve` is the only process on its SQLite file, so upgrading
+    here cannot race; several gunicorn workers on one server could, so they
+    never touch the schema and the operator runs `permitcal db upgrade` once.
+    """
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from permitcal.web import database_url
+    from permitcal.web.service import Service
+
+    url = database_url(app)
+    if url.startswith("sqlite"):
+        _upgrade_and_say(url, float(app.config["DB_TIMEOUT"]))
+        return
+    found: Service = app.extensions["permitcal"]
+    try:
+        with found.store.budget.request():
+            problem = found.schema_problem()
+    except SQLAlchemyError as error:
+        # Serve anyway: what needs no database works, the rest answers 503 until it is back.
+        click.echo(f"permitcal: database {_shown(url)} not reachable yet: {_first_line(error)}")
+        return
+    if problem is not None:
+        click.echo(f"permitcal: database {_shown(url)}: {problem}", err=True)
 
 
 @click.group()
@@ -89,23 +117,40 @@ def init_db() -> None:
 
 def _upgrade() -> None:
     _require_web_extra()
-    from sqlalchemy import make_url
+    from permitcal.web import create_app, database_url
+
+    app = create_app()
+    _upgrade_and_say(database_url(app), float(app.config["DB_TIMEOUT"]))
+
+
+def _upgrade_and_say(url: str, timeout: float) -> None:
+    """Upgrade the schema at ``url``; say what was done in one line (a failure too)."""
     from sqlalchemy.exc import SQLAlchemyError
 
-    from permitcal.web import create_app, database_url
     from permitcal.web.migrate import upgrade as upgrade_schema
 
-    url = database_url(create_app())
-    shown = make_url(url).render_as_string(hide_password=True)
     try:
-        before, after = upgrade_schema(url)
+        before, after = upgrade_schema(url, timeout=timeout)
     except SQLAlchemyError as error:
-        message = str(error).splitlines()[0]
-        raise click.ClickException(f"cannot upgrade {shown}: {message}") from None
+        raise click.ClickException(
+            f"cannot upgrade {_shown(url)}: {_first_line(error)}"
+            f" (PERMITCAL_DB_TIMEOUT={timeout:g} s)"
+        ) from None
     if before == after:
-        click.echo(f"database {shown} is up to date (revision {after})")
+        click.echo(f"database {_shown(url)} is up to date (revision {after})")
     else:
-        click.echo(f"database {shown} upgraded from {before or 'empty'} to revision {after}")
+        click.echo(f"database {_shown(url)} upgraded from {before or 'empty'} to revision {after}")
+
+
+def _shown(url: str) -> str:
+    from sqlalchemy import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+def _first_line(error: Exception) -> str:
+    lines = str(error).strip().splitlines()
+    return lines[0] if lines else type(error).__name__
 
 
 def service_commands() -> list[click.Command]:

@@ -166,8 +166,9 @@ class PassedToFlask:
     """Counts the requests the feed fast path hands on to Flask (it wraps ``next_app``)."""
 
     def __init__(self, app: Flask) -> None:
-        fast = app.wsgi_app
-        assert fast.__class__.__name__ == "FeedFastPath"
+        fast: Any = app.wsgi_app
+        while fast.__class__.__name__ != "FeedFastPath":  # inside the budget (and proxy) layers
+            fast = fast.app
         self.count = 0
         inner = fast.next_app  # type: ignore[attr-defined]
 

@@ -399,7 +399,7 @@ def test_wechat_gets_no_button_that_cannot_work_there(client: FlaskClient) -> No
 def test_security_headers_everywhere(client: FlaskClient) -> None:
     for path in ("/", "/healthz", "/feed.ics?issued=2023-06-01", "/openapi.json", "/nowhere"):
         headers = client.get(path).headers
-        assert headers["Referrer-Policy"] == "no-referrer"
+        assert headers["Referrer-Policy"] == "same-origin"
         assert headers["X-Content-Type-Options"] == "nosniff"
         assert "default-src 'self'" in headers["Content-Security-Policy"]
         assert "Retry-After" not in headers or path == "/nowhere"

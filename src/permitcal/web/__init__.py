@@ -10,16 +10,18 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
-from werkzeug.middleware.proxy_fix import ProxyFix
 
 from permitcal.holiday_files import load_calendar
 from permitcal.web import api, feeds, pages
 from permitcal.web.bodylimit import install_body_limit
 from permitcal.web.cache import FeedCache
 from permitcal.web.caldav import views as caldav
+from permitcal.web.db_budget import BoundedRequests, DatabaseBudget
 from permitcal.web.engine import DEFAULT_TIMEOUT
 from permitcal.web.errors import register_error_handlers
 from permitcal.web.fastpath import FeedFastPath
+from permitcal.web.page_compression import install_page_compression
+from permitcal.web.proxy import DEFAULT_TRUSTED_PROXIES, TrustedProxyFix, parse_networks
 from permitcal.web.security import install_security
 from permitcal.web.service import Service
 from permitcal.web.store import Store
@@ -41,6 +43,7 @@ DEFAULTS: dict[str, Any] = {
     "RATELIMIT_STORAGE_URI": "memory://",  # per process; use redis:// with several workers
     "PUBLIC_URL": None,  # the start page's URL in calendar data; default: from the request
     "PROXY_FIX": False,  # trust X-Forwarded-* from one reverse proxy (for https URLs)
+    "TRUSTED_PROXIES": DEFAULT_TRUSTED_PROXIES,  # the proxy's addresses, for PROXY_FIX
     "HSTS_SECONDS": 0,  # Strict-Transport-Security max-age on https answers; 0: not sent
     "DB_TIMEOUT": DEFAULT_TIMEOUT,  # seconds for connecting and per statement, then 503
     "HOLIDAY_DATA": None,  # holiday-cn files, separated by os.pathsep: notices applied at once
@@ -67,7 +70,8 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     # No database access here: the schema comes from `permitcal db upgrade`, and a
     # worker must boot (and serve what needs no database) while the database is down.
-    store = Store(url, timeout=float(app.config["DB_TIMEOUT"]))
+    budget = DatabaseBudget(float(app.config["DB_TIMEOUT"]))
+    store = Store(url, timeout=budget.seconds, budget=budget)
     found = Service(
         store,
         FeedCache(app.config["FEED_CACHE_ENTRIES"], app.config["FEED_CACHE_BYTES"]),
@@ -86,12 +90,16 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     app.register_blueprint(api.bp)
     app.register_blueprint(caldav.bp)
     install_security(app)
+    install_page_compression(app)  # after install_security: runs before its headers hook
     install_body_limit(app)  # after install_security: its hook goes first
     register_error_handlers(app)
     # Inside ProxyFix, so that it sees the corrected scheme and host.
     app.wsgi_app = FeedFastPath(app, app.wsgi_app)  # type: ignore[method-assign]
-    if app.config["PROXY_FIX"]:
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)  # type: ignore[method-assign]
+    # Every request's database time in all, the fast path's included.
+    app.wsgi_app = BoundedRequests(app.wsgi_app, budget)  # type: ignore[method-assign]
+    if config_flag(app.config["PROXY_FIX"], "PROXY_FIX"):
+        trusted = parse_networks(str(app.config["TRUSTED_PROXIES"]))
+        app.wsgi_app = TrustedProxyFix(app.wsgi_app, trusted)  # type: ignore[method-assign]
 
     return app
 

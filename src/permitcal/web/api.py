@@ -93,7 +93,7 @@ def _subscription(token: str) -> Subscription:
 def create() -> Response:
     settings = service().checked(FeedSettings.from_json(_json_body()))
     created = service().store.create(settings, service().clock())
-    response = jsonify(_describe(created.subscription, created.manage_token))
+    response = _answer(created.subscription, created.manage_token)
     response.status_code = 201
     response.headers["Location"] = url_for("api.read", token=created.manage_token)
     return response

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+from collections.abc import Collection
 from functools import lru_cache
 
 from flask import Response
@@ -80,13 +81,15 @@ def matched_etag(if_none_match: str, opaque: str, gzipped: bool) -> str | None:
     return None
 
 
-def compress_response(response: Response, accept_encoding: str | None) -> Response:
+def compress_response(
+    response: Response, accept_encoding: str | None, statuses: Collection[int] = (200, 207, 304)
+) -> Response:
     """gzip a whole (non-streamed) Flask answer of 1 KiB or more when asked; Vary always.
 
-    For answers rendered per request (CalDAV): their size varies, so the
-    threshold applies. A strong ETag gets the ``-gz`` form, as feeds do.
+    For answers rendered per request (CalDAV, pages): their size varies, so
+    the threshold applies. A strong ETag gets the ``-gz`` form, as feeds do.
     """
-    if response.status_code not in (200, 207, 304) or response.is_streamed:
+    if response.status_code not in statuses or response.is_streamed:
         return response
     response.vary.add("Accept-Encoding")
     if (

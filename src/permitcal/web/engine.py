@@ -8,18 +8,30 @@ from typing import Any
 from sqlalchemy import Engine, create_engine, event, make_url
 from sqlalchemy.pool import ConnectionPoolEntry
 
+from permitcal.web.db_budget import DatabaseBudget
+
 __all__ = ["DEFAULT_TIMEOUT", "bounded_engine"]
 
 DEFAULT_TIMEOUT = 5.0
 """Seconds to wait for the database (connecting, a statement, a lock) before a 503."""
 
 
-def bounded_engine(url: str, timeout: float = DEFAULT_TIMEOUT, **engine_options: Any) -> Engine:
-    """An engine for ``url`` whose connections and statements give up after ``timeout``."""
+def bounded_engine(
+    url: str,
+    timeout: float = DEFAULT_TIMEOUT,
+    budget: DatabaseBudget | None = None,
+    **engine_options: Any,
+) -> Engine:
+    """An engine for ``url`` whose connections and statements give up after ``timeout``.
+
+    With ``budget``, every connection it makes or lends counts against the
+    current request's database time, and is cut when that runs out.
+    """
     sqlite = url.startswith("sqlite")
     # A server connection can drop while pooled; a SQLite file cannot, and
-    # the ping would double the cost of every feed lookup.
-    engine_options.setdefault("pool_pre_ping", not sqlite)
+    # the ping would double the cost of every feed lookup. With a budget, the
+    # budget pings, inside the request's bound.
+    engine_options.setdefault("pool_pre_ping", not sqlite and budget is None)
     if not sqlite:
         # A database that is down or hung must give a 503 within seconds,
         # not hold every worker thread for the driver's default of minutes.
@@ -28,6 +40,8 @@ def bounded_engine(url: str, timeout: float = DEFAULT_TIMEOUT, **engine_options:
     engine = create_engine(url, **engine_options)
     if sqlite:
         event.listen(engine, "connect", _sqlite_pragmas(timeout))
+    if budget is not None:
+        budget.install(engine, ping=not sqlite)
     return engine
 
 

@@ -10,10 +10,10 @@ from werkzeug.exceptions import HTTPException
 
 from permitcal.errors import PermitcalError
 from permitcal.web.messages import explain
-from permitcal.web.service import WriteConflict
+from permitcal.web.service import WriteConflict, service
 from permitcal.web.texts import ui_lang, ui_text
 
-__all__ = ["api_error", "plain_response", "register_error_handlers"]
+__all__ = ["api_error", "error_page", "plain_response", "register_error_handlers"]
 
 log = logging.getLogger(__name__)
 
@@ -74,14 +74,21 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(SQLAlchemyError)
     def database_down(error: SQLAlchemyError) -> Response:
-        log.exception("database error")
-        message = f"{ui_text('unavailable', 'zh')} {ui_text('unavailable', 'en')}"
+        problem = _schema_problem()
+        if problem is None:
+            log.exception("database error")
+            words, code = "unavailable", "unavailable"
+        else:
+            # Not an outage that passes: say what the operator must run.
+            log.error("database not set up: %s", problem)
+            words, code = "not_set_up", "not_set_up"
+        message = f"{ui_text(words, 'zh')} {ui_text(words, 'en')}"
         if _wants_json():
-            response = api_error(503, message)
+            response = api_error(503, message, code)
         elif _is_feed():
             response = plain_response(503, message)
         else:
-            response = _page(503, ui_text("unavailable", ui_lang()))
+            response = _page(503, ui_text(words, ui_lang()))
         response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
         g.retry_after = RETRY_AFTER_SECONDS
         return response
@@ -102,7 +109,7 @@ def register_error_handlers(app: Flask) -> None:
         elif _is_feed():
             response = plain_response(status, f"{status} {error.name}")
         else:
-            response = _page(status, ui_text(_PAGE_TEXTS.get(status, "bad_request"), ui_lang()))
+            response = error_page(status)
         for name, value in error.get_headers():
             if name.lower() in ("allow", "retry-after"):
                 response.headers[name] = value
@@ -124,6 +131,14 @@ def register_error_handlers(app: Flask) -> None:
         return response
 
 
+def _schema_problem() -> str | None:
+    """The schema's problem after a database error; None if current or unknowable now."""
+    try:
+        return service().schema_problem()
+    except SQLAlchemyError:
+        return None  # the database itself is out of reach: an outage
+
+
 # The page's words for each refusal; the JSON API keeps werkzeug's descriptions.
 _PAGE_TEXTS = {
     404: "not_found",
@@ -131,6 +146,11 @@ _PAGE_TEXTS = {
     413: "too_large",
     429: "too_many_plain",
 }
+
+
+def error_page(status: int) -> Response:
+    """The HTML page of a refusal (404, 405, 413, 429, else a plain 400 text)."""
+    return _page(status, ui_text(_PAGE_TEXTS.get(status, "bad_request"), ui_lang()))
 
 
 def _page(status: int, message: str) -> Response:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
+import time
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
@@ -16,6 +18,7 @@ if TYPE_CHECKING:
 from permitcal.errors import InvalidInputError
 from permitcal.web.cache import RenderedFeed
 from permitcal.web.compress import VARY, accepts_gzip, matched_etag
+from permitcal.web.db_budget import STARTED_KEY
 from permitcal.web.links import FEED_FILENAME, FeedLinks, feed_links
 from permitcal.web.service import Feed, SubscriptionGone, service
 from permitcal.web.settings import FIELDS, FeedSettings
@@ -123,7 +126,8 @@ def feed_headers(
     """
     rendered = feed.rendered
     gzipped = compress and accepts_gzip(environ.get("HTTP_ACCEPT_ENCODING"))
-    current = _current_etag(environ, rendered, feed.last_modified, gzipped)
+    last_modified = min(feed.last_modified, request_started(environ))
+    current = _current_etag(environ, rendered, last_modified, gzipped)
     if current is not None:
         # RFC 9110 §15.4.5: no other representation metadata.
         headers = [("ETag", current), ("Cache-Control", "no-cache")]
@@ -138,7 +142,7 @@ def feed_headers(
     ]
     if compress:
         headers.append(VARY)
-    headers.append(("Last-Modified", _http_date(feed.last_modified)))
+    headers.append(("Last-Modified", _http_date(last_modified)))
     headers.append(("Content-Type", CALENDAR_TYPE))
     if gzipped:
         headers.append(("Content-Encoding", "gzip"))
@@ -146,6 +150,18 @@ def feed_headers(
     if download:
         headers.append(("Content-Disposition", f'attachment; filename="{FEED_FILENAME}"'))
     return 200, headers, body
+
+
+def request_started(environ: WSGIEnvironment) -> dt.datetime:
+    """When this request began, to the second below: no Last-Modified may be later.
+
+    The server's ``Date`` can be taken when the request starts (waitress),
+    while a record first written during the request is stamped later: a
+    Last-Modified after the Date would tell a cache the answer is from the
+    future. Cut to the whole second below (HTTP dates have no fractions).
+    """
+    started = environ.get(STARTED_KEY) or time.time()
+    return dt.datetime.fromtimestamp(math.floor(started - 0.01), dt.UTC)
 
 
 @lru_cache(maxsize=1024)

@@ -15,7 +15,7 @@ from typing import Any
 
 from gunicorn.glogging import Logger
 
-from permitcal.web.logs import redact
+from permitcal.web.logs import RedactingFormatter, redact
 
 bind = os.environ.get("PERMITCAL_BIND", "127.0.0.1:8000")
 # Rendering a feed is CPU work in Python: processes, not threads, use the cores;
@@ -37,6 +37,9 @@ class RedactingLogger(Logger):  # type: ignore[misc]  # gunicorn ships no type h
 
     def setup(self, cfg: Any) -> None:
         super().setup(cfg)
+        # Tracebacks and Flask's "Exception on /m/<token>" lines: redacted too.
+        for handler in self.error_log.handlers:
+            handler.setFormatter(RedactingFormatter(self.error_fmt, self.datefmt))
         # The app logs under "permitcal": the same handlers, timestamps and file
         # as gunicorn's own error log, instead of bare lines on stderr.
         app_log = logging.getLogger("permitcal")

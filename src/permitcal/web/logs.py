@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from _typeshed.wsgi import StartResponse, WSGIApplication, WSGIEnvironment
 
-__all__ = ["LOG_FORMAT", "AccessLog", "configure_logging", "redact"]
+__all__ = ["LOG_FORMAT", "AccessLog", "RedactingFormatter", "configure_logging", "redact"]
 
 LOG_FORMAT = "%(asctime)s [%(process)d] [%(levelname)s] %(name)s: %(message)s"
 
@@ -25,6 +25,9 @@ LOG_FORMAT = "%(asctime)s [%(process)d] [%(levelname)s] %(name)s: %(message)s"
 # manage pages (/m/<t>…) and the API (/api/subscriptions/<t>…).
 _TOKEN_IN_PATH = re.compile(r"(/(?:f|feeds|m|api/subscriptions)/)[^/?#\s.\"]+")
 REDACTED = "<redacted>"
+# A token anywhere else (an exception's message, a traceback, a Referer): the
+# tokens' shape, 32 URL-safe characters, standing alone.
+_TOKEN_ALONE = re.compile(r"(?<![A-Za-z0-9_-])[A-Za-z0-9_-]{32}(?![A-Za-z0-9_-])")
 
 
 def redact(text: str) -> str:
@@ -32,10 +35,27 @@ def redact(text: str) -> str:
     return _TOKEN_IN_PATH.sub(r"\1" + REDACTED, text)
 
 
+def redact_all(text: str) -> str:
+    """``text`` with tokens replaced wherever they stand, not only in known paths."""
+    return _TOKEN_ALONE.sub(REDACTED, redact(text))
+
+
+class RedactingFormatter(logging.Formatter):
+    """A formatter whose whole output, tracebacks included, carries no token.
+
+    Flask logs "Exception on /m/<token>", waitress "Exception while serving
+    /f/<token>/…", and a traceback may quote a URL: every line a log handler
+    writes passes through here.
+    """
+
+    def format(self, record: logging.LogRecord) -> str:
+        return redact_all(super().format(record))
+
+
 def configure_logging(level: int = logging.INFO) -> None:
     """Timestamped lines on stderr for the app, the server and the access log alike."""
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter(LOG_FORMAT))
+    handler.setFormatter(RedactingFormatter(LOG_FORMAT))
     root = logging.getLogger()
     root.handlers = [handler]
     root.setLevel(level)

@@ -7,15 +7,20 @@ cannot start while the database is down.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, create_engine, inspect, text
+from sqlalchemy import Connection, event, inspect, text
 
-__all__ = ["current_revision", "head_revision", "upgrade"]
+from permitcal.web.db_budget import DatabaseBudget
+from permitcal.web.engine import DEFAULT_TIMEOUT, bounded_engine
+
+__all__ = ["SchemaState", "current_revision", "head_revision", "schema_state", "upgrade"]
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 
@@ -34,6 +39,7 @@ def _config(connection: Connection | None = None) -> Config:
     return config
 
 
+@lru_cache(maxsize=1)
 def head_revision() -> str:
     head = ScriptDirectory.from_config(_config()).get_current_head()
     assert head is not None, "no migrations shipped"
@@ -44,11 +50,59 @@ def current_revision(connection: Connection) -> str | None:
     return MigrationContext.configure(connection).get_current_revision()
 
 
-def upgrade(url: str, revision: str = "head") -> tuple[str | None, str | None]:
-    """Bring the database at ``url`` to ``revision``; (revision before, revision after)."""
-    engine = create_engine(url)
+@dataclass(frozen=True, slots=True)
+class SchemaState:
+    """The database's schema against what this version of the code needs."""
+
+    revision: str | None
+    head: str
+
+    @property
+    def current(self) -> bool:
+        return self.revision == self.head
+
+    def problem(self) -> str | None:
+        """What is wrong, in one line that says what to run; None when current."""
+        if self.current:
+            return None
+        if self.revision is None:
+            return "the database has no schema: run `permitcal db upgrade`"
+        if self.revision in _known_revisions():
+            return (
+                f"the database schema is at revision {self.revision}, this version needs"
+                f" {self.head}: run `permitcal db upgrade`"
+            )
+        return (
+            f"the database schema is at revision {self.revision}, unknown to this version"
+            f" (it needs {self.head}): a newer version migrated it; install that version"
+        )
+
+
+def schema_state(connection: Connection) -> SchemaState:
+    return SchemaState(current_revision(connection), head_revision())
+
+
+def _known_revisions() -> set[str]:
+    scripts = ScriptDirectory.from_config(_config())
+    return {script.revision for script in scripts.walk_revisions()}
+
+
+def upgrade(
+    url: str, revision: str = "head", timeout: float = DEFAULT_TIMEOUT
+) -> tuple[str | None, str | None]:
+    """Bring the database at ``url`` to ``revision``; (revision before, revision after).
+
+    Connecting and each statement get ``timeout`` seconds (PERMITCAL_DB_TIMEOUT),
+    enforced here as in a request: a hung server makes this fail within it
+    with a database error instead of waiting for minutes. A large database
+    whose migrations run longer needs a larger setting for this one command.
+    """
+    budget = DatabaseBudget(timeout)
+    engine = bounded_engine(url, timeout, budget)
+    # A fresh budget for every statement: a migration is many of them.
+    event.listen(engine, "before_cursor_execute", lambda *_args: budget.renew())
     try:
-        with engine.begin() as connection:
+        with budget.request(), engine.begin() as connection:
             if connection.dialect.name == "postgresql":
                 connection.execute(text(f"SELECT pg_advisory_xact_lock({_PG_LOCK_KEY})"))
             before = current_revision(connection)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import replace
 from typing import Any
 
@@ -19,6 +20,7 @@ from permitcal.inputs import parse_date
 from permitcal.policy.model import Basis, Text
 from permitcal.web.caldav.account import caldav_account
 from permitcal.web.devices import ACCEPT_CH, VARY, InApp, guess_phone, in_app_browser
+from permitcal.web.errors import error_page
 from permitcal.web.feeds import subscription_links
 from permitcal.web.forms import (
     FormError,
@@ -38,6 +40,7 @@ from permitcal.web.tokens import looks_like_token
 __all__ = ["bp"]
 
 bp = Blueprint("pages", __name__)
+log = logging.getLogger(__name__)
 
 
 @bp.app_context_processor
@@ -311,7 +314,12 @@ def _form_again(text: str, status: int) -> Response:
     token = (request.view_args or {}).get("token")
     if token is None:
         return _index(status, request.form, error=FormError(None, text))
-    sub = _subscription(token)
+    # An unknown or deleted subscription is a 404 with or without a session:
+    # the lookup comes first, and this runs inside an error handler, where an
+    # abort() would become a 500.
+    sub = service().store.by_manage_token(token) if looks_like_token(token) else None
+    if sub is None:
+        return error_page(404)
     if request.endpoint == "pages.renewed":
         return _manage_page(sub, token, "", renewed_error=text, status=status)
     if request.endpoint == "pages.delete":
@@ -325,6 +333,12 @@ def healthz() -> Response:
     """Ready when the database answers; says which rules and holiday data are served."""
     found = service()
     found.store.ping()  # a database error becomes the usual 503 + Retry-After
+    problem = found.schema_problem()
+    if problem is not None:
+        log.error("%s", problem)
+        answer = jsonify({"status": "not_set_up", "database": problem})
+        answer.status_code = 503
+        return answer
     return jsonify(
         {
             "status": "ok",

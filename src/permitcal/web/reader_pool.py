@@ -9,6 +9,8 @@ from typing import Any
 from sqlalchemy import Engine
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
+from permitcal.web.db_budget import DatabaseBudget
+
 __all__ = ["ReaderPool"]
 
 
@@ -26,8 +28,9 @@ class ReaderPool:
     failure surfaces as a SQLAlchemy error, which the service answers with 503.
     """
 
-    def __init__(self, engine: Engine, max_idle: int = 8) -> None:
+    def __init__(self, engine: Engine, budget: DatabaseBudget, max_idle: int = 8) -> None:
         self._engine = engine
+        self._budget = budget
         self._max_idle = max_idle
         self._idle: list[Any] = []
         self._lock = threading.Lock()
@@ -36,12 +39,13 @@ class ReaderPool:
         for attempt in (1, 2):
             connection, reused = self._checkout()
             try:
-                cursor = connection.cursor()
-                try:
-                    cursor.execute(sql, params)
-                    row = cursor.fetchone()
-                finally:
-                    cursor.close()
+                with self._budget.waiting(connection):
+                    cursor = connection.cursor()
+                    try:
+                        cursor.execute(sql, params)
+                        row = cursor.fetchone()
+                    finally:
+                        cursor.close()
             except Exception as error:
                 _close_quietly(connection)
                 dbapi_error = self._engine.dialect.loaded_dbapi.Error

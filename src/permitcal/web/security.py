@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 from flask import Flask, Response, current_app, g, has_request_context, request
 from flask.sessions import SecureCookieSessionInterface
 from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
-from flask_wtf.csrf import CSRFProtect
+from flask_wtf.csrf import CSRFError, CSRFProtect
 
 __all__ = ["SECURITY_HEADERS", "install_security"]
 
@@ -53,8 +55,10 @@ def created(response: Response) -> bool:
 SECURITY_HEADERS: tuple[tuple[str, str], ...] = (
     ("Content-Security-Policy", CONTENT_SECURITY_POLICY),
     ("X-Content-Type-Options", "nosniff"),
-    # Feed and manage URLs carry secrets: never send them on as a Referer.
-    ("Referrer-Policy", "no-referrer"),
+    # Feed and manage URLs carry secrets: never send them to another site. Our
+    # own pages still get Referer and Origin, which the CSRF check reads
+    # ("no-referrer" made browsers send neither, and every form failed on https).
+    ("Referrer-Policy", "same-origin"),
     ("X-Frame-Options", "DENY"),
 )
 """Sent with every answer, by Flask and by the feed fast path alike."""
@@ -79,6 +83,41 @@ def _security_headers(response: Response) -> Response:
     return response
 
 
+# Methods that change something; the page's forms only ever POST.
+_UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+
+
+def _origin_of(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}".lower()
+
+
+def same_origin_check() -> None:
+    """Refuse a page form sent from another site, before its CSRF token is read.
+
+    As Django does: a browser names the page a POST came from in ``Origin``
+    (every current browser, for every form POST); it must be this site. Without
+    an ``Origin``, an https request must carry a same-site ``Referer`` (an old
+    browser; a man in the middle of a plain-http page of the same host cannot
+    forge either). Plain http without either is left to the token. The proxy's
+    ``X-Forwarded-Proto`` and ``-Host`` (PERMITCAL_PROXY_FIX) make
+    ``request.host_url`` the public origin.
+    """
+    if request.method not in _UNSAFE_METHODS or request.blueprint != "pages":
+        return
+    if not current_app.config.get("WTF_CSRF_ENABLED", True):
+        return  # tests that post forms without a session turn CSRF off as a whole
+    expected = _origin_of(request.host_url)
+    origin = request.headers.get("Origin")
+    if origin is not None:
+        if origin.strip().lower() != expected:
+            raise CSRFError("The form was sent from another site.")
+        return
+    referrer = request.headers.get("Referer")
+    if request.is_secure and (not referrer or _origin_of(referrer) != expected):
+        raise CSRFError("The form was sent without a same-site Origin or Referer.")
+
+
 class _SessionInterface(SecureCookieSessionInterface):
     """The session cookie gets ``Secure`` whenever the request came over https.
 
@@ -96,6 +135,10 @@ def install_security(app: Flask) -> Limiter:
     # Registered before the limiter: after_request functions run in reverse, so this runs last.
     app.after_request(_security_headers)
     app.session_interface = _SessionInterface()
+    # Flask-WTF's own https check wants a Referer on every https POST; ours
+    # (same_origin_check) reads Origin first, which every browser sends.
+    app.config["WTF_CSRF_SSL_STRICT"] = False
+    app.before_request(same_origin_check)
     csrf = CSRFProtect(app)
     # The JSON API takes no cookies and requires a JSON content type, which a
     # cross-site form cannot send without a CORS preflight: no CSRF token needed.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import threading
+import time
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 
@@ -40,6 +40,9 @@ __all__ = [
 ]
 
 WRITE_ATTEMPTS = 5
+# After the database failed to say when the data were first served, the
+# stateless feed uses the process start for this long without asking again.
+DATA_SINCE_RETRY_SECONDS = 10.0
 
 log = logging.getLogger(__name__)
 
@@ -121,7 +124,8 @@ class Service:
         self._data_since: dict[str, dt.datetime] = {}
         self.home_urls: dict[tuple[object, ...], str] = {}
         """The start page's external URL per request host, filled by the feed views."""
-        self._lock = threading.Lock()
+        self._data_since_retry = 0.0
+        self._schema_current = False
         self._started = clock().replace(microsecond=0)
 
     @property
@@ -146,17 +150,32 @@ class Service:
         """
         key = self.versions_key
         found = self._data_since.get(key)
-        if found is None:
-            with self._lock:
-                found = self._data_since.get(key)
-                if found is None:
-                    try:
-                        found = self.store.first_seen(key, self.clock())
-                    except SQLAlchemyError:
-                        log.warning("database unavailable; Last-Modified from process start")
-                        return self._started
-                    self._data_since[key] = found
+        if found is not None:
+            return found
+        if time.monotonic() < self._data_since_retry:
+            return self._started  # the database failed just now: don't wait on it again
+        # No lock around the query: a hung database would queue every stateless
+        # feed behind it. Concurrent first reads agree (first_seen keeps the first).
+        try:
+            found = self.store.first_seen(key, self.clock())
+        except SQLAlchemyError:
+            self._data_since_retry = time.monotonic() + DATA_SINCE_RETRY_SECONDS
+            log.warning("database unavailable; Last-Modified from process start")
+            return self._started
+        self._data_since[key] = found
         return found
+
+    def schema_problem(self) -> str | None:
+        """What keeps the schema from serving (one line naming the fix), or None.
+
+        Once seen current, not asked again: schemas only move forward, by
+        `permitcal db upgrade`, which the operator runs before a new version.
+        """
+        if self._schema_current:
+            return None
+        state = self.store.schema_state()
+        self._schema_current = state.current
+        return state.problem()
 
     def today(self) -> dt.date:
         """Today in Shanghai: where every feed, CalDAV object, page and answer starts."""

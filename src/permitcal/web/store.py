@@ -23,7 +23,9 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import IntegrityError
 
+from permitcal.web.db_budget import DatabaseBudget
 from permitcal.web.engine import DEFAULT_TIMEOUT, bounded_engine
+from permitcal.web.migrate import SchemaState, schema_state
 from permitcal.web.reader_pool import ReaderPool
 from permitcal.web.settings import FeedSettings
 from permitcal.web.tables import data_versions, event_versions, subscriptions
@@ -75,21 +77,34 @@ class Created:
 class Store:
     """All database access of the service; one instance per app, safe across threads."""
 
-    def __init__(self, url: str, timeout: float = DEFAULT_TIMEOUT, **engine_options: Any) -> None:
+    def __init__(
+        self,
+        url: str,
+        timeout: float = DEFAULT_TIMEOUT,
+        budget: DatabaseBudget | None = None,
+        **engine_options: Any,
+    ) -> None:
         self.url = url
+        self.budget = budget or DatabaseBudget(timeout)
+        """Each request's time on the database (see db_budget); the app sets it per request."""
         # Creating the engine opens no connection: a worker boots with the database down.
-        self.engine: Engine = bounded_engine(url, timeout, **engine_options)
+        self.engine: Engine = bounded_engine(url, timeout, self.budget, **engine_options)
         # The feed-fetch query, compiled once for this database's driver: on the
         # hottest path the SQLAlchemy execution layer would cost more than the
         # indexed lookup itself.
         compiled = _STAMP_BY_FEED_HASH.compile(dialect=self.engine.dialect)
         self._stamp_sql = str(compiled)
         self._stamp_positional = compiled.positional
-        self._readers = ReaderPool(self.engine)
+        self._readers = ReaderPool(self.engine, self.budget)
 
     def ping(self) -> None:
         with self.engine.connect() as conn:
             conn.execute(text("SELECT 1"))
+
+    def schema_state(self) -> SchemaState:
+        """Whether ``permitcal db upgrade`` has brought the schema to this version's."""
+        with self.engine.connect() as conn:
+            return schema_state(conn)
 
     def create(self, settings: FeedSettings, now: dt.datetime) -> Created:
         manage_token = new_token()

@@ -222,6 +222,11 @@ UI: dict[str, Text] = {
         "服务暂时不可用，请稍后再试。",
         "The service is temporarily unavailable; try again shortly.",
     ),
+    "not_set_up": Text(
+        "服务还没有设置好（数据库未初始化），暂时无法保存或读取日历。请联系运行这个网站的人。",
+        "The service is not set up yet (its database has no tables), so calendars cannot be"
+        " saved or read. Please tell whoever runs this site.",
+    ),
     "internal": Text("内部错误，请稍后再试。", "Internal error; try again later."),
     "conflict": Text(
         "这个订阅正被同时修改，请重新打开后再试。",
