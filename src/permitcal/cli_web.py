@@ -149,7 +149,8 @@ def _shown(url: str) -> str:
 
 
 def _first_line(error: Exception) -> str:
-    lines = str(error).strip().splitlines()
+    """The driver's own words when there are some ("connection timeout expired")."""
+    lines = str(getattr(error, "orig", None) or error).strip().splitlines()
     return lines[0] if lines else type(error).__name__
 
 

@@ -153,7 +153,10 @@ class TcpGate:
 
     ``shut()`` refuses new connections and cuts the open ones (the database is
     down); ``hang()`` accepts connections and never answers (a hung server);
-    ``open()`` forwards again (the database is back).
+    ``freeze()`` keeps every open connection open but passes nothing more
+    either way, and answers no new one (a server whose processes stopped: its
+    kernel still holds the connections); ``open()`` forwards again (the
+    database is back).
     """
 
     def __init__(self, target_port: int) -> None:
@@ -174,6 +177,9 @@ class TcpGate:
         self._cut()
         self.mode = "hang"
         self._listen()
+
+    def freeze(self) -> None:
+        self.mode = "freeze"
 
     def shut(self) -> None:
         self.mode = "shut"
@@ -218,7 +224,10 @@ class TcpGate:
         pair = {client: upstream, upstream: client}
         try:
             while True:
-                ready, _, _ = select.select(list(pair), [], [], 1.0)
+                if self.mode == "freeze":
+                    time.sleep(0.02)  # hold everything: no byte passes, nothing closes
+                    continue
+                ready, _, _ = select.select(list(pair), [], [], 0.05)
                 for sock in ready:
                     data = sock.recv(65536)
                     if not data:

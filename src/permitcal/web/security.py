@@ -10,6 +10,8 @@ from flask_limiter import Limiter
 from flask_limiter.util import get_remote_address
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
+from permitcal.web.logs import redact
+
 __all__ = ["SECURITY_HEADERS", "install_security"]
 
 # Only the service's own assets: the page must work in mainland China, where
@@ -77,6 +79,9 @@ def _security_headers(response: Response) -> Response:
         headers["Retry-After"] = str(g.retry_after)
     if request.endpoint in TOKEN_VIEWS:
         headers["Cache-Control"] = "no-store"
+    if request.endpoint in TOKEN_VIEWS or redact(request.path) != request.path:
+        # A manage link pasted somewhere public must not end up in a search index.
+        headers["X-Robots-Tag"] = "noindex, nofollow"
     hsts = int(current_app.config["HSTS_SECONDS"] or 0)
     if hsts > 0 and request.is_secure:
         headers["Strict-Transport-Security"] = f"max-age={hsts}"
