@@ -95,7 +95,9 @@ def test_links_cookies_and_hsts_follow_the_public_origin(https_app: Flask) -> No
     page = client.get("/", headers=PROXIED)
     assert page.headers["Strict-Transport-Security"] == "max-age=600"
     cookie = page.headers["Set-Cookie"]
-    assert "Secure" in cookie and "HttpOnly" in cookie and "SameSite=Lax" in cookie
+    assert "Secure" in cookie
+    assert "HttpOnly" in cookie
+    assert "SameSite=Lax" in cookie
     assert page.headers["Referrer-Policy"] == "same-origin"
     token = csrf_token(client, headers=PROXIED)
     headers = {**PROXIED, "Origin": f"https://{PUBLIC}"}
@@ -136,7 +138,7 @@ def test_trusted_proxies_setting_names_other_addresses(tmp_path: Path) -> None:
 
 
 def test_a_bad_trusted_proxies_setting_stops_the_start(tmp_path: Path) -> None:
-    with pytest.raises(ValueError, match="PERMITCAL_TRUSTED_PROXIES: 'proxy.local'"):
+    with pytest.raises(ValueError, match=r"PERMITCAL_TRUSTED_PROXIES: 'proxy\.local'"):
         make_app(tmp_path, PROXY_FIX=True, TRUSTED_PROXIES="127.0.0.1, proxy.local")
 
 
@@ -199,7 +201,8 @@ def test_pages_without_a_secret_are_gzipped_when_asked(client: FlaskClient) -> N
     scrub = re.compile(rb'name="csrf_token" value="[^"]+"')
     assert scrub.sub(b"", gzip.decompress(packed.get_data())) == scrub.sub(b"", plain.get_data())
     missing = client.get("/nowhere", headers=GZIP)
-    assert missing.status_code == 404 and missing.headers["Content-Encoding"] == "gzip"
+    assert missing.status_code == 404
+    assert missing.headers["Content-Encoding"] == "gzip"
 
 
 def test_pages_with_a_secret_or_typed_input_are_never_compressed(client: FlaskClient) -> None:
@@ -227,7 +230,8 @@ def test_last_modified_is_never_after_the_request(app: Flask, client: FlaskClien
     started = time.time()
     feed = client.get(path_of(created["feed_url"]))
     modified = parse_date(feed.headers["Last-Modified"])
-    assert modified is not None and modified.timestamp() <= started
+    assert modified is not None
+    assert modified.timestamp() <= started
     again = client.get(
         path_of(created["feed_url"]), headers={"If-Modified-Since": feed.headers["Last-Modified"]}
     )

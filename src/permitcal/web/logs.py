@@ -59,6 +59,8 @@ def configure_logging(level: int = logging.INFO) -> None:
     root = logging.getLogger()
     root.handlers = [handler]
     root.setLevel(level)
+    # Alembic narrates every migration context at INFO; the command says what it did.
+    logging.getLogger("alembic").setLevel(logging.WARNING)
 
 
 class AccessLog:
