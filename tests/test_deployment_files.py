@@ -327,8 +327,20 @@ def test_nginx_logs_only_the_redacted_uri_and_forwards_what_proxy_fix_reads() ->
     access_logs = re.findall(r"^\s*access_log\s+(.*?);", snippet, re.M)
     assert access_logs
     assert all(line.split()[-1] == "permitcal" for line in access_logs), access_logs
-    for header in ("X-Forwarded-For", "X-Forwarded-Proto", "X-Forwarded-Host"):
+    for header in ("X-Forwarded-For", "X-Forwarded-Proto", "X-Forwarded-Host", "X-Forwarded-Port"):
         assert f"proxy_set_header {header} " in snippet, header
+
+
+def test_the_documented_nginx_config_is_the_template_the_tests_run() -> None:
+    """docs/deployment.md shows deploy/nginx-permitcal.conf.template, filled with its example values.
+
+    tests/web/test_https_proxy.py runs the same template with its own ports
+    and certificate, so the documented config is the tested one.
+    """
+    from tests.web.nginx import DOC_VALUES, render
+
+    expected = render(DOC_VALUES)
+    assert nginx_snippet() == expected, "run the template through tests.web.nginx.render"
 
 
 # --- entry points the files name (from the service change) ---------------------------
