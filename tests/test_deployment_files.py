@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import fnmatch
 import importlib
+import ipaddress
 import json
 import re
 import shlex
@@ -44,6 +45,7 @@ SETTINGS = {
     "PERMITCAL_DATABASE_URL",
     "PERMITCAL_SECRET_KEY",
     "PERMITCAL_PROXY_FIX",
+    "PERMITCAL_TRUSTED_PROXIES",
     "PERMITCAL_HSTS_SECONDS",
     "PERMITCAL_RATELIMIT_STORAGE_URI",
     "PERMITCAL_DB_TIMEOUT",
@@ -196,7 +198,14 @@ def test_migrate_and_app_share_database_url_and_image(compose: dict[str, Any]) -
 
 
 def test_app_trusts_its_one_proxy(compose: dict[str, Any]) -> None:
-    assert environment(service(compose, "app"))["PERMITCAL_PROXY_FIX"] == "true"
+    env = environment(service(compose, "app"))
+    assert env["PERMITCAL_PROXY_FIX"] == "true"
+    # Docker's port proxy connects from the network's gateway, a private address.
+    from permitcal.web.proxy import parse_networks
+
+    trusted = parse_networks(env["PERMITCAL_TRUSTED_PROXIES"])
+    for gateway in ("172.17.0.1", "172.18.0.1", "192.168.16.1", "127.0.0.1"):
+        assert any(ipaddress.ip_address(gateway) in net for net in trusted), gateway
 
 
 # --- Dockerfile and .dockerignore ----------------------------------------------

@@ -30,7 +30,11 @@ _ERRORS = {
     "404": json_content(ref("Error"), "Unknown manage token."),
     "413": json_content(ref("Error"), "Body too large."),
     "415": json_content(ref("Error"), "Body is not JSON."),
-    "503": json_content(ref("Error"), "Database unavailable; retry after Retry-After seconds."),
+    "503": json_content(
+        ref("Error"),
+        "Database unavailable (code unavailable): retry after Retry-After seconds; or not set"
+        " up (code not_set_up): the schema is missing or old, `permitcal db upgrade` is needed.",
+    ),
 }
 
 _TOKEN = {"name": "token", "in": "path", "required": True, "schema": {"type": "string"}}
@@ -143,7 +147,23 @@ _HEALTH = {
         "summary": "Ready when the database answers; the rules and holiday data served",
         "responses": {
             "200": json_content({"type": "object", "required": ["status"]}, "Ready."),
-            "503": json_content(ref("Error"), "Database unavailable; see Retry-After."),
+            "503": json_content(
+                {
+                    "oneOf": [
+                        ref("Error"),
+                        {
+                            "type": "object",
+                            "required": ["status", "database"],
+                            "properties": {
+                                "status": {"const": "not_set_up"},
+                                "database": {"type": "string"},
+                            },
+                        },
+                    ]
+                },
+                "Database unavailable (see Retry-After), or its schema missing or behind"
+                " (status not_set_up; database names the command to run).",
+            ),
         },
     }
 }
