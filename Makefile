@@ -30,14 +30,21 @@ test: lint
 
 # The tests that talk to real servers and browsers, N times in a row (not in CI:
 # run it before submitting a change that touches them); stops at the first failure.
+# Here the flake hunts run long: FIRST_STARTS first starts of four gunicorn workers
+# (CI: 1) and LOAD_ROUNDS rounds of the serve load test per client (CI: 12).
 N ?= 20
+FIRST_STARTS ?= 10
+LOAD_ROUNDS ?= 32
 LIVE_TESTS := tests/web/test_browser.py tests/web/test_phone_page.py tests/web/test_caldav.py tests/web/test_caldav_answers.py tests/web/test_caldav_vdirsyncer.py tests/web/test_feeds.py \
 	tests/web/test_races.py tests/web/test_gunicorn.py tests/web/test_serve_load.py \
 	tests/web/test_calendar_over_time.py tests/web/test_store.py tests/web/test_body_limit.py \
-	tests/web/test_compress.py
+	tests/web/test_compress.py tests/web/test_https_proxy.py tests/web/test_database_faults.py \
+	tests/web/test_serve.py
 test-repeat: setup
 	for i in $$(seq 1 $(N)); do \
-	  echo "== run $$i of $(N)"; $(BIN)/pytest -q -x -p no:cacheprovider $(LIVE_TESTS) || exit 1; \
+	  echo "== run $$i of $(N)"; \
+	  PERMITCAL_TEST_FIRST_STARTS=$(FIRST_STARTS) PERMITCAL_TEST_LOAD_ROUNDS=$(LOAD_ROUNDS) \
+	    $(BIN)/pytest -q -x -p no:cacheprovider $(LIVE_TESTS) || exit 1; \
 	done
 
 # Rewrite the golden .ics files after an intended change of output; review the diff.
