@@ -37,6 +37,7 @@ class ReaderPool:
 
     def fetch_one(self, sql: str, params: Any) -> Any:
         for attempt in (1, 2):
+            self._budget.check()  # a request past its budget must not take (and lose) one
             connection, reused = self._checkout()
             try:
                 with self._budget.waiting(connection):
