@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from flask import Flask
 
 from permitcal.web.feeds import FEED_PATH, feed_headers, home_url_key
-from permitcal.web.security import SECURITY_HEADERS
+from permitcal.web.security import NOINDEX, SECURITY_HEADERS
 from permitcal.web.service import Service
 from permitcal.web.tokens import looks_like_token
 
@@ -69,4 +69,5 @@ class FeedFastPath:
             return None
         status, headers, body = feed_headers(feed, environ, self.service.compress)
         headers.extend(SECURITY_HEADERS)
+        headers.append(NOINDEX)  # a feed URL carries its token, like a manage page
         return status, headers, body

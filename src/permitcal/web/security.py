@@ -12,7 +12,7 @@ from flask_wtf.csrf import CSRFError, CSRFProtect
 
 from permitcal.web.logs import redact
 
-__all__ = ["SECURITY_HEADERS", "install_security"]
+__all__ = ["NOINDEX", "SECURITY_HEADERS", "install_security"]
 
 # Only the service's own assets: the page must work in mainland China, where
 # most foreign CDNs are slow or blocked, and nothing third-party sees a token.
@@ -65,6 +65,9 @@ SECURITY_HEADERS: tuple[tuple[str, str], ...] = (
 )
 """Sent with every answer, by Flask and by the feed fast path alike."""
 
+NOINDEX = ("X-Robots-Tag", "noindex, nofollow")
+"""Sent with every answer whose address carries a token (manage pages, feeds, the API)."""
+
 
 def _security_headers(response: Response) -> Response:
     headers = response.headers
@@ -81,7 +84,7 @@ def _security_headers(response: Response) -> Response:
         headers["Cache-Control"] = "no-store"
     if request.endpoint in TOKEN_VIEWS or redact(request.path) != request.path:
         # A manage link pasted somewhere public must not end up in a search index.
-        headers["X-Robots-Tag"] = "noindex, nofollow"
+        headers[NOINDEX[0]] = NOINDEX[1]
     hsts = int(current_app.config["HSTS_SECONDS"] or 0)
     if hsts > 0 and request.is_secure:
         headers["Strict-Transport-Security"] = f"max-age={hsts}"
