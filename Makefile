@@ -25,16 +25,19 @@ lint: setup
 	$(BIN)/ruff format --check src tests examples benchmarks
 	$(BIN)/mypy
 
+# One pytest worker per core; a file's tests stay together (they share servers).
 test: lint
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto --dist loadfile
 
 # The tests that talk to real servers and browsers, N times in a row (not in CI:
 # run it before submitting a change that touches them); stops at the first failure.
 # Here the flake hunts run long: FIRST_STARTS first starts of four gunicorn workers
-# (CI: 1) and LOAD_ROUNDS rounds of the serve load test per client (CI: 12).
+# (CI: 1), LOAD_ROUNDS rounds of the serve load test per client (CI: 8) and
+# RACE_ROUNDS races per race test (CI: 25).
 N ?= 20
 FIRST_STARTS ?= 10
 LOAD_ROUNDS ?= 32
+RACE_ROUNDS ?= 100
 LIVE_TESTS := tests/web/test_browser.py tests/web/test_phone_page.py tests/web/test_caldav.py tests/web/test_caldav_answers.py tests/web/test_caldav_vdirsyncer.py tests/web/test_feeds.py \
 	tests/web/test_races.py tests/web/test_gunicorn.py tests/web/test_serve_load.py \
 	tests/web/test_calendar_over_time.py tests/web/test_store.py tests/web/test_body_limit.py \
@@ -44,6 +47,7 @@ test-repeat: setup
 	for i in $$(seq 1 $(N)); do \
 	  echo "== run $$i of $(N)"; \
 	  PERMITCAL_TEST_FIRST_STARTS=$(FIRST_STARTS) PERMITCAL_TEST_LOAD_ROUNDS=$(LOAD_ROUNDS) \
+	  PERMITCAL_TEST_RACE_ROUNDS=$(RACE_ROUNDS) \
 	    $(BIN)/pytest -q -x -p no:cacheprovider $(LIVE_TESTS) || exit 1; \
 	done
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import os
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,7 +15,8 @@ from flask import Flask
 
 from tests.web.conftest import fresh_schema, make_app, migrated_sqlite, require_or_skip, serving
 
-ROUNDS = 100
+# Races per test: `make test-repeat` hunts with 100 (RACE_ROUNDS), CI runs 25.
+ROUNDS = int(os.environ.get("PERMITCAL_TEST_RACE_ROUNDS", "25"))
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])

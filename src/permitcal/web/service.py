@@ -43,6 +43,8 @@ WRITE_ATTEMPTS = 5
 # After the database failed to say when the data were first served, the
 # stateless feed uses the process start for this long without asking again.
 DATA_SINCE_RETRY_SECONDS = 10.0
+# How long a feed waits for that answer before it takes the process start instead.
+DATA_SINCE_WAIT_SECONDS = 0.5
 
 log = logging.getLogger(__name__)
 
@@ -157,7 +159,9 @@ class Service:
         # No lock around the query: a hung database would queue every stateless
         # feed behind it. Concurrent first reads agree (first_seen keeps the first).
         try:
-            found = self.store.first_seen(key, self.clock())
+            # The stateless feed needs no database: it waits on it only briefly.
+            with self.store.budget.at_most(DATA_SINCE_WAIT_SECONDS):
+                found = self.store.first_seen(key, self.clock())
         except SQLAlchemyError:
             self._data_since_retry = time.monotonic() + DATA_SINCE_RETRY_SECONDS
             log.warning("database unavailable; Last-Modified from process start")
