@@ -103,17 +103,3 @@ def test_log_lines_and_tracebacks_carry_no_token() -> None:
     assert token not in text
     assert "Exception on /m/<redacted> [POST]" in text
     assert "no subscription for <redacted>" in text
-
-
-def test_at_most_lends_part_of_the_budget_and_keeps_the_rest() -> None:
-    budget = DatabaseBudget(5.0)
-    target = Target()
-    with budget.request():
-        started = time.monotonic()
-        with pytest.raises(DatabaseTimeout), budget.at_most(0.2), budget.waiting(target):
-            assert target.cut.wait(5), "the lent budget was not enforced"
-        assert time.monotonic() - started < 1.5
-        left = budget.remaining()
-        assert left is not None
-        assert 3.5 < left < 4.9  # what the lent part used is gone, the rest is there
-        budget.check()

@@ -105,28 +105,6 @@ class DatabaseBudget:
                 state.bounded = False
                 state.held.clear()
 
-    @contextlib.contextmanager
-    def at_most(self, seconds: float) -> Iterator[None]:
-        """Give what runs inside no more than ``seconds`` of the request's budget.
-
-        For a query the answer can do without (it has a fallback): a hung
-        database then costs the request that much, not its whole budget.
-        """
-        state = self._state()
-        with self._lock:
-            bounded = state.bounded
-            saved = state.left
-            lent = min(saved, seconds)
-            if bounded:
-                state.left = lent
-        try:
-            yield
-        finally:
-            if bounded:
-                with self._lock:
-                    used = lent - max(state.left, 0.0)
-                    state.left = saved - used
-
     def renew(self) -> None:
         """A fresh budget for the current thread (per statement, for migrations)."""
         state = self._state()

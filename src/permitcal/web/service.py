@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import threading
 import time
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
@@ -43,8 +44,6 @@ WRITE_ATTEMPTS = 5
 # After the database failed to say when the data were first served, the
 # stateless feed uses the process start for this long without asking again.
 DATA_SINCE_RETRY_SECONDS = 10.0
-# How long a feed waits for that answer before it takes the process start instead.
-DATA_SINCE_WAIT_SECONDS = 0.5
 
 log = logging.getLogger(__name__)
 
@@ -127,6 +126,8 @@ class Service:
         self.home_urls: dict[tuple[object, ...], str] = {}
         """The start page's external URL per request host, filled by the feed views."""
         self._data_since_retry = 0.0
+        self._loading = False
+        self._loading_lock = threading.Lock()
         self._schema_current = False
         self._started = clock().replace(microsecond=0)
 
@@ -140,34 +141,56 @@ class Service:
         """Everything besides the record that the bytes depend on."""
         return (self.policy.version, self.calendar.data_version, __version__)
 
-    def data_since(self) -> dt.datetime:
+    def data_since(self, wait: bool = True) -> dt.datetime:
         """When this deployment first served the current rules and holiday data.
 
         Stored in the database, so every worker and every restart agrees; it
         moves when the policy, the holiday data or the library changes, which
         keeps Last-Modified moving whenever the bytes can change. While the
-        database is unreachable, the stateless feed still answers: with this
-        process's start instead, not remembered, so the stored value wins
-        once the database is back.
+        database is unreachable, this process's start stands in, not
+        remembered, so the stored value wins once the database is back.
+        Without ``wait`` (the stateless feed, which needs no database) the
+        database is asked on a thread of its own and the process start serves
+        until it answers: no stateless fetch ever waits on the database.
         """
         key = self.versions_key
         found = self._data_since.get(key)
         if found is not None:
             return found
         if time.monotonic() < self._data_since_retry:
-            return self._started  # the database failed just now: don't wait on it again
-        # No lock around the query: a hung database would queue every stateless
-        # feed behind it. Concurrent first reads agree (first_seen keeps the first).
+            return self._started  # the database failed just now: don't ask again yet
+        if not wait:
+            self._load_data_since_later(key)
+            return self._started
+        return self._load_data_since(key)
+
+    def _load_data_since(self, key: str) -> dt.datetime:
+        # No lock around the query: a hung database would queue every feed behind
+        # it. Concurrent first reads agree (first_seen keeps the first).
         try:
-            # The stateless feed needs no database: it waits on it only briefly.
-            with self.store.budget.at_most(DATA_SINCE_WAIT_SECONDS):
-                found = self.store.first_seen(key, self.clock())
+            found = self.store.first_seen(key, self.clock())
         except SQLAlchemyError:
             self._data_since_retry = time.monotonic() + DATA_SINCE_RETRY_SECONDS
             log.warning("database unavailable; Last-Modified from process start")
             return self._started
         self._data_since[key] = found
         return found
+
+    def _load_data_since_later(self, key: str) -> None:
+        """Ask the database on a thread of its own (one at a time), within the usual bound."""
+        with self._loading_lock:
+            if self._loading:
+                return
+            self._loading = True
+
+        def load() -> None:
+            try:
+                with self.store.budget.request():
+                    self._load_data_since(key)
+            finally:
+                self._loading = False
+
+        threading.Thread(target=load, name="permitcal-data-since", daemon=True).start()
 
     def schema_problem(self) -> str | None:
         """What keeps the schema from serving (one line naming the fix), or None.
@@ -281,7 +304,7 @@ class Service:
         # with the window, so Last-Modified moves at the start of each day too.
         day_start = dt.datetime.combine(self.today(), dt.time(), SHANGHAI_TIME)
         rendered = self.cache.get_or_render(key, render)
-        return Feed(rendered, max(self.data_since(), day_start), self.cache, key)
+        return Feed(rendered, max(self.data_since(wait=False), day_start), self.cache, key)
 
 
 def service() -> Service:
