@@ -40,7 +40,7 @@ def test_an_overrun_is_cut_and_later_calls_fail_at_once() -> None:
         started = time.monotonic()
         with pytest.raises(DatabaseTimeout), budget.waiting(target):
             assert target.cut.wait(5), "the watchdog never cut the overrun"
-        assert time.monotonic() - started < 1.0
+        assert time.monotonic() - started < 2.0  # the budget and one watchdog look
         with pytest.raises(DatabaseTimeout):
             budget.check()
     with budget.request():  # the next request has its budget again
@@ -50,6 +50,7 @@ def test_an_overrun_is_cut_and_later_calls_fail_at_once() -> None:
 def test_time_is_summed_over_a_request_and_only_while_holding() -> None:
     budget = DatabaseBudget(1.0)
     held = 0.0
+    began = time.monotonic()
     with budget.request():
         for _ in range(3):
             started = time.monotonic()
@@ -58,9 +59,13 @@ def test_time_is_summed_over_a_request_and_only_while_holding() -> None:
             held += time.monotonic() - started
             time.sleep(0.3)  # rendering: not database time
         left = budget.remaining()
+        elapsed = time.monotonic() - began
     assert left is not None
-    # What was used is what was held (measured around each hold), not the 1.2 s elapsed.
-    assert abs((1.0 - left) - held) < 0.05, (left, held)
+    used = 1.0 - left
+    # What was used is what was held (measured around each hold, so a little
+    # more), at least the three sleeps, and not the rendering in between.
+    assert 0.3 <= used <= held, (used, held)
+    assert used < elapsed - 0.8, (used, elapsed)
 
 
 def test_requests_on_other_threads_keep_their_own_budgets() -> None:
