@@ -147,6 +147,8 @@ def test_a_frozen_postgresql_costs_each_request_its_budget_at_most(
     feed = path_of(created["feed_url"])
     assert client.get(feed).status_code == 200  # pooled connections now open
     assert client.get(path_of(created["manage_url"])).status_code == 200
+    # Rendered once while the database is up: what is timed below is the wait, if any.
+    assert client.get("/feed.ics?issued=2023-06-01").status_code == 200
 
     gate.freeze()
     calls: dict[str, Callable[[FlaskClient], int]] = {
@@ -237,4 +239,6 @@ def test_db_upgrade_gives_up_on_a_hung_server_within_the_timeout(tmp_path: Path)
     assert "PERMITCAL_DB_TIMEOUT=2 s" in lines[0]
     assert "Traceback" not in done.stderr
     assert "***" in lines[0]
-    assert took < BOUND + 3, took  # + the command's own start
+    assert "connection timeout expired" in lines[0]
+    # The command's own start (imports) comes on top of the 2 s: minutes before.
+    assert took < BOUND + 10, took

@@ -174,9 +174,11 @@ def test_database_down_hung_frozen_and_back(kind: str, tmp_path: Path) -> None:
                 slowest = max(took for _, took in answers.values())
                 assert slowest < bound, (fault.__name__, answers)
                 for path in NO_DATABASE:
+                    # Answered while the database hangs (test_database_faults.py checks
+                    # in the app that the stateless feed does not wait on it at all).
                     started = time.monotonic()
                     assert status_of(server.url + path) == 200, path
-                    assert time.monotonic() - started < 2, path
+                    assert time.monotonic() - started < bound, path
                 gate.open()  # back: no restart needed
                 wait_for(
                     lambda: post_json(server.url + "/api/subscriptions")[0] == 201,

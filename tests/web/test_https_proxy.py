@@ -97,12 +97,15 @@ def test_every_page_flow_in_a_browser_over_https(site: Site) -> None:
     from playwright.sync_api import Response, expect, sync_playwright
 
     origin = site.nginx.url
+    # Conditions, not sleeps; on a busy 2-core machine a page can take a while.
+    expect.set_options(timeout=30_000)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
         try:
             context = browser.new_context(
                 ignore_https_errors=True, user_agent=IPHONE, viewport={"width": 390, "height": 844}
             )
+            context.set_default_timeout(30_000)
             page = context.new_page()
             errors: list[str] = []
             page.on("pageerror", lambda error: errors.append(str(error)))
