@@ -239,6 +239,7 @@ def test_db_upgrade_gives_up_on_a_hung_server_within_the_timeout(tmp_path: Path)
     assert "PERMITCAL_DB_TIMEOUT=2 s" in lines[0]
     assert "Traceback" not in done.stderr
     assert "***" in lines[0]
+    # The driver gave up at the 2 s timeout; the command's own start (imports, which
+    # a busy machine can stretch to many seconds) comes on top. It took 130 s before.
     assert "connection timeout expired" in lines[0]
-    # The command's own start (imports) comes on top of the 2 s: minutes before.
-    assert took < BOUND + 10, took
+    assert took < 45, took
