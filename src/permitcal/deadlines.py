@@ -157,13 +157,12 @@ def _window(permit: PermitInput, today: dt.date | None) -> list[tuple[int, dt.da
 
 
 def _cycle_of_card(card: dt.date, permit: PermitInput, window: list[tuple[int, dt.date]]) -> int:
-    """The cycle whose renewal produced the card: the one with the nearest expiry.
+    """The cycle whose renewal span holds the card (validated by PermitInput.create).
 
     Cycle 0 is the renewal at ``permit.start`` (when the current period
-    began); a card up to 30 days before an expiry is that expiry's renewal.
-    Ties go to the earlier cycle.
+    began). A card of a renewal beyond the window cannot be shown: an error.
     """
-    last_cycle, last_expiry = window[-1]
+    last_expiry = window[-1][1]
     if card > last_expiry + LATE_RENEWAL_LIMIT:
         raise InvalidDateError(
             "card_received",
@@ -176,14 +175,9 @@ def _cycle_of_card(card: dt.date, permit: PermitInput, window: list[tuple[int, d
                 "latest": (last_expiry + LATE_RENEWAL_LIMIT).isoformat(),
             },
         )
-    best, best_distance = 0, abs((card - permit.start).days)
-    expiry = permit.first_expiry
-    for cycle in range(1, last_cycle + 1):
-        distance = abs((card - expiry).days)
-        if distance < best_distance:
-            best, best_distance = cycle, distance
-        expiry += ONE_YEAR  # 29 Feb → 28 Feb, then stays: the chain of the window
-    return best
+    cycle = permit.card_cycle()
+    assert cycle is not None
+    return cycle
 
 
 def _void_by_renewal(rule: Rule, expiry: dt.date, renewed: dt.date | None) -> bool:

@@ -189,9 +189,16 @@ def _manage_page(
         error=error,
         renewed_error=renewed_error,
         delete_error=delete_error,
+        card_problem=_card_problem(sub, lang),
         far_date=far_date,
         today=today,
     )
+
+
+def _card_problem(sub: Subscription, lang: UiLang) -> str | None:
+    """Why a stored card (from before the renewal-span rule) is left out, for its owner."""
+    problem = sub.settings.card_problem()
+    return None if problem is None else explain(problem, lang)
 
 
 def _legend(rows: list[Deadline], lang: UiLang) -> list[tuple[str, str]]:
