@@ -132,3 +132,34 @@ def test_issue_16_today_does_not_change_which_cards_are_renewals(calendar: WorkC
                 calendar=calendar,
                 today=today,
             )
+
+
+def days_of_2027() -> list[dt.date]:
+    start = dt.date(2027, 1, 1)
+    return [start + dt.timedelta(days=n) for n in range(365)]
+
+
+def test_issue_16_r6_act_by_is_never_before_the_card_in_2027(calendar_2026: WorkCalendar) -> None:
+    # Every card day of 2027 (no notice in the data), with an expiry that fits it.
+    early = []
+    for card in days_of_2027():
+        permit = PermitInput.create(
+            expires=card + dt.timedelta(days=10), card_received=card, cycles=1
+        )
+        (r6,) = (x for x in compute(permit, calendar=calendar_2026) if x.rule == "R6")
+        assert r6.provisional
+        if r6.nearest_working_day < card:
+            early.append(card)
+        if r6.act_on_receipt:
+            assert r6.nearest_working_day == card
+            assert "在积分系统显示续签结果后尽快申报" in r6.description.zh
+            assert "as soon as the points system shows the renewal" in r6.description.en
+    assert early == []
+
+
+def test_issue_16_the_issues_r6_example_acts_on_the_card_day(calendar_2026: WorkCalendar) -> None:
+    permit = PermitInput.create(expires="2027-02-06", card_received="2027-02-04", cycles=1)
+    (r6,) = (x for x in compute(permit, calendar=calendar_2026) if x.rule == "R6")
+    assert r6.act_on_receipt
+    assert r6.nearest_working_day == d("2027-02-04")
+    assert "2027-02-03" not in r6.description.zh

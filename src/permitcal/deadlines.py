@@ -66,6 +66,10 @@ class Deadline:
     description: Text
     remind: bool
     """Important enough for separate reminder events."""
+    act_on_receipt: bool = False
+    """``nearest_working_day`` is the day the renewed card arrived: the day surely
+    open for the deadline fell before it (a year without a notice), and a day
+    to act is never before the day one can act (RULES.md)."""
 
     def to_dict(self, lang: Lang = "zh") -> dict[str, Any]:
         """JSON-ready form, the one ``permitcal show --json`` prints."""
@@ -205,6 +209,12 @@ def _deadline(
     counted = _apply_steps(anchor, rule.steps, cal)
     day = counted.date
     nearest = _WORKING_DAY_TO_ACT[rule.kind.act_on](cal, day)
+    # The safe act-by day may fall before the card arrived when every possible
+    # day off before the deadline counts as one; nobody can act before the card.
+    # (An estimate assumes the card arrives on its anchor, the expiry: the same holds.)
+    act_on_receipt = rule.anchor is Anchor.CARD_RECEIVED and nearest.date < anchor
+    if act_on_receipt:
+        nearest = WorkdayAnswer(anchor, nearest.provisional, nearest.unpublished_years)
     working_day = cal.is_working_day(day)
     # Whether `day` itself is a working day rests on its own year's notice too
     # (a consequence's nearest working day may lie in the year before).
@@ -212,7 +222,18 @@ def _deadline(
         years = tuple(sorted({*nearest.unpublished_years, day.year}))
         nearest = WorkdayAnswer(nearest.date, True, years)
     description = _describe(
-        rule, cycle, expiry, day, card, estimate, counted, nearest, working_day, changes, policy
+        rule,
+        cycle,
+        expiry,
+        day,
+        card,
+        estimate,
+        counted,
+        nearest,
+        working_day,
+        changes,
+        policy,
+        act_on_receipt=act_on_receipt,
     )
     return Deadline(
         rule=rule.id,
@@ -229,6 +250,7 @@ def _deadline(
         title=rule.title,
         description=description,
         remind=rule.remind,
+        act_on_receipt=act_on_receipt,
     )
 
 
@@ -273,6 +295,8 @@ def _describe(
     working_day: bool,
     changes: frozenset[Change],
     policy: Policy,
+    *,
+    act_on_receipt: bool = False,
 ) -> Text:
     """The event description: the rule's text, then notes that apply to this date."""
     parts: list[Text] = [rule.description]
@@ -282,7 +306,9 @@ def _describe(
                 year="/".join(map(str, counted.unpublished_years))
             )
         )
-    if not working_day and rule.kind.names_day_to_act:
+    if act_on_receipt:
+        parts.append(policy.wording.act_on_receipt.format(date=day, card=nearest.date))
+    elif not working_day and rule.kind.names_day_to_act:
         note = policy.rest_day_notes[rule.kind]
         parts.append(note.format(date=day, nearest=nearest.date))
     if nearest.provisional and not counted.provisional:

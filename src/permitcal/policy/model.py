@@ -210,6 +210,9 @@ class Wording:
     """Added when a deadline falls on a rest day: ``{date}``, act by ``{nearest}``."""
     rest_day_opening: Text
     """Added when an opening falls on a rest day: ``{date}``, act from ``{nearest}``."""
+    act_on_receipt: Text
+    """Added when the day surely open before deadline ``{date}`` fell before the card
+    arrived on ``{card}``: the card day is the day to act on."""
     provisional_date: Text
     provisional_rest_day: Text
     reminder_title: Text

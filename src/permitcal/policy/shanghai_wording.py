@@ -31,6 +31,13 @@ SHANGHAI_WORDING = Wording(
         "Note: {date} is a rest day and service centres are closed; the first working day "
         "on or after it is {nearest}.",
     ),
+    act_on_receipt=Text(
+        "注意：{date}之前哪些日子放假尚不确定，能确定可以办理的最后一个工作日早于你收到新证的日子"
+        "（{card}）。请从{card}起，在积分系统显示续签结果后尽快申报。",
+        "Note: which days before {date} are off is not known yet, and the last day surely "
+        "open falls before you received the card ({card}). Declare from {card}, as soon as "
+        "the points system shows the renewal.",
+    ),
     provisional_date=Text(
         "暂定：国务院{year}年节假日安排尚未公布。此日期按最稳妥的方式推算（宁早勿晚，"
         "不会比公布后的日期更晚），公布后可能改变（订阅的日历会自动更新）。",
