@@ -66,6 +66,9 @@ class Deadline:
     description: Text
     remind: bool
     """Important enough for separate reminder events."""
+    surely_rest_day: bool = False
+    """``date`` is off whatever a missing notice says; a date that is not a working
+    day but not surely off only *may* be a day off (a year without a notice)."""
     act_on_receipt: bool = False
     """``nearest_working_day`` is the day the renewed card arrived: the day surely
     open for the deadline fell before it (a year without a notice), and a day
@@ -216,6 +219,7 @@ def _deadline(
     if act_on_receipt:
         nearest = WorkdayAnswer(anchor, nearest.provisional, nearest.unpublished_years)
     working_day = cal.is_working_day(day)
+    surely_rest_day = not working_day and cal.is_surely_rest_day(day)
     # Whether `day` itself is a working day rests on its own year's notice too
     # (a consequence's nearest working day may lie in the year before).
     if not cal.notice_published(day.year):
@@ -234,6 +238,7 @@ def _deadline(
         changes,
         policy,
         act_on_receipt=act_on_receipt,
+        surely_rest_day=surely_rest_day,
     )
     return Deadline(
         rule=rule.id,
@@ -250,6 +255,7 @@ def _deadline(
         title=rule.title,
         description=description,
         remind=rule.remind,
+        surely_rest_day=surely_rest_day,
         act_on_receipt=act_on_receipt,
     )
 
@@ -297,23 +303,43 @@ def _describe(
     policy: Policy,
     *,
     act_on_receipt: bool = False,
+    surely_rest_day: bool = False,
 ) -> Text:
-    """The event description: the rule's text, then notes that apply to this date."""
-    parts: list[Text] = [rule.description]
+    """The event description: the rule's text, then notes that apply to this date.
+
+    A deadline on a rest day names its act-by day in the first line and says
+    "today" nowhere (its alarm rang on the act-by day); a day that may be off
+    is said to be one only as a possibility (RULES.md, "Sentences that stay true").
+    """
+    wording = policy.wording
+    weekday = wording.weekdays[nearest.date.weekday()]
+    rest_note = None
+    if not working_day and rule.kind.names_day_to_act:
+        notes = policy.rest_day_notes if surely_rest_day else policy.maybe_rest_day_notes
+        rest_note = notes[rule.kind].format(date=day, nearest=nearest.date, weekday=weekday)
+    # Where the alarm rings on the act-by day (a deadline), the description leads
+    # with that day; an opening's note follows its rule.
+    leads = rule.kind.alarm_on_act_by is True
+    parts: list[Text] = []
+    if act_on_receipt:
+        parts.append(wording.act_on_receipt.format(date=day, card=nearest.date))
+    elif rest_note is not None and leads:
+        parts.append(rest_note)
+    if working_day or not rule.kind.names_day_to_act:
+        parts.append(rule.description.format(day=wording.today, act_by=wording.today))
+    else:
+        act_by = wording.act_by_day.format(date=nearest.date, weekday=weekday)
+        parts.append(rule.description.format(day=day, act_by=act_by))
     if counted.provisional:
         parts.append(
-            policy.wording.provisional_date.format(
-                year="/".join(map(str, counted.unpublished_years))
-            )
+            wording.provisional_date.format(year="/".join(map(str, counted.unpublished_years)))
         )
-    if act_on_receipt:
-        parts.append(policy.wording.act_on_receipt.format(date=day, card=nearest.date))
-    elif not working_day and rule.kind.names_day_to_act:
-        note = policy.rest_day_notes[rule.kind]
-        parts.append(note.format(date=day, nearest=nearest.date))
-    if nearest.provisional and not counted.provisional:
+    if rest_note is not None and not leads:
+        parts.append(rest_note)
+    # A consequence names no day to act, so it carries no note about one.
+    if nearest.provisional and not counted.provisional and rule.kind.names_day_to_act:
         parts.append(
-            policy.wording.provisional_rest_day.format(
+            policy.provisional_notes[rule.kind].format(
                 year="/".join(map(str, nearest.unpublished_years))
             )
         )
