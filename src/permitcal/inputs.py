@@ -239,6 +239,15 @@ class PermitInput:
             return None
         return cycle_of_card(self.card_received, self.start, self.first_expiry)
 
+    def cycle_expiry(self, cycle: int) -> dt.date:
+        """The expiry of ``cycle`` in the chain: ``start`` for 0, ``first_expiry`` for 1, …"""
+        if cycle == 0:
+            return self.start
+        expiry = self.first_expiry
+        for _ in range(cycle - 1):
+            expiry += ONE_YEAR  # one step at a time: 29 Feb → 28 Feb, then stays
+        return expiry
+
     @property
     def start(self) -> dt.date:
         """When the current period began: ``issued``, or the expiry − 1 year."""

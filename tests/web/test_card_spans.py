@@ -80,3 +80,42 @@ def test_issue_16_a_stored_card_in_no_span_is_left_out_and_the_page_asks_to_corr
     api = client.get(path_of(sub["api_url"]))
     assert api.status_code == 200
     assert not any(d["rule"] == "R6" and not d["estimate"] for d in api.get_json()["deadlines"])
+
+
+@pytest.mark.parametrize(
+    ("issued", "cards", "done", "notice"),
+    [
+        # A card of the cycle shown: the calendar changes.
+        ("2025-12-10", ["2026-12-20"], "renewed", "已记录收到新证的日期，日历已更新。"),
+        # A card of an earlier renewal, outside the cycles shown: nothing changes.
+        (
+            "2024-12-10",
+            ["2025-12-20"],
+            "renewed_unchanged",
+            "日历没有变化：你记录的新证（2025年12月20日）属于2025年12月10日到期的那次续签，"
+            "日历里没有因此改变的日期。",
+        ),
+        # The same date recorded again.
+        (
+            "2025-12-10",
+            ["2026-12-20", "2026-12-20"],
+            "renewed_unchanged",
+            "日历没有变化：你记录的新证（2026年12月20日）属于2026年12月10日到期的那次续签，"
+            "日历里没有因此改变的日期。",
+        ),
+    ],
+)
+def test_issue_16_the_page_says_updated_only_when_the_feed_changed(
+    client: FlaskClient, clock: Clock, issued: str, cards: list[str], done: str, notice: str
+) -> None:
+    clock.now = dt.datetime(2026, 12, 22, 2, 0, tzinfo=dt.UTC)
+    sub = create_subscription(client, issued=issued)
+    manage, feed = path_of(sub["manage_url"]), path_of(sub["feed_url"])
+    for card in cards:
+        before = client.get(feed).data
+        answer = client.post(manage + "/renewed", data={"card_received": card})
+        assert answer.status_code == 303
+    assert answer.headers["Location"].endswith(f"done={done}")
+    assert (client.get(feed).data == before) is (done == "renewed_unchanged")
+    page = client.get(answer.headers["Location"]).get_data(as_text=True)
+    assert f'<p class="notice" role="status" id="notice">{notice}</p>' in page
