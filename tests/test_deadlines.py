@@ -65,8 +65,12 @@ def test_seed_rest_day_notes_are_in_the_descriptions(seed: dict[tuple[int, str],
     assert "2024-05-06" in opening.zh
     assert "first working day on or after it is 2024-05-06" in opening.en
     expiry = seed[(1, "R1")].description
-    assert "last working day on or before it is 2024-05-31" in expiry.en
+    # A deadline on a rest day leads with the day to act, and says "today" nowhere.
+    assert expiry.zh.startswith("请最迟在2024-05-31（星期五）办理：2024-06-01是休息日")
+    assert expiry.en.startswith("Act by 2024-05-31 (Friday): 2024-06-01 is a rest day")
     assert "not extended" in expiry.en
+    assert "今天" not in expiry.zh
+    assert "today" not in expiry.en.lower()
     assert "休息日" not in seed[(1, "R3")].description.zh  # a working day gets no note
 
 
@@ -303,7 +307,9 @@ def test_consequence_on_new_years_day_of_an_unpublished_year_is_provisional(
     assert r4.nearest_working_day == d("2026-12-31")
     assert r4.provisional
     assert not r4.date_provisional
-    assert "2027" in r4.description.en
+    # A consequence names no day to act: no note about one (issue 16).
+    assert "schedule" not in r4.description.en
+    assert "节假日安排" not in r4.description.zh
 
 
 def test_card_received_line_only_on_the_rule_it_anchors(calendar_2026: WorkCalendar) -> None:

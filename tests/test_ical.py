@@ -119,7 +119,7 @@ def test_languages() -> None:
     assert en[uid]["SUMMARY"] == "Permit & points expire"
     assert both[uid]["SUMMARY"] == "居住证及积分到期 Permit & points expire"
     assert both[uid]["DESCRIPTION"].startswith(zh[uid]["DESCRIPTION"][:20])
-    assert "Today is the last day" in both[uid]["DESCRIPTION"]
+    assert "Act by 2024-05-31 (Friday): 2024-06-01 is a rest day" in both[uid]["DESCRIPTION"]
 
 
 def test_summaries_are_short() -> None:

@@ -66,6 +66,13 @@ class Deadline:
     description: Text
     remind: bool
     """Important enough for separate reminder events."""
+    surely_rest_day: bool = False
+    """``date`` is off whatever a missing notice says; a date that is not a working
+    day but not surely off only *may* be a day off (a year without a notice)."""
+    act_on_receipt: bool = False
+    """``nearest_working_day`` is the day the renewed card arrived: the day surely
+    open for the deadline fell before it (a year without a notice), and a day
+    to act is never before the day one can act (RULES.md)."""
 
     def to_dict(self, lang: Lang = "zh") -> dict[str, Any]:
         """JSON-ready form, the one ``permitcal show --json`` prints."""
@@ -157,13 +164,12 @@ def _window(permit: PermitInput, today: dt.date | None) -> list[tuple[int, dt.da
 
 
 def _cycle_of_card(card: dt.date, permit: PermitInput, window: list[tuple[int, dt.date]]) -> int:
-    """The cycle whose renewal produced the card: the one with the nearest expiry.
+    """The cycle whose renewal span holds the card (validated by PermitInput.create).
 
     Cycle 0 is the renewal at ``permit.start`` (when the current period
-    began); a card up to 30 days before an expiry is that expiry's renewal.
-    Ties go to the earlier cycle.
+    began). A card of a renewal beyond the window cannot be shown: an error.
     """
-    last_cycle, last_expiry = window[-1]
+    last_expiry = window[-1][1]
     if card > last_expiry + LATE_RENEWAL_LIMIT:
         raise InvalidDateError(
             "card_received",
@@ -176,14 +182,9 @@ def _cycle_of_card(card: dt.date, permit: PermitInput, window: list[tuple[int, d
                 "latest": (last_expiry + LATE_RENEWAL_LIMIT).isoformat(),
             },
         )
-    best, best_distance = 0, abs((card - permit.start).days)
-    expiry = permit.first_expiry
-    for cycle in range(1, last_cycle + 1):
-        distance = abs((card - expiry).days)
-        if distance < best_distance:
-            best, best_distance = cycle, distance
-        expiry += ONE_YEAR  # 29 Feb → 28 Feb, then stays: the chain of the window
-    return best
+    cycle = permit.card_cycle()
+    assert cycle is not None
+    return cycle
 
 
 def _void_by_renewal(rule: Rule, expiry: dt.date, renewed: dt.date | None) -> bool:
@@ -211,14 +212,33 @@ def _deadline(
     counted = _apply_steps(anchor, rule.steps, cal)
     day = counted.date
     nearest = _WORKING_DAY_TO_ACT[rule.kind.act_on](cal, day)
+    # The safe act-by day may fall before the card arrived when every possible
+    # day off before the deadline counts as one; nobody can act before the card.
+    # (An estimate assumes the card arrives on its anchor, the expiry: the same holds.)
+    act_on_receipt = rule.anchor is Anchor.CARD_RECEIVED and nearest.date < anchor
+    if act_on_receipt:
+        nearest = WorkdayAnswer(anchor, nearest.provisional, nearest.unpublished_years)
     working_day = cal.is_working_day(day)
+    surely_rest_day = not working_day and cal.is_surely_rest_day(day)
     # Whether `day` itself is a working day rests on its own year's notice too
     # (a consequence's nearest working day may lie in the year before).
     if not cal.notice_published(day.year):
         years = tuple(sorted({*nearest.unpublished_years, day.year}))
         nearest = WorkdayAnswer(nearest.date, True, years)
     description = _describe(
-        rule, cycle, expiry, day, card, estimate, counted, nearest, working_day, changes, policy
+        rule,
+        cycle,
+        expiry,
+        day,
+        card,
+        estimate,
+        counted,
+        nearest,
+        working_day,
+        changes,
+        policy,
+        act_on_receipt=act_on_receipt,
+        surely_rest_day=surely_rest_day,
     )
     return Deadline(
         rule=rule.id,
@@ -235,6 +255,8 @@ def _deadline(
         title=rule.title,
         description=description,
         remind=rule.remind,
+        surely_rest_day=surely_rest_day,
+        act_on_receipt=act_on_receipt,
     )
 
 
@@ -279,21 +301,45 @@ def _describe(
     working_day: bool,
     changes: frozenset[Change],
     policy: Policy,
+    *,
+    act_on_receipt: bool = False,
+    surely_rest_day: bool = False,
 ) -> Text:
-    """The event description: the rule's text, then notes that apply to this date."""
-    parts: list[Text] = [rule.description]
+    """The event description: the rule's text, then notes that apply to this date.
+
+    A deadline on a rest day names its act-by day in the first line and says
+    "today" nowhere (its alarm rang on the act-by day); a day that may be off
+    is said to be one only as a possibility (RULES.md, "Sentences that stay true").
+    """
+    wording = policy.wording
+    weekday = wording.weekdays[nearest.date.weekday()]
+    rest_note = None
+    if not working_day and rule.kind.names_day_to_act:
+        notes = policy.rest_day_notes if surely_rest_day else policy.maybe_rest_day_notes
+        rest_note = notes[rule.kind].format(date=day, nearest=nearest.date, weekday=weekday)
+    # Where the alarm rings on the act-by day (a deadline), the description leads
+    # with that day; an opening's note follows its rule.
+    leads = rule.kind.alarm_on_act_by is True
+    parts: list[Text] = []
+    if act_on_receipt:
+        parts.append(wording.act_on_receipt.format(date=day, card=nearest.date))
+    elif rest_note is not None and leads:
+        parts.append(rest_note)
+    if working_day or not rule.kind.names_day_to_act:
+        parts.append(rule.description.format(day=wording.today, act_by=wording.today))
+    else:
+        act_by = wording.act_by_day.format(date=nearest.date, weekday=weekday)
+        parts.append(rule.description.format(day=day, act_by=act_by))
     if counted.provisional:
         parts.append(
-            policy.wording.provisional_date.format(
-                year="/".join(map(str, counted.unpublished_years))
-            )
+            wording.provisional_date.format(year="/".join(map(str, counted.unpublished_years)))
         )
-    if not working_day and rule.kind.names_day_to_act:
-        note = policy.rest_day_notes[rule.kind]
-        parts.append(note.format(date=day, nearest=nearest.date))
-    if nearest.provisional and not counted.provisional:
+    if rest_note is not None and not leads:
+        parts.append(rest_note)
+    # A consequence names no day to act, so it carries no note about one.
+    if nearest.provisional and not counted.provisional and rule.kind.names_day_to_act:
         parts.append(
-            policy.wording.provisional_rest_day.format(
+            policy.provisional_notes[rule.kind].format(
                 year="/".join(map(str, nearest.unpublished_years))
             )
         )

@@ -46,6 +46,12 @@ class PermitcalError(ValueError):
         ``date``, ``start`` (issue date, or expiry − 1 year), ``earliest``,
         ``days`` (how much earlier a card may arrive) and ``anchor``
         (``"issued"`` or ``"expires"``: which date ``start`` comes from).
+    ``card_outside_renewal``
+        The renewed card falls in no renewal span (E − 30 days … E + 90 days)
+        of the expiry chain: a new permit, not a renewal; ``date``,
+        ``expiry_before`` and ``late_until`` (the span before the card ends at
+        this late-renewal limit), ``next_expiry`` and ``window_opens`` (the
+        span after it opens then).
     ``after_last_renewal``
         The renewed card arrived after the last renewal shown; ``date``, ``latest``.
     ``later_than_today``

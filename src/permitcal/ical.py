@@ -281,19 +281,32 @@ def _event(deadline: Deadline, options: RenderOptions) -> Event:
 def _reminder(deadline: Deadline, days: int, options: RenderOptions) -> Event:
     """A separate event ``days`` before the act-by day: what is left to do and by when."""
     policy, lang, title = options.policy, options.lang, deadline.title
+    wording = policy.wording
     act_by = deadline.nearest_working_day
-    template = policy.wording.reminder_title_one_day if days == 1 else policy.wording.reminder_title
-    summary = template.format(days=days, title=title.get(lang, " "))
-    lead = policy.wording.reminder_description.format(
+    template = wording.reminder_title_one_day if days == 1 else wording.reminder_title
+    # The title as a Text fills each language's template with its own side, so
+    # "both" carries each language once.
+    summary = template.format(days=days, title=title)
+    count = wording.one_day_count if days == 1 else wording.days_count.format(days=days)
+    lead = wording.reminder_description.format(
         title=title,
         act_by=act_by,
-        weekday=policy.wording.weekdays[act_by.weekday()],
-        days=days,
+        weekday=wording.weekdays[act_by.weekday()],
+        count=count,
         action=_action(deadline, policy),
     )
     parts = [lead]
-    if act_by != deadline.date:
-        parts.append(policy.wording.reminder_rest_day.format(date=deadline.date, act_by=act_by))
+    if deadline.act_on_receipt:
+        parts.append(wording.reminder_on_receipt.format(date=deadline.date, act_by=act_by))
+    elif act_by != deadline.date:
+        note = (
+            wording.reminder_rest_day
+            if deadline.surely_rest_day
+            else wording.reminder_maybe_rest_day
+        )
+        parts.append(note.format(date=deadline.date, act_by=act_by))
+    if deadline.provisional:
+        parts.append(wording.reminder_provisional)
     day = act_by - dt.timedelta(days=days)
     return _base_event(
         _uid(options, deadline, f"-r{days}"),

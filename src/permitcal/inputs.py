@@ -25,6 +25,7 @@ from permitcal.settings_schema import (
 
 # The limits and defaults above are declared with the settings table; still importable here.
 __all__ = [
+    "CARD_SPAN_REASONS",
     "DATE_LIMITS",
     "DEFAULT_CYCLES",
     "EARLIEST_EXPIRY",
@@ -37,6 +38,7 @@ __all__ = [
     "RENEWAL_WINDOW",
     "PermitArgs",
     "PermitInput",
+    "cycle_of_card",
     "parse_changes",
     "parse_date",
     "shanghai_today",
@@ -207,24 +209,7 @@ class PermitInput:
         card = None if card_received is None else parse_date(card_received, "card_received")
         if card is not None:
             start = issued_date if issued_date is not None else first_expiry - ONE_YEAR
-            # The renewal at `start` may hand out its card up to 30 days early
-            # (RULES.md, "Renewal recorded"): that card is still this permit's.
-            earliest = start - RENEWAL_WINDOW
-            if card < earliest:
-                what = "issued" if issued_date is not None else "took effect (expiry − 1 year)"
-                raise InvalidDateError(
-                    "card_received",
-                    card,
-                    f"{card} is more than 30 days before the permit {what} ({start})",
-                    reason="before_issued",
-                    params={
-                        "date": card.isoformat(),
-                        "start": start.isoformat(),
-                        "earliest": earliest.isoformat(),
-                        "days": RENEWAL_WINDOW.days,
-                        "anchor": "issued" if issued_date is not None else "expires",
-                    },
-                )
+            cycle_of_card(card, start, first_expiry, anchor="issued" if issued_date else "expires")
 
         return cls(
             first_expiry=first_expiry,
@@ -248,6 +233,21 @@ class PermitInput:
                 first += ONE_YEAR
         return expiries(first, self.cycles)
 
+    def card_cycle(self) -> int | None:
+        """The cycle whose renewal produced ``card_received`` (0: the one at ``start``)."""
+        if self.card_received is None:
+            return None
+        return cycle_of_card(self.card_received, self.start, self.first_expiry)
+
+    def cycle_expiry(self, cycle: int) -> dt.date:
+        """The expiry of ``cycle`` in the chain: ``start`` for 0, ``first_expiry`` for 1, …"""
+        if cycle == 0:
+            return self.start
+        expiry = self.first_expiry
+        for _ in range(cycle - 1):
+            expiry += ONE_YEAR  # one step at a time: 29 Feb → 28 Feb, then stays
+        return expiry
+
     @property
     def start(self) -> dt.date:
         """When the current period began: ``issued``, or the expiry − 1 year."""
@@ -269,6 +269,70 @@ def expiries(first: dt.date, cycles: int) -> list[dt.date]:
     for _ in range(cycles - 1):
         result.append(result[-1] + ONE_YEAR)
     return result
+
+
+# The reasons for which a card fits no renewal of the chain (a stored card may
+# carry one from before the rule: it is then treated as absent, not an error).
+CARD_SPAN_REASONS = frozenset({"before_issued", "card_outside_renewal"})
+
+# Beyond this the chain would step past the last year a date can hold; no
+# renewal span of a supported permit comes near it.
+_LAST_CHAIN_YEAR = 9990
+
+
+def cycle_of_card(
+    card: dt.date, start: dt.date, first_expiry: dt.date, *, anchor: str = "issued"
+) -> int:
+    """The cycle whose renewal span (E − 30 days … E + 90 days) holds ``card``.
+
+    Cycle 0 is the renewal at ``start`` (when the current period began),
+    cycle 1 the one at ``first_expiry``, each later one a year after the
+    previous (29 Feb → 28 Feb, then stays). The spans are 120 days wide and a
+    year apart, so at most one holds the card; a card in none is not a renewal
+    (RULES.md, "Dates a real card cannot carry"), and guessing the nearest
+    cycle would take away that cycle's late-renewal warnings.
+    """
+    earliest = start - RENEWAL_WINDOW
+    if card < earliest:
+        what = "issued" if anchor == "issued" else "took effect (expiry − 1 year)"
+        raise InvalidDateError(
+            "card_received",
+            card,
+            f"{card} is more than 30 days before the permit {what} ({start})",
+            reason="before_issued",
+            params={
+                "date": card.isoformat(),
+                "start": start.isoformat(),
+                "earliest": earliest.isoformat(),
+                "days": RENEWAL_WINDOW.days,
+                "anchor": anchor,
+            },
+        )
+    cycle, expiry, previous = 0, start, start
+    while card > expiry + LATE_RENEWAL_LIMIT:
+        previous = expiry
+        expiry = first_expiry if cycle == 0 else expiry + ONE_YEAR
+        cycle += 1
+        if card < expiry - RENEWAL_WINDOW or expiry.year >= _LAST_CHAIN_YEAR:
+            late_until = previous + LATE_RENEWAL_LIMIT
+            opens = expiry - RENEWAL_WINDOW
+            raise InvalidDateError(
+                "card_received",
+                card,
+                f"{card} falls in no renewal: the permit expiring on {previous} could be "
+                f"renewed until {late_until}, the next renewal opens on {opens} (30 days "
+                f"before {expiry}). A card received more than 90 days after an expiry is "
+                "a new permit: enter its date as the issue date",
+                reason="card_outside_renewal",
+                params={
+                    "date": card.isoformat(),
+                    "expiry_before": previous.isoformat(),
+                    "late_until": late_until.isoformat(),
+                    "next_expiry": expiry.isoformat(),
+                    "window_opens": opens.isoformat(),
+                },
+            )
+    return cycle
 
 
 def _check_range(field_name: str, value: dt.date, earliest: dt.date, latest: dt.date) -> None:

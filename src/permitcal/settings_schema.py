@@ -118,8 +118,8 @@ SETTINGS: tuple[Setting, ...] = (
         "date",
         Text("收到新证日期", "Date the renewed card arrived"),
         # Its limits depend on the other dates: the library checks them together.
-        "Date the renewed card was received (makes R6 exact); from 30 days before the "
-        "permit date to 90 days after the last projected expiry.",
+        "Date the renewed card was received (makes R6 exact); within 30 days before to "
+        "90 days after an expiry of the chain (the permit date counts as one).",
         cli="--card-received",
         metavar="YYYY-MM-DD",
     ),

@@ -132,6 +132,21 @@ class WorkCalendar:
             return True
         return day.weekday() < 5 and day not in view.off and day not in view.maybe_off
 
+    def is_surely_rest_day(self, day: dt.date) -> bool:
+        """Whether ``day`` is off whatever a missing notice will say.
+
+        Where the notice that decides ``day`` is unknown, only the days known
+        off (statutory days, days listed by a neighbouring known notice) are
+        surely off; a weekend may still become a make-up working day. Events
+        call such a day "可能是休息日 / may be a day off", never a rest day.
+        """
+        view = self._view(day)
+        if day in view.working:
+            return False
+        if not all(map(self.notice_published, self._notice_years(day))):
+            return day in view.off
+        return not self.is_working_day(day)
+
     def add_working_days(self, start: dt.date, count: int) -> WorkdayAnswer:
         """The ``count``-th working day after ``start`` (counting starts the next day).
 

@@ -231,6 +231,13 @@ SAMPLE_PARAMS: dict[str, dict[str, object]] = {
         "anchor": "issued",
     },
     "after_last_renewal": {"date": "2031-01-01", "latest": "2030-08-30"},
+    "card_outside_renewal": {
+        "date": "2024-12-01",
+        "expiry_before": "2024-06-01",
+        "late_until": "2024-08-30",
+        "next_expiry": "2025-06-01",
+        "window_opens": "2025-05-02",
+    },
     "later_than_today": {"date": "2027-01-01", "today": "2026-11-20"},
     "not_whole_number": {"text": "7.5"},
     "out_of_range": {"value": 12, "min": 1, "max": 10},

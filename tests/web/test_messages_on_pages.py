@@ -51,9 +51,9 @@ def manage_path(client: FlaskClient) -> str:
         ),
         (
             "",
-            {**FORM, "date": "2020-06-01", "card_received": "2030-01-01"},
-            "收到新证日期：2030年1月1日晚于日历中最后一次续签的截止日2029年8月30日；请改填现在这张居住证的日期。",
-            "Date the renewed card arrived: 1 January 2030 is after the last renewal in the calendar, which closes on 30 August 2029; enter your current permit's date instead.",
+            {**FORM, "date": "2020-06-01", "card_received": "2030-05-10"},
+            "收到新证日期：2030年5月10日晚于日历中最后一次续签的截止日2029年8月30日；请改填现在这张居住证的日期。",
+            "Date the renewed card arrived: 10 May 2030 is after the last renewal in the calendar, which closes on 30 August 2029; enter your current permit's date instead.",
             "card_received",
         ),
     ],

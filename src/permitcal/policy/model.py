@@ -207,19 +207,44 @@ class Wording:
     official_note: Text
     """Appended to every rule whose basis is ``official``."""
     rest_day_deadline: Text
-    """Added when a deadline falls on a rest day: ``{date}``, act by ``{nearest}``."""
+    """First line of a deadline on a day surely off: ``{date}``, act by ``{nearest}``
+    (``{weekday}``)."""
+    maybe_rest_day_deadline: Text
+    """The same for a day that may be off (a year without a notice)."""
     rest_day_opening: Text
-    """Added when an opening falls on a rest day: ``{date}``, act from ``{nearest}``."""
+    """Added when an opening falls on a day surely off: ``{date}``, act from ``{nearest}``."""
+    maybe_rest_day_opening: Text
+    """The same for a day that may be off."""
+    act_on_receipt: Text
+    """First line when the day surely open before deadline ``{date}`` fell before the
+    card arrived on ``{card}``: the card day is the day to act on."""
     provisional_date: Text
     provisional_rest_day: Text
+    """A deadline's act-by day rests on an unpublished ``{year}``."""
+    provisional_opening: Text
+    """An opening's first working day rests on an unpublished ``{year}``."""
+    today: Text
+    """Fills a rule's ``{day}`` and ``{act_by}`` when the date is a working day."""
+    act_by_day: Text
+    """Fills a rule's ``{act_by}`` on a rest day: ``{date}`` (``{weekday}``)."""
     reminder_title: Text
     """``{days}`` left until ``{act_by}`` for ``{title}``."""
     reminder_title_one_day: Text
     """The same, one day before: ``{title}``."""
     reminder_description: Text
-    """Placeholders: ``{title}``, ``{act_by}``, ``{weekday}``, ``{days}``, ``{action}``."""
+    """Placeholders: ``{title}``, ``{act_by}``, ``{weekday}``, ``{count}``, ``{action}``."""
+    days_count: Text
+    """``{days}`` days, for ``{count}`` (more than one)."""
+    one_day_count: Text
+    """One day, for ``{count}``."""
     reminder_rest_day: Text
-    """Added to a reminder when the deadline ``{date}`` is a rest day."""
+    """Added to a reminder when the deadline ``{date}`` is surely a rest day."""
+    reminder_maybe_rest_day: Text
+    """Added to a reminder when the deadline ``{date}`` may be a day off."""
+    reminder_on_receipt: Text
+    """Added to a reminder whose act-by day ``{act_by}`` is the card day."""
+    reminder_provisional: Text
+    """Added to a reminder whose day to act rests on an unpublished notice."""
     weekdays: tuple[Text, ...]
     """Monday first, for naming the act-by day."""
     references_heading: Text
@@ -254,10 +279,26 @@ class Policy:
 
     @property
     def rest_day_notes(self) -> Mapping[Kind, Text]:
-        """The rest-day note of each kind that names a day to act."""
+        """The rest-day note of each kind that names a day to act (a day surely off)."""
         return {
             Kind.DEADLINE: self.wording.rest_day_deadline,
             Kind.OPENING: self.wording.rest_day_opening,
+        }
+
+    @property
+    def maybe_rest_day_notes(self) -> Mapping[Kind, Text]:
+        """The same notes for a day that may be off (a year without a notice)."""
+        return {
+            Kind.DEADLINE: self.wording.maybe_rest_day_deadline,
+            Kind.OPENING: self.wording.maybe_rest_day_opening,
+        }
+
+    @property
+    def provisional_notes(self) -> Mapping[Kind, Text]:
+        """What a day to act resting on an unpublished notice means, by kind."""
+        return {
+            Kind.DEADLINE: self.wording.provisional_rest_day,
+            Kind.OPENING: self.wording.provisional_opening,
         }
 
     def rule(self, rule_id: str) -> Rule:

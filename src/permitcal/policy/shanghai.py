@@ -60,12 +60,12 @@ _EXPIRY = Rule(
     basis=Basis.OFFICIAL,
     title=Text("居住证及积分到期", "Permit & points expire"),
     description=Text(
-        "今天是居住证有效期的最后一天，积分随居住证一同到期。请最迟今天完成签注："
+        "{day}是居住证有效期的最后一天，积分随居住证一同到期。请最迟{act_by}完成签注："
         "可到任一社区事务受理服务中心办理，或通过“一网通办”“随申办”网上办理。"
         "多数持证人会被自动签注并收到短信，请核对短信或在网上查询，不要想当然。\n"
         "错过的后果：居住证使用功能中止；过期的积分不再有效，可能影响子女入学、中考、高考报名。",
-        "Today is the last day your residence permit is valid, and the points expire with it. "
-        "Endorse the permit by today, at any community affairs service centre "
+        "Your residence permit is valid through {day}, and the points expire with it. "
+        "Endorse the permit by {act_by}, at any community affairs service centre "
         "(社区事务受理服务中心) or online (一网通办 / 随申办). Most holders are endorsed "
         "automatically and get an SMS: check the SMS or look it up online rather than assume.\n"
         "If you miss it: the permit's use is suspended, and expired points count for nothing, "
@@ -108,12 +108,12 @@ _CONTINUITY_ENDS = Rule(
     basis=Basis.OFFICIAL,
     title=Text("如仍未签注：补签截止", "If not renewed: late renewal ends"),
     description=Text(
-        "居住证到期后60日内补办签注的，持有年限连续计算；今天是最后一天。"
-        "如果还没有签注，请务必最迟今天补签。\n"
+        "居住证到期后60日内补办签注的，持有年限连续计算；{day}是最后一天。"
+        "如果还没有签注，请务必最迟{act_by}补签。\n"
         "错过的后果：超过60日补签的，持有年限重新计算，影响居转户和子女入学等。",
         "If your permit expired without an endorsement, a late endorsement (补签) within "
-        "60 days after expiry keeps your holding years continuous; today is the last day. "
-        "If you have not endorsed yet, do it today at the latest.\n"
+        "60 days after expiry keeps your holding years continuous; {day} is the last day. "
+        "If you have not endorsed yet, do it by {act_by} at the latest.\n"
         "If you miss it: a later endorsement restarts your holding years, which count for "
         "a Shanghai hukou (居转户) and for children's schooling.",
     ),
@@ -155,10 +155,10 @@ _NEW_APPLICATION = Rule(
     title=Text("如仍未签注：90天补签截止", "If not renewed: day 90, last late renewal"),
     description=Text(
         "据来源指南，居住证到期超过90天仍未签注的，不能再补签，须重新申请办理居住证；"
-        "今天是最后一天。",
+        "{day}是最后一天，请最迟{act_by}办理。",
         "According to the source guide, a permit left unendorsed for more than 90 days after "
-        "expiry can no longer be endorsed late: you must apply for a new permit. Today is "
-        "the last day.",
+        "expiry can no longer be endorsed late: you must apply for a new permit. The last "
+        "day is {day}: endorse by {act_by}.",
     ),
     references=(_SOURCE_GUIDE,),
     void_once_renewed=True,
@@ -210,11 +210,17 @@ _POINTS_LAPSE = Rule(
     description=Text(
         "据来源指南，积分没有宽限期：居住证到期次日起积分即失效，直至续办完成。"
         "也有近期指南称，信息无变更时积分会随居住证自动续期。"
-        "请以短信或积分系统的显示为准，不要想当然。",
+        "请以短信或积分系统的显示为准，不要想当然。\n"
+        "本事件排在“积分申报截止”之前时，原因是：积分在居住证到期次日失效，直到续办完成为止；"
+        "续办是在收到续签后的新证之后申报，最迟在“积分申报截止”那天。",
         "According to the source guide, points have no grace period: from the day after the "
         "permit expires they are void until renewed. Some recent guides say points renew "
         "automatically with the permit when nothing changed. Check the SMS or the points "
-        "system rather than assume.",
+        "system rather than assume.\n"
+        'When this event comes before "Points declaration due", this is why: the points '
+        "lapse the day after expiry until they are renewed, and the renewal is the "
+        'declaration made after the renewed card arrives, due by the "Points declaration '
+        'due" day.',
     ),
     references=(_SOURCE_GUIDE, _POINTS_MEASURES),
 )
@@ -227,11 +233,12 @@ _POINTS_REVIEW_OVERDUE = Rule(
     basis=Basis.SOURCE,
     title=Text("如积分未续办：年审截止", "If points not renewed: review ends"),
     description=Text(
-        "据来源指南，积分到期后60天内未完成年审（续办）的，须重新申请积分；今天是最后一天。"
+        "据来源指南，积分到期后60天内未完成年审（续办）的，须重新申请积分；{day}是最后一天，"
+        "请最迟{act_by}办理。"
         "各指南说法不一，请以积分系统或短信为准。",
         "According to the source guide, if the points annual review (renewal) is not done "
-        "within 60 days after expiry, the points must be applied for again; today is the last "
-        "day. Guides disagree: check the points system or the SMS.",
+        "within 60 days after expiry, the points must be applied for again; {day} is the last "
+        "day: renew by {act_by}. Guides disagree: check the points system or the SMS.",
     ),
     references=(_SOURCE_GUIDE, _POINTS_MEASURES),
 )
@@ -245,10 +252,10 @@ _EDUCATION_VERIFICATION = Rule(
     title=Text("新学历请开始认证", "Start degree verification"),
     description=Text(
         "你申报了学历变更。新学历须先认证（约需两个月），认证完成后才能续办积分。"
-        "请最迟今天开始办理学历认证，以便在签注窗口开启时完成。",
+        "请最迟{act_by}开始办理学历认证，以便在签注窗口开启时完成。",
         "You declared a new education record. A new degree must be verified first (about "
-        "two months) before the points can be renewed. Start the verification by today so "
-        "that it is done when the renewal window opens.",
+        "two months) before the points can be renewed. Start the verification by {act_by} "
+        "so that it is done when the renewal window opens.",
     ),
     references=(_SOURCE_GUIDE,),
     requires_change=Change.EDUCATION,

@@ -21,15 +21,33 @@ SHANGHAI_WORDING = Wording(
         "Basis: official; confirmed by several independent sources.",
     ),
     rest_day_deadline=Text(
-        "注意：{date}是休息日，受理中心不办公，期限也不会顺延。"
-        "此前最后一个工作日是{nearest}，请最迟在当天办理。",
-        "Note: {date} is a rest day; service centres are closed and the deadline is not "
-        "extended. The last working day on or before it is {nearest}: act by then.",
+        "请最迟在{nearest}（{weekday}）办理：{date}是休息日，受理中心不办公，期限也不会顺延。",
+        "Act by {nearest} ({weekday}): {date} is a rest day; service centres are closed and "
+        "the deadline is not extended.",
+    ),
+    maybe_rest_day_deadline=Text(
+        "请最迟在{nearest}（{weekday}）办理：{date}可能是休息日（节假日安排尚未公布），"
+        "受理中心可能不办公，期限也不会顺延。",
+        "Act by {nearest} ({weekday}): {date} may be a day off (the holiday schedule is not "
+        "yet published), when service centres are closed, and the deadline is not extended.",
     ),
     rest_day_opening=Text(
-        "注意：{date}是休息日，受理中心不办公；之后第一个工作日是{nearest}。",
+        "注意：{date}是休息日，受理中心不办公；之后第一个工作日是{nearest}（{weekday}）。",
         "Note: {date} is a rest day and service centres are closed; the first working day "
-        "on or after it is {nearest}.",
+        "on or after it is {nearest} ({weekday}).",
+    ),
+    maybe_rest_day_opening=Text(
+        "注意：{date}可能是休息日（节假日安排尚未公布）；之后第一个确定办公的工作日是"
+        "{nearest}（{weekday}）。",
+        "Note: {date} may be a day off (the holiday schedule is not yet published); the first "
+        "day on or after it that is surely a working day is {nearest} ({weekday}).",
+    ),
+    act_on_receipt=Text(
+        "请从{card}起，在积分系统显示续签结果后尽快申报：{date}之前哪些日子放假尚不确定，"
+        "能确定可以办理的最后一个工作日早于你收到新证的日子（{card}）。",
+        "Declare from {card}, as soon as the points system shows the renewal: which days "
+        "before {date} are off is not known yet, and the last day surely open falls before "
+        "you received the card ({card}).",
     ),
     provisional_date=Text(
         "暂定：国务院{year}年节假日安排尚未公布。此日期按最稳妥的方式推算（宁早勿晚，"
@@ -44,16 +62,42 @@ SHANGHAI_WORDING = Wording(
         "off counts as one, so the day to act is never later than it will be; the date "
         "itself is fixed by the rule.",
     ),
+    provisional_opening=Text(
+        "{year}年节假日安排尚未公布：这里只把确定办公的日子当作工作日；日期本身由规则确定。",
+        "The {year} holiday schedule is not yet published: only days that are surely working "
+        "days count as such here; the date itself is fixed by the rule.",
+    ),
+    today=Text("今天", "today"),
+    act_by_day=Text("在{date}（{weekday}）", "{date} ({weekday})"),
     reminder_title=Text("还有{days}天：{title}", "{days} days left: {title}"),
     reminder_title_one_day=Text("还有1天：{title}", "1 day left: {title}"),
     reminder_description=Text(
-        "提醒：{title}。最迟在{act_by}（{weekday}）办理，还有{days}天。\n{action}",
-        "Reminder: {title}. Act by {act_by} ({weekday}), {days} day(s) from now.\n{action}",
+        "提醒：{title}。最迟在{act_by}（{weekday}）办理，还有{count}。\n{action}",
+        "Reminder: {title}. Act by {act_by} ({weekday}), {count} from now.\n{action}",
     ),
+    days_count=Text("{days}天", "{days} days"),
+    one_day_count=Text("1天", "1 day"),
     reminder_rest_day=Text(
         "{date}是休息日，受理中心不办公，期限也不顺延，所以要在此前最后一个工作日{act_by}办理。",
         "{date} is a rest day: service centres are closed and the deadline is not extended, "
         "so the last working day before it, {act_by}, is the day to act by.",
+    ),
+    reminder_maybe_rest_day=Text(
+        "{date}可能是休息日（节假日安排尚未公布），期限也不顺延，"
+        "所以要在此前最后一个确定办公的工作日{act_by}办理。",
+        "{date} may be a day off (the holiday schedule is not yet published) and the deadline "
+        "is not extended, so the last day before it that is surely a working day, {act_by}, "
+        "is the day to act by.",
+    ),
+    reminder_on_receipt=Text(
+        "{date}之前哪些日子放假尚不确定，所以请从收到新证的{act_by}起，在积分系统显示续签结果后尽快申报。",
+        "Which days before {date} are off is not known yet, so declare from {act_by}, the day "
+        "you received the card, as soon as the points system shows the renewal.",
+    ),
+    reminder_provisional=Text(
+        "暂定：节假日安排尚未公布，办理日按最稳妥的方式推算，公布后可能改变。",
+        "Provisional: the holiday schedule is not yet published; the day to act is counted "
+        "the safe way and may change once it is.",
     ),
     weekdays=(
         Text("星期一", "Monday"),

@@ -34,7 +34,7 @@ from permitcal.web.next_step import next_step
 from permitcal.web.phones import LINK_WIDGETS, PHONES, Phone, phone_by_key
 from permitcal.web.service import retry_write, service
 from permitcal.web.store import Subscription
-from permitcal.web.texts import UI, UiLang, ui_lang, ui_text
+from permitcal.web.texts import UI, UiLang, format_day, ui_lang, ui_text
 from permitcal.web.tokens import looks_like_token
 
 __all__ = ["bp"]
@@ -127,7 +127,7 @@ def _subscription(token: str) -> Subscription:
     return sub
 
 
-MESSAGES = ("created", "saved", "rotated", "renewed")
+MESSAGES = ("created", "saved", "rotated", "renewed", "renewed_unchanged")
 
 
 @bp.get("/m/<token>")
@@ -189,9 +189,33 @@ def _manage_page(
         error=error,
         renewed_error=renewed_error,
         delete_error=delete_error,
+        card_problem=_card_problem(sub, lang),
+        notice=_notice(sub, message, lang),
         far_date=far_date,
         today=today,
     )
+
+
+def _notice(sub: Subscription, message: str, lang: UiLang) -> str:
+    """What the page says happened; a card that changed nothing says which renewal it is of."""
+    if not message or message == "created":
+        return ""
+    permit = sub.settings.permit(stored=True)
+    cycle = permit.card_cycle()
+    if message != "renewed_unchanged":
+        return ui_text(message, lang)
+    if permit.card_received is None or cycle is None:  # the card was changed meanwhile
+        return ui_text("saved", lang)
+    return ui_text(message, lang).format(
+        card=format_day(permit.card_received, lang, weekday=False),
+        expiry=format_day(permit.cycle_expiry(cycle), lang, weekday=False),
+    )
+
+
+def _card_problem(sub: Subscription, lang: UiLang) -> str | None:
+    """Why a stored card (from before the renewal-span rule) is left out, for its owner."""
+    problem = sub.settings.card_problem()
+    return None if problem is None else explain(problem, lang)
 
 
 def _legend(rows: list[Deadline], lang: UiLang) -> list[tuple[str, str]]:
@@ -257,9 +281,12 @@ def renewed(token: str) -> ResponseReturnValue:
                 reason="later_than_today",
                 params={"date": card.isoformat(), "today": today.isoformat()},
             )
-        service().checked(replace(sub.settings, card_received=card))
+        renewed = service().checked(replace(sub.settings, card_received=card))
     except PermitcalError as error:
         return _manage_page(sub, token, "", renewed_error=explain(error, ui_lang()), status=400)
+    # "Updated" only when the calendar is: a card of a renewal outside the cycles
+    # shown (or the same date again) leaves every event as it was.
+    changed = service().deadlines(renewed) != service().deadlines(sub.settings)
     retry_write(
         lambda: _subscription(token),
         lambda current: (
@@ -270,7 +297,8 @@ def renewed(token: str) -> ResponseReturnValue:
             )
         ),
     )
-    return redirect(_with_ui(url_for("pages.manage", token=token, done="renewed")), 303)
+    done = "renewed" if changed else "renewed_unchanged"
+    return redirect(_with_ui(url_for("pages.manage", token=token, done=done)), 303)
 
 
 @bp.post("/m/<token>/rotate")

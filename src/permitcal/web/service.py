@@ -209,7 +209,9 @@ class Service:
         return shanghai_today(self.clock())
 
     def deadlines(self, settings: FeedSettings) -> list[Deadline]:
-        return compute(settings.permit(), self.policy, self.calendar, self.today())
+        """Today's deadlines of checked or stored settings (a stored card that fits
+        no renewal is left out: a stored feed never fails because of it)."""
+        return compute(settings.permit(stored=True), self.policy, self.calendar, self.today())
 
     def checked(self, settings: FeedSettings) -> FeedSettings:
         """``settings`` if today's calendar can be computed from them (else a PermitcalError).
@@ -217,7 +219,7 @@ class Service:
         Checked before storing: a card received after the last projected renewal
         is only found by computing, and a stored record must always render.
         """
-        self.deadlines(settings)
+        compute(settings.permit(), self.policy, self.calendar, self.today())
         return settings
 
     def subscription_feed(

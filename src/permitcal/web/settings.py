@@ -8,9 +8,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from permitcal.errors import InvalidInputError
+from permitcal.errors import InvalidDateError, InvalidInputError
 from permitcal.ical import parse_alarms, parse_lang
-from permitcal.inputs import PermitInput, parse_changes, parse_date
+from permitcal.inputs import CARD_SPAN_REASONS, PermitInput, parse_changes, parse_date
 from permitcal.policy import Change, Lang
 from permitcal.settings_schema import (
     DEFAULT_ALARMS,
@@ -48,12 +48,35 @@ class FeedSettings:
     alarms: tuple[int, ...] = DEFAULT_ALARMS
     source_rules: bool = True
 
-    def permit(self) -> PermitInput:
-        """The library's validated input; raises PermitcalError when inconsistent."""
+    def permit(self, *, stored: bool = False) -> PermitInput:
+        """The library's validated input; raises PermitcalError when inconsistent.
+
+        With ``stored``, a card that fits no renewal of the chain is left out
+        instead: it may have been stored before that rule, and a stored feed
+        must always render (the manage page asks to correct it, see
+        :meth:`card_problem`).
+        """
+        try:
+            return self._permit(self.card_received)
+        except InvalidDateError as error:
+            if not stored or not _card_fits_no_renewal(error):
+                raise
+            return self._permit(None)
+
+    def card_problem(self) -> InvalidDateError | None:
+        """Why the stored card is left out of the feed, or None when it is used (or absent)."""
+        try:
+            self._permit(self.card_received)
+        except InvalidDateError as error:
+            if _card_fits_no_renewal(error):
+                return error
+        return None
+
+    def _permit(self, card: dt.date | None) -> PermitInput:
         return PermitInput.create(
             issued=self.issued,
             expires=self.expires,
-            card_received=self.card_received,
+            card_received=card,
             changes=self.changes,
             cycles=self.cycles,
             source_rules=self.source_rules,
@@ -127,6 +150,10 @@ class FeedSettings:
         """Self, after checking the settings together (one anchor, card after issue, …)."""
         self.permit()
         return self
+
+
+def _card_fits_no_renewal(error: InvalidDateError) -> bool:
+    return error.field == "card_received" and error.reason in CARD_SPAN_REASONS
 
 
 def _empty_is_a_value(setting: Setting) -> bool:

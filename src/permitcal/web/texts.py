@@ -105,6 +105,14 @@ UI: dict[str, Text] = {
     "renewed": Text(
         "已记录收到新证的日期，日历已更新。", "Renewal recorded; the calendar is updated."
     ),
+    "renewed_unchanged": Text(
+        "日历没有变化：你记录的新证（{card}）属于{expiry}到期的那次续签，日历里没有因此改变的日期。",
+        "The calendar did not change: the card you recorded ({card}) belongs to the renewal of the permit expiring on {expiry}, and no date in the calendar depends on it.",
+    ),
+    "card_problem": Text(
+        "你记录的收到新证日期不属于任何一次续签，日历暂时不使用它；请在下方更正（或清空）：",
+        "The date recorded for your renewed card fits no renewal, so the calendar leaves it out for now; correct (or clear) it below:",
+    ),
     "renewed_title": Text("我已拿到新证", "I got my renewed card"),
     "renewed_note": Text(
         "记录收到续签后新证的日期：积分申报截止日随之确定，不再适用的补签提醒会从日历中移除。",
