@@ -231,8 +231,6 @@ def test_last_modified_is_never_after_the_request(app: Flask, client: FlaskClien
     feed = client.get(path_of(created["feed_url"]))
     modified = parse_date(feed.headers["Last-Modified"])
     assert modified is not None
-    assert modified.timestamp() <= started
-    again = client.get(
-        path_of(created["feed_url"]), headers={"If-Modified-Since": feed.headers["Last-Modified"]}
-    )
-    assert again.status_code == 304
+    # Not the record's stamp 30 s ahead: at the latest the second before the request
+    # began (its start comes after `started`, by less than a second here).
+    assert started - 3 <= modified.timestamp() <= started

@@ -6,6 +6,7 @@ import http.client
 import json
 import socket
 import subprocess
+from email.utils import parsedate_to_datetime
 from pathlib import Path
 
 from sqlalchemy import create_engine
@@ -65,6 +66,10 @@ def test_serve_keeps_the_connection_alive_after_a_304(tmp_path: Path) -> None:
         first = conn.getresponse()
         first.read()
         etag = first.headers["ETag"]
+        # A first fetch: the record was stamped during this second, Date taken at the
+        # request's start; Last-Modified must not be after it.
+        modified = parsedate_to_datetime(first.headers["Last-Modified"])
+        assert modified <= parsedate_to_datetime(first.headers["Date"])
         sock = conn.sock
         for _ in range(3):  # a calendar app polling on one connection
             conn.request("GET", feed, headers={"If-None-Match": etag})

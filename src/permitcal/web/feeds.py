@@ -158,10 +158,12 @@ def request_started(environ: WSGIEnvironment) -> dt.datetime:
     The server's ``Date`` can be taken when the request starts (waitress),
     while a record first written during the request is stamped later: a
     Last-Modified after the Date would tell a cache the answer is from the
-    future. Cut to the whole second below (HTTP dates have no fractions).
+    future. HTTP dates have no fractions.
     """
+    # A whole second below: the server's clock reading for Date may come a few
+    # milliseconds before ours (a busy machine: more), across a second's edge.
     started = environ.get(STARTED_KEY) or time.time()
-    return dt.datetime.fromtimestamp(math.floor(started - 0.01), dt.UTC)
+    return dt.datetime.fromtimestamp(math.floor(started) - 1, dt.UTC)
 
 
 @lru_cache(maxsize=1024)
