@@ -110,6 +110,10 @@ def _setting_option(setting: Setting) -> Callable[[F], F]:
                 show_default=True,
                 help=setting.help,
             )
+        case "flag" if "/" in setting.cli:
+            return click.option(
+                setting.cli, default=setting.default, show_default=True, help=setting.help
+            )
         case "flag":
             # On by default, so the option turns it off (--no-source-rules).
             text = setting.help[0].lower() + setting.help[1:]
@@ -124,6 +128,7 @@ def _permit(
     changes: Sequence[str],
     cycles: int,
     no_source_rules: bool,
+    points: bool,
 ) -> PermitInput:
     return PermitInput.create(
         issued=issued,
@@ -132,6 +137,7 @@ def _permit(
         changes=changes,
         cycles=cycles,
         source_rules=not no_source_rules,
+        points=points,
     )
 
 
@@ -156,12 +162,13 @@ def show(
     cycles: int,
     lang: Lang,
     no_source_rules: bool,
+    points: bool,
     holiday_data: tuple[str, ...],
     today: str | None,
     as_json: bool,
 ) -> None:
     """Print every deadline, nearest first."""
-    permit = _permit(issued, expires, card_received, changes, cycles, no_source_rules)
+    permit = _permit(issued, expires, card_received, changes, cycles, no_source_rules, points)
     deadlines = compute(permit, calendar=_calendar(holiday_data), today=_today(today))
     if as_json:
         click.echo(json.dumps([d.to_dict(lang) for d in deadlines], ensure_ascii=False, indent=2))
@@ -196,6 +203,7 @@ def ics(
     cycles: int,
     lang: Lang,
     no_source_rules: bool,
+    points: bool,
     holiday_data: tuple[str, ...],
     today: str | None,
     output: Path | None,
@@ -206,7 +214,7 @@ def ics(
     """Write the deadlines as an iCalendar (.ics) file."""
     if no_alarms and alarms:
         _fail("--alarm and --no-alarms contradict each other")
-    permit = _permit(issued, expires, card_received, changes, cycles, no_source_rules)
+    permit = _permit(issued, expires, card_received, changes, cycles, no_source_rules, points)
     options = RenderOptions(
         # An empty --identity is an error for RenderOptions to report, not "use the default".
         identity=default_identity(permit) if identity is None else identity,

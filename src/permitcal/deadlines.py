@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Unpack
 
 from dateutil.relativedelta import relativedelta
@@ -124,7 +124,11 @@ def compute(
 ) -> list[Deadline]:
     """Every deadline for already validated inputs, sorted by date then rule order."""
     cal = calendar or default_calendar()
-    rules = [r for r in policy.rules if permit.source_rules or r.basis is Basis.OFFICIAL]
+    rules = [
+        r
+        for r in policy.rules
+        if (permit.source_rules or r.basis is Basis.OFFICIAL) and (permit.points or not r.points)
+    ]
     window = _window(permit, today)
     card = permit.card_received
     card_cycle = None if card is None else _cycle_of_card(card, permit, window)
@@ -140,13 +144,17 @@ def compute(
             if _void_by_renewal(rule, expiry, renewed):
                 continue
             changes = permit.changes if cycle == window[0][0] else frozenset()
-            results.append(_deadline(rule, cycle, expiry, renewed, changes, policy, cal))
+            results.append(
+                _deadline(rule, cycle, expiry, renewed, changes, policy, cal, permit.points)
+            )
     # A card received around `start` belongs to the renewal before cycle 1; its
     # points declaration is still due, so it is shown as cycle 0 while cycle 1 is.
     if card_cycle == 0 and card is not None and window[0][0] == 1:
         for rule in rules:
             if rule.anchor is Anchor.CARD_RECEIVED:
-                results.append(_deadline(rule, 0, permit.start, card, frozenset(), policy, cal))
+                results.append(
+                    _deadline(rule, 0, permit.start, card, frozenset(), policy, cal, permit.points)
+                )
     order = {rule.id: index for index, rule in enumerate(policy.rules)}
     results.sort(key=lambda d: (d.date, d.cycle, order[d.rule]))
     return results
@@ -207,7 +215,11 @@ def _deadline(
     changes: frozenset[Change],
     policy: Policy,
     cal: WorkCalendar,
+    points: bool = True,
 ) -> Deadline:
+    if not points and rule.without_points is not None:
+        title, text = rule.without_points
+        rule = replace(rule, title=title, description=text)
     anchor, estimate = _anchor_date(rule, expiry, card)
     counted = _apply_steps(anchor, rule.steps, cal)
     day = counted.date
@@ -239,6 +251,7 @@ def _deadline(
         policy,
         act_on_receipt=act_on_receipt,
         surely_rest_day=surely_rest_day,
+        points=points,
     )
     return Deadline(
         rule=rule.id,
@@ -304,6 +317,7 @@ def _describe(
     *,
     act_on_receipt: bool = False,
     surely_rest_day: bool = False,
+    points: bool = True,
 ) -> Text:
     """The event description: the rule's text, then notes that apply to this date.
 
@@ -348,8 +362,8 @@ def _describe(
     if card is not None and rule.anchor is Anchor.CARD_RECEIVED:
         parts.append(policy.wording.card_received_line.format(date=card))
     if rule.checklist:
-        parts.append(policy.procedure)
-        parts.append(_checklist(policy, changes))
+        parts.append(policy.procedure if points else policy.procedure_without_points)
+        parts.append(_checklist(policy, changes, points))
     parts.append(policy.wording.cycle_line.format(expiry=expiry))
     parts.append(
         policy.wording.official_note if rule.basis is Basis.OFFICIAL else policy.wording.source_note
@@ -366,9 +380,13 @@ def _describe(
     return Text("\n\n".join(p.zh for p in parts), "\n\n".join(p.en for p in parts))
 
 
-def _checklist(policy: Policy, declared: frozenset[Change]) -> Text:
-    """The documents for the declared changes, or for every change when none was declared."""
-    items = [c for c in policy.checklists if c.change in declared] or list(policy.checklists)
+def _checklist(policy: Policy, declared: frozenset[Change], points: bool = True) -> Text:
+    """The documents for the declared changes, or for every change when none was declared.
+
+    Without points, the items only the points need are left out.
+    """
+    known = [c for c in policy.checklists if points or not c.points]
+    items = [c for c in known if c.change in declared] or known
     heading = policy.wording.checklist_declared if declared else policy.wording.checklist_if_changed
     zh = "\n".join(f"- {c.label.zh}：{c.documents.zh}" for c in items)
     en = "\n".join(f"- {c.label.en}: {c.documents.en}" for c in items)

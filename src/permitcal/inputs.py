@@ -138,6 +138,7 @@ class PermitArgs(TypedDict, total=False):
     changes: Iterable[object]
     cycles: object
     source_rules: object
+    points: object
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,6 +153,8 @@ class PermitInput:
     changes: frozenset[Change] = field(default_factory=frozenset)
     cycles: int = DEFAULT_CYCLES
     source_rules: bool = True
+    points: bool = True
+    """Whether the holder has a points status (积分); without, the points events go."""
 
     @classmethod
     def create(
@@ -163,6 +166,7 @@ class PermitInput:
         changes: Iterable[object] = (),
         cycles: object = DEFAULT_CYCLES,
         source_rules: object = True,
+        points: object = True,
     ) -> PermitInput:
         """Validate raw values (dates or ISO strings); raise a PermitcalError on bad input."""
         if issued is None and expires is None:
@@ -188,13 +192,7 @@ class PermitInput:
                 reason="out_of_range",
                 params={"value": cycles, "min": MIN_CYCLES, "max": MAX_CYCLES},
             )
-        if not isinstance(source_rules, bool):
-            raise InvalidInputError(
-                "source_rules",
-                "must be true or false",
-                reason="not_true_or_false",
-                params=_text(source_rules),
-            )
+        source, has_points = _flag("source_rules", source_rules), _flag("points", points)
 
         issued_date = None if issued is None else parse_date(issued, "issued")
         expires_date = None if expires is None else parse_date(expires, "expires")
@@ -218,7 +216,8 @@ class PermitInput:
             card_received=card,
             changes=parse_changes(changes),
             cycles=cycles,
-            source_rules=source_rules,
+            source_rules=source,
+            points=has_points,
         )
 
     def expiries(self, today: dt.date | None = None) -> list[dt.date]:
@@ -260,6 +259,8 @@ class PermitInput:
         return (
             f"{anchor};card={self.card_received or ''};changes={changes};"
             f"cycles={self.cycles};source={int(self.source_rules)}"
+            # Only when off: the default leaves every existing UID as it was.
+            + ("" if self.points else ";points=0")
         )
 
 
@@ -348,6 +349,14 @@ def _check_range(field_name: str, value: dt.date, earliest: dt.date, latest: dt.
                 "latest": latest.isoformat(),
             },
         )
+
+
+def _flag(name: str, value: object) -> bool:
+    if not isinstance(value, bool):
+        raise InvalidInputError(
+            name, "must be true or false", reason="not_true_or_false", params=_text(value)
+        )
+    return value
 
 
 def _text(value: object) -> dict[str, object]:

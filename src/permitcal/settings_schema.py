@@ -173,6 +173,16 @@ SETTINGS: tuple[Setting, ...] = (
         # A flag that is on by default is turned off on the command line.
         cli="--no-source-rules",
     ),
+    Setting(
+        "points",
+        "flag",
+        Text("我有居住证积分", "I have points (积分)"),
+        "Include the points (积分) events (R6 to R9 and the points items of the checklist); "
+        "off for a holder without points.",
+        default=True,
+        # Asked both ways on the command line: --points (the default) or --no-points.
+        cli="--points/--no-points",
+    ),
 )
 
 NAMES: tuple[str, ...] = tuple(s.name for s in SETTINGS)

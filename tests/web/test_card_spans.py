@@ -119,3 +119,30 @@ def test_issue_16_the_page_says_updated_only_when_the_feed_changed(
     assert (client.get(feed).data == before) is (done == "renewed_unchanged")
     page = client.get(answer.headers["Location"]).get_data(as_text=True)
     assert f'<p class="notice" role="status" id="notice">{notice}</p>' in page
+
+
+@pytest.mark.parametrize(
+    ("query", "has_r6"), [("", True), ("&points=1", True), ("&points=0", False)]
+)
+def test_issue_16_the_stateless_feed_takes_points(
+    client: FlaskClient, query: str, has_r6: bool
+) -> None:
+    answer = client.get(f"/feed.ics?issued=2023-06-01{query}")
+    assert answer.status_code == 200
+    assert (b"-R6@" in answer.data) is has_r6
+    if has_r6:  # the default renders the very bytes it rendered before
+        assert answer.data == client.get("/feed.ics?issued=2023-06-01").data
+
+
+def test_issue_16_the_api_and_the_page_store_points(client: FlaskClient) -> None:
+    sub = create_subscription(client, issued="2025-06-01", points=False)
+    assert sub["settings"]["points"] is False
+    assert not {d["rule"] for d in sub["deadlines"]} & {"R6", "R7", "R8", "R9"}
+    manage = path_of(sub["manage_url"])
+    page = client.get(manage).get_data(as_text=True)
+    assert 'id="points-no" checked' in page
+    saved = client.post(
+        manage, data={"date_kind": "issued", "date": "2025-06-01", "alarms": "7,1", "points": "1"}
+    )
+    assert saved.status_code == 303
+    assert client.get(path_of(sub["api_url"])).get_json()["settings"]["points"] is True

@@ -92,7 +92,7 @@ def test_a_schema_behind_the_code_names_both_revisions(unmigrated: tuple[Flask, 
     health = app.test_client().get("/healthz")
     assert health.status_code == 503
     assert re.search(
-        r"revision 0001, this version needs 0002: run `permitcal db upgrade`",
+        r"revision 0001, this version needs 0003: run `permitcal db upgrade`",
         health.get_json()["database"],
     )
 

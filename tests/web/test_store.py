@@ -11,7 +11,7 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask.testing import FlaskClient
-from sqlalchemy import create_engine, inspect, select
+from sqlalchemy import MetaData, Table, create_engine, inspect, select
 
 from permitcal.web.migrate import head_revision, upgrade
 from permitcal.web.settings import FeedSettings
@@ -22,6 +22,8 @@ from tests.ics_checks import assert_well_formed, events
 from tests.web.conftest import fresh_schema, make_app, path_of, require_or_skip, service
 
 NOW = dt.datetime(2026, 11, 20, 8, 0, 0, tzinfo=dt.UTC)
+# Columns of subscriptions added by migrations after 0001.
+LATER_COLUMNS = frozenset({"points"})
 OLD_ROW = {
     "account": "0123456789ab",
     "feed_hash": "f" * 64,
@@ -151,10 +153,18 @@ def test_migrations_give_the_schema_the_code_expects(url: str) -> None:
 def test_a_database_from_before_migrations_is_adopted(tmp_path: Path) -> None:
     url = f"sqlite:///{tmp_path / 'old.sqlite3'}"
     engine = create_engine(url)
-    # What `init-db` made before there were migrations: the two tables of revision 0001.
-    metadata.create_all(engine, tables=[subscriptions, data_versions])
+    # What `init-db` made before there were migrations: the two tables of revision 0001
+    # (without the columns later migrations add).
+    old = MetaData()
+    old_subscriptions = Table(
+        "subscriptions",
+        old,
+        *(column._copy() for column in subscriptions.columns if column.name not in LATER_COLUMNS),
+    )
+    data_versions.to_metadata(old)
+    old.create_all(engine)
     with engine.begin() as conn:
-        conn.execute(subscriptions.insert().values(**OLD_ROW))
+        conn.execute(old_subscriptions.insert().values(**OLD_ROW))
     engine.dispose()
     assert upgrade(url) == (None, head_revision())
     store = Store(url)

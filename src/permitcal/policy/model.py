@@ -180,6 +180,10 @@ class Rule:
     card is recorded, when the event falls after the card (RULES.md, "Renewal recorded")."""
     action: Text | None = None
     """What to do, in one sentence, for reminders (which must never say "today")."""
+    points: bool = False
+    """About the points (积分): left out for a holder without points."""
+    without_points: tuple[Text, Text] | None = None
+    """(title, description) for a holder without points, where the rule names them."""
     todo: Text | None = None
     """What to do as a short verb phrase ("办理居住证签注" / "endorse the permit"), for
     one-line summaries such as the web page's "next deadline"; None: nothing to do."""
@@ -192,6 +196,8 @@ class ChangeChecklist:
     change: Change
     label: Text
     documents: Text
+    points: bool = False
+    """Needed for the points only: left out of the checklist for a holder without points."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -273,6 +279,8 @@ class Policy:
     rules: tuple[Rule, ...]
     procedure: Text
     """The renewal procedure, for the checklist event."""
+    procedure_without_points: Text
+    """The same for a holder without points (the permit's endorsement only)."""
     checklists: tuple[ChangeChecklist, ...]
     wording: Wording
     """The sentences events are written with, apart from the rules themselves."""

@@ -73,6 +73,20 @@ _EXPIRY = Rule(
     ),
     references=(_MEASURES, _IMPLEMENTATION),
     remind=True,
+    without_points=(
+        Text("居住证到期", "Permit expires"),
+        Text(
+            "{day}是居住证有效期的最后一天。请最迟{act_by}完成签注："
+            "可到任一社区事务受理服务中心办理，或通过“一网通办”“随申办”网上办理。"
+            "多数持证人会被自动签注并收到短信，请核对短信或在网上查询，不要想当然。\n"
+            "错过的后果：居住证使用功能中止。",
+            "Your residence permit is valid through {day}. Endorse the permit by {act_by}, at "
+            "any community affairs service centre (社区事务受理服务中心) or online (一网通办 / "
+            "随申办). Most holders are endorsed automatically and get an SMS: check the SMS "
+            "or look it up online rather than assume.\n"
+            "If you miss it: the permit's use is suspended.",
+        ),
+    ),
     todo=Text("办理居住证签注", "endorse the permit"),
     action=Text(
         "办理居住证签注：到任一社区事务受理服务中心，或通过“一网通办”“随申办”网上办理。"
@@ -170,6 +184,7 @@ _POINTS_DECLARATION = Rule(
     kind=Kind.DEADLINE,
     anchor=Anchor.CARD_RECEIVED,
     steps=(Step(5, Unit.WORKING_DAYS),),
+    points=True,
     basis=Basis.SOURCE,
     title=Text("积分申报截止", "Points declaration due"),
     description=Text(
@@ -205,6 +220,7 @@ _POINTS_LAPSE = Rule(
     kind=Kind.CONSEQUENCE,
     anchor=Anchor.EXPIRY,
     steps=(Step(1, Unit.DAYS),),
+    points=True,
     basis=Basis.SOURCE,
     title=Text("如积分未续办：积分失效", "If points not renewed: points lapse"),
     description=Text(
@@ -230,6 +246,7 @@ _POINTS_REVIEW_OVERDUE = Rule(
     kind=Kind.DEADLINE,
     anchor=Anchor.EXPIRY,
     steps=(Step(60, Unit.DAYS),),
+    points=True,
     basis=Basis.SOURCE,
     title=Text("如积分未续办：年审截止", "If points not renewed: review ends"),
     description=Text(
@@ -248,6 +265,7 @@ _EDUCATION_VERIFICATION = Rule(
     kind=Kind.DEADLINE,
     anchor=Anchor.EXPIRY,
     steps=(Step(-30, Unit.DAYS), Step(-2, Unit.MONTHS)),
+    points=True,
     basis=Basis.SOURCE,
     title=Text("新学历请开始认证", "Start degree verification"),
     description=Text(
@@ -290,6 +308,7 @@ _CHECKLISTS = (
             "先办理新学历认证（约两个月），认证完成后再续办积分。",
             "verify the new degree first (about two months), then renew the points.",
         ),
+        points=True,
     ),
     ChangeChecklist(
         Change.TITLE,
@@ -298,6 +317,7 @@ _CHECKLISTS = (
             "职称证书、评审或考试记录、聘任表和岗位说明。",
             "certificate, evaluation or exam record, appointment form and job description.",
         ),
+        points=True,
     ),
     ChangeChecklist(
         Change.SPOUSE,
@@ -307,6 +327,7 @@ _CHECKLISTS = (
             "marriage certificate, and the spouse's ID card, residence permit and household "
             "register.",
         ),
+        points=True,
     ),
 )
 
@@ -348,6 +369,12 @@ SHANGHAI = Policy(
         "and issues a receipt; the file is reviewed.\n"
         "4. The result arrives by SMS; print the points notice (积分通知单) online or collect it "
         "at the district talent service centre.",
+    ),
+    procedure_without_points=Text(
+        "办理步骤：到任一社区事务受理服务中心，或通过“一网通办”“随申办”网上办理居住证签注；"
+        "结果以短信通知。",
+        "The procedure: endorse the permit at any community affairs service centre or online "
+        "(一网通办 / 随申办); the result arrives by SMS.",
     ),
     checklists=_CHECKLISTS,
     wording=SHANGHAI_WORDING,

@@ -80,6 +80,8 @@ def settings_from_form(form: MultiDict[str, str]) -> FeedSettings:
         "alarms": form.get("alarms", _DEFAULT_ALARMS),
         "cycles": form.get("cycles", ""),
         "source_rules": "0" if form.get("official_only") else "1",
+        # Two radio buttons; a form without them (an older page) keeps the default.
+        "points": form.get("points", "1"),
     }
     if not values[kind].strip():
         raise InvalidInputError(kind, "enter a date", reason="required")
@@ -98,6 +100,7 @@ def form_values(settings: FeedSettings | None, form: MultiDict[str, str] | None)
             "alarms": form.get("alarms", _DEFAULT_ALARMS),
             "cycles": form.get("cycles", str(_CYCLES.default)),
             "official_only": bool(form.get("official_only")),
+            "points": form.get("points", "1") != "0",
         }
     # A new calendar speaks the page's language unless the person picks another.
     s = settings or FeedSettings(lang=ui_lang())
@@ -112,6 +115,7 @@ def form_values(settings: FeedSettings | None, form: MultiDict[str, str] | None)
         "alarms": ",".join(map(str, s.alarms)),
         "cycles": str(s.cycles),
         "official_only": not s.source_rules,
+        "points": s.points,
     }
 
 

@@ -226,6 +226,7 @@ _FORM_INPUTS = {
     "alarms": "alarms",
     "cycles": "cycles",
     "source_rules": "official_only",
+    "points": "points-yes",
 }
 
 

@@ -47,6 +47,7 @@ class FeedSettings:
     lang: Lang = DEFAULT_LANG
     alarms: tuple[int, ...] = DEFAULT_ALARMS
     source_rules: bool = True
+    points: bool = True
 
     def permit(self, *, stored: bool = False) -> PermitInput:
         """The library's validated input; raises PermitcalError when inconsistent.
@@ -80,6 +81,7 @@ class FeedSettings:
             changes=self.changes,
             cycles=self.cycles,
             source_rules=self.source_rules,
+            points=self.points,
         )
 
     def to_json(self) -> dict[str, Any]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, Column, Date, DateTime, Integer, MetaData, String, Table
+from sqlalchemy import Boolean, Column, Date, DateTime, Integer, MetaData, String, Table, true
 
 __all__ = ["data_versions", "event_versions", "metadata", "subscriptions"]
 
@@ -28,6 +28,8 @@ subscriptions = Table(
     Column("lang", String(4), nullable=False),
     Column("alarms", String(40), nullable=False),
     Column("source_rules", Boolean, nullable=False),
+    # Added by migration 0003; rows stored before it have points (the default).
+    Column("points", Boolean, nullable=False, server_default=true()),
     Column("created_at", DateTime, nullable=False),  # naive UTC, the same on every backend
     Column("updated_at", DateTime, nullable=False),
     Column("revision", Integer, nullable=False),  # SEQUENCE of the events

@@ -109,6 +109,14 @@ UI: dict[str, Text] = {
         "日历没有变化：你记录的新证（{card}）属于{expiry}到期的那次续签，日历里没有因此改变的日期。",
         "The calendar did not change: the card you recorded ({card}) belongs to the renewal of the permit expiring on {expiry}, and no date in the calendar depends on it.",
     ),
+    "points_question": Text("你有居住证积分吗？", "Do you have points (积分)?"),
+    "points_yes": Text(
+        "有：显示积分申报、积分失效和年审的日期",
+        "Yes: show the points declaration, lapse and review dates",
+    ),
+    "points_no": Text(
+        "没有：只显示居住证签注的日期", "No: show only the permit's endorsement dates"
+    ),
     "card_problem": Text(
         "你记录的收到新证日期不属于任何一次续签，日历暂时不使用它；请在下方更正（或清空）：",
         "The date recorded for your renewed card fits no renewal, so the calendar leaves it out for now; correct (or clear) it below:",
