@@ -119,6 +119,31 @@ PROFILES = (
         in_app=True,
     ),
     Profile(
+        "samsung-internet",
+        "Mozilla/5.0 (Linux; Android 15; SAMSUNG SM-S928B) AppleWebKit/537.36 (KHTML, like Gecko) "
+        "SamsungBrowser/28.0 Chrome/130.0.0.0 Mobile Safari/537.36",
+        "android",
+        viewport={"width": 384, "height": 832},
+    ),
+    Profile(
+        "alipay-iphone",
+        "Mozilla/5.0 (iPhone; CPU iPhone OS 18_6_2 like Mac OS X) AppleWebKit/605.1.15 (KHTML, "
+        "like Gecko) Mobile/22G100 ChannelId(17) Ariver/1.1.0 AliApp(AP/10.8.30.6000) Nebula WK "
+        "RVKType(0) AlipayDefined(nt:WIFI,ws:390|780|3.0,ac:ss) AlipayClient/10.8.30.6000 "
+        "Language/zh-Hans Region/CN NebulaX/1.0.0 XRiver/10.2.58.1",
+        "iphone",
+        viewport={"width": 390, "height": 844},
+        in_app=True,
+    ),
+    Profile(
+        "douyin-android",
+        "Mozilla/5.0 (Linux; Android 13; 22081212C Build/TKQ1.220829.002; wv) AppleWebKit/537.36 "
+        "(KHTML, like Gecko) Version/4.0 Chrome/107.0.5304.105 Mobile Safari/537.36 "
+        "aweme_230400 JsSdk/1.0 NetType/WIFI AppName/aweme app_version/23.4.0",
+        "xiaomi",
+        in_app=True,
+    ),
+    Profile(
         "desktop-chrome",
         "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
         "Chrome/124.0.0.0 Safari/537.36",
@@ -264,6 +289,95 @@ def test_the_first_screen_holds_the_main_action(
             assert page.locator(".primary[href^='webcal:']:visible").count() == 0
         assert visit.errors == []
         assert visit.hosts == {urlsplit(server).netloc}
+    finally:
+        visit.close()
+
+
+APP_NAMES = {
+    "wechat-android": "微信",
+    "wechat-iphone": "微信",
+    "qq-android": "QQ",
+    "alipay-iphone": "支付宝",
+    "douyin-android": "抖音",
+}
+
+
+@pytest.mark.parametrize("name", APP_NAMES)
+def test_in_app_browsers_name_their_app_and_point_at_nothing_missing(
+    browser: Any, server: str, name: str
+) -> None:
+    """Alipay says Alipay (not "WeChat or QQ", not "this app"), and a step about a button
+    the app's browser cannot draw says to open the page in the browser first."""
+    from playwright.sync_api import expect
+
+    profile = next(p for p in PROFILES if p.name == name)
+    app = APP_NAMES[name]
+    visit = Visit(browser, server, profile)
+    try:
+        page = visit.page
+        page.goto(server + "/")
+        expect(page.locator("#in-app-warning")).to_have_text(
+            f"在{app}里可以生成日历，但订阅要在手机自带的浏览器中完成。"
+        )
+        visit.create(**SCENARIOS["issued"])
+        expect(page.locator("#in-app-warning")).to_contain_text(f"{app}内置的浏览器不能订阅")
+        text = page.locator("main").inner_text()
+        assert "这个 App" not in text
+        assert "这个按钮" not in text
+        if app not in ("微信", "QQ"):
+            assert "微信" not in page.locator("#in-app").inner_text()
+        steps = page.locator(f"#phone-{profile.phone} ol.steps > li")
+        expect(steps.first).to_be_visible()
+        named = 0
+        for index in range(steps.count()):
+            step = steps.nth(index)
+            if "“订阅这个日历”" in step.inner_text():
+                named += 1
+                assert step.locator("a.button").count() == 0
+                assert step.inner_text().startswith("在浏览器中打开本页后，"), step.inner_text()
+        # iPhone's and Xiaomi's steps name the subscribe button; the CalDAV phones' none.
+        assert named == (1 if profile.phone in ("iphone", "xiaomi") else 0)
+        page.screenshot(path=str(ARTIFACTS / "phones" / f"{name}-named.png"), full_page=True)
+        assert visit.errors == []
+    finally:
+        visit.close()
+
+
+def test_makers_browsers_and_samsung_get_their_steps(browser: Any, server: str) -> None:
+    """Xiaomi's own browser is not sent to Xiaomi's browser; Chrome on a Xiaomi is; Samsung
+    Internet gets the Android steps, not the question."""
+    from playwright.sync_api import expect
+
+    by_name = {p.name: p for p in PROFILES}
+    for name, told_to_switch in (
+        ("xiaomi-miui-browser", False),
+        ("android-chrome-xiaomi-hints", True),
+    ):
+        visit = Visit(browser, server, by_name[name])
+        try:
+            page = visit.page
+            visit.create(**SCENARIOS["issued"])
+            page.reload()  # Chrome sends the model hint from the second request on
+            first = page.locator("#phone-xiaomi ol.steps > li").first
+            expect(first).to_be_visible()
+            switch = "在小米自带的“浏览器”中打开本页"
+            if told_to_switch:
+                expect(first).to_contain_text(switch)
+            else:
+                expect(first).to_contain_text("点“订阅这个日历”")
+                expect(first.locator("a.button.primary[href^='webcal:']")).to_be_visible()
+                assert switch not in page.locator("main").inner_text()
+        finally:
+            visit.close()
+    visit = Visit(browser, server, by_name["samsung-internet"])
+    try:
+        page = visit.page
+        visit.create(**SCENARIOS["issued"])
+        expect(page.locator("#phone-android")).to_be_visible()
+        expect(page.locator("#picker-ask")).to_have_count(0)
+        expect(page.locator(".picker a[data-phone=android]")).to_have_attribute(
+            "aria-current", "true"
+        )
     finally:
         visit.close()
 

@@ -19,7 +19,14 @@ from permitcal.errors import InvalidDateError, InvalidInputError, PermitcalError
 from permitcal.inputs import parse_date
 from permitcal.policy.model import Basis, Text
 from permitcal.web.caldav.account import caldav_account
-from permitcal.web.devices import ACCEPT_CH, VARY, InApp, guess_phone, in_app_browser
+from permitcal.web.devices import (
+    ACCEPT_CH,
+    VARY,
+    InApp,
+    guess_phone,
+    in_app_browser,
+    own_browser,
+)
 from permitcal.web.errors import error_page
 from permitcal.web.feeds import subscription_links
 from permitcal.web.forms import (
@@ -31,10 +38,10 @@ from permitcal.web.forms import (
 )
 from permitcal.web.messages import browser_messages, explain
 from permitcal.web.next_step import next_step
-from permitcal.web.phones import LINK_WIDGETS, PHONES, Phone, phone_by_key
+from permitcal.web.phones import PHONES, Phone, phone_by_key, shown_steps
 from permitcal.web.service import retry_write, service
 from permitcal.web.store import Subscription
-from permitcal.web.texts import UI, UiLang, ui_lang, ui_text
+from permitcal.web.texts import APP_NAMES, UI, UiLang, ui_lang, ui_text
 from permitcal.web.tokens import looks_like_token
 
 __all__ = ["bp"]
@@ -58,6 +65,7 @@ def page_context() -> dict[str, Any]:
 
 def _render(template: str, status: int = 200, **context: Any) -> Response:
     context.setdefault("in_app", in_app_browser(request.headers))
+    context.setdefault("in_app_name", _app_name(context["in_app"], ui_lang()))
     body = render_template(template, **context)
     response = Response(body, status=status, content_type="text/html; charset=utf-8")
     # Chrome on Android names only "Android 10; K" in its User-Agent; these hints
@@ -165,6 +173,7 @@ def _manage_page(
     upcoming = [d for d in deadlines if d.date >= today]
     past = [d for d in reversed(deadlines) if d.date < today]  # most recent first
     in_app = in_app_browser(request.headers)
+    browser = own_browser(request.headers)
     return _render(
         "manage.html",
         status=status,
@@ -180,11 +189,12 @@ def _manage_page(
         caldav=caldav_account(sub, manage_token),
         manage_token=manage_token,
         message=message,
-        phones=PHONES,
+        phones=[
+            (phone, shown_steps(phone, lang, in_app=in_app is not None, own_browser=browser))
+            for phone in PHONES
+        ],
         chosen=_chosen_phone(in_app),
-        link_widgets=LINK_WIDGETS,
         in_app=in_app,
-        in_app_name=_app_name(in_app, lang),
         form=form_values(sub.settings, form),
         error=error,
         renewed_error=renewed_error,
@@ -204,17 +214,12 @@ def _legend(rows: list[Deadline], lang: UiLang) -> list[tuple[str, str]]:
     return [(ui_text(tag, lang), ui_text(text, lang)) for tag, text, present in shown if present]
 
 
-_APP_NAMES = {
-    "wechat": Text("微信", "WeChat"),
-    "wecom": Text("企业微信", "WeCom"),
-    "qq": Text("QQ", "QQ"),
-}
-
-
 def _app_name(in_app: InApp | None, lang: UiLang) -> str:
     if in_app is None:
         return ""
-    return _APP_NAMES.get(in_app.app, Text("这个 App", "this app")).get(lang)
+    # Every app devices.py recognises has a name (tests/web/test_devices.py holds them
+    # together); the fallback is for an app added there and not here.
+    return APP_NAMES.get(in_app.app, Text("这个 App ", "this app")).get(lang)
 
 
 @bp.post("/m/<token>")
