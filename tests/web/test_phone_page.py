@@ -406,6 +406,31 @@ def test_the_picker_switches_the_steps_with_and_without_script(browser: Any, ser
             visit.close()
 
 
+def test_copy_buttons_only_where_they_work(browser: Any, server: str) -> None:
+    """Copying needs the page's script: without it no 复制 button is shown (the fields are
+    still there to select by hand); with it every one is, and copies."""
+    from playwright.sync_api import expect
+
+    vivo = next(p for p in PROFILES if p.name == "vivo-browser")
+    for script in (False, True):
+        visit = Visit(browser, server, vivo, java_script_enabled=script)
+        try:
+            visit.create(**SCENARIOS["issued"])
+            page = visit.page
+            page.goto(page.url.split("?")[0])
+            expect(page.locator("#vivo-caldav-password")).to_be_visible()
+            copies = page.locator("button.copy")
+            assert copies.count() >= 4  # three CalDAV fields and the manage link at least
+            if script:
+                expect(page.locator("#vivo-caldav-password + button.copy")).to_be_visible()
+                expect(page.locator("button.copy[hidden]")).to_have_count(0)
+            else:
+                expect(page.locator("button.copy:visible")).to_have_count(0)
+                page.screenshot(path=str(ARTIFACTS / "phones" / "vivo-no-script.png"))
+        finally:
+            visit.close()
+
+
 @pytest.mark.parametrize(
     ("ui", "fields", "field_id", "expected"),
     [
