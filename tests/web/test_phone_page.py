@@ -552,15 +552,25 @@ def axe_violations(page: Any) -> list[dict[str, Any]]:
     return found
 
 
-def test_axe_finds_no_violation_on_any_page(browser: Any, server: str) -> None:
-    """Start, result, manage, error pages, in both languages and with a form error."""
-    visit = Visit(browser, server, PROFILES[0], bypass_csp=True)
+# The page's ground in each colour scheme (style.css): proof that the scheme was applied.
+BACKGROUND = {"light": "rgb(255, 255, 255)", "dark": "rgb(20, 18, 24)"}
+
+
+@pytest.mark.parametrize("scheme", BACKGROUND)
+def test_axe_finds_no_violation_on_any_page(browser: Any, server: str, scheme: str) -> None:
+    """Start, result, manage, error pages, in both languages and with a form error, in the
+    light and the dark colour scheme (prefers-color-scheme)."""
+    visit = Visit(browser, server, PROFILES[0], bypass_csp=True, color_scheme=scheme)
     try:
         page = visit.page
         seen: dict[str, list[str]] = {}
 
         def audit(name: str) -> None:
             page.wait_for_load_state()
+            background = page.evaluate("getComputedStyle(document.body).backgroundColor")
+            assert background == BACKGROUND[scheme], (name, background)
+            # Collapsed parts (other ways, past dates, options) are checked too.
+            page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
             seen[name] = [
                 f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:3]}"
                 for v in axe_violations(page)
@@ -576,6 +586,8 @@ def test_axe_finds_no_violation_on_any_page(browser: Any, server: str) -> None:
         audit("form error")
         visit.create(**SCENARIOS["issued"])
         audit("result")
+        if scheme == "dark":
+            page.screenshot(path=str(ARTIFACTS / "phones" / "iphone-safari-dark.png"))
         page.goto(page.url.split("?")[0] + "?done=saved&ui=en")
         audit("manage (en)")
         page.goto(server + "/m/" + "x" * 43)
