@@ -634,3 +634,31 @@ def test_small_screens_fit_and_every_target_is_big_enough(browser: Any, server: 
             assert small_targets == [], (url, small_targets)
     finally:
         visit.close()
+
+
+REVIEWED = ("samsung-internet", "alipay-iphone", "douyin-android", "xiaomi-miui-browser")
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("name", REVIEWED)
+def test_whole_result_page_fits_the_phone(
+    browser: Any, server: str, name: str, scheme: str
+) -> None:
+    """The whole result page (dates table included) fits the phone's width in both colour
+    schemes; full-page screenshots go to test-artifacts/phones/full-*.png for review."""
+    profile = next(p for p in PROFILES if p.name == name)
+    visit = Visit(browser, server, profile, color_scheme=scheme)
+    try:
+        page = visit.page
+        visit.create(**SCENARIOS["issued"])
+        page.locator("#upcoming time").first.wait_for()
+        background = page.evaluate("getComputedStyle(document.body).backgroundColor")
+        assert background == BACKGROUND[scheme]
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= profile.viewport["width"], width
+        page.screenshot(
+            path=str(ARTIFACTS / "phones" / f"full-{name}-{scheme}.png"), full_page=True
+        )
+        assert visit.errors == []
+    finally:
+        visit.close()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from dataclasses import replace
 from typing import Any
@@ -10,6 +11,7 @@ import segno
 from flask import Blueprint, Response, abort, jsonify, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFError
+from markupsafe import Markup, escape
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import HTTPException
 
@@ -41,7 +43,7 @@ from permitcal.web.next_step import next_step
 from permitcal.web.phones import PHONES, Phone, phone_by_key, shown_steps
 from permitcal.web.service import retry_write, service
 from permitcal.web.store import Subscription
-from permitcal.web.texts import APP_NAMES, UI, UiLang, ui_lang, ui_text
+from permitcal.web.texts import APP_NAMES, UI, UiLang, format_day, ui_lang, ui_text
 from permitcal.web.tokens import looks_like_token
 
 __all__ = ["bp"]
@@ -61,6 +63,27 @@ def page_context() -> dict[str, Any]:
         "browser_messages": browser_messages(lang),
         **form_limits(),
     }
+
+
+@bp.app_template_filter("day")
+def day_filter(day: dt.date, lang: UiLang, column: bool = False) -> Markup:
+    """A date as the box above writes it, "2027年2月3日（星期三）" / "Wednesday 3 February
+    2027", in a <time> carrying the ISO date.
+
+    In the date column (``column``) a Chinese date and its weekday each stay on one line,
+    so the narrow column breaks between them, never inside "2027年2月3日". English breaks
+    at its spaces; keeping "30 September 2027" whole would widen the table past 320 px.
+    """
+    whole = format_day(day, lang)
+    if column and lang == "zh":
+        bare = format_day(day, lang, weekday=False)
+        weekday = whole.removeprefix(bare)
+        inner = Markup('<span class="nowrap">{}</span><span class="nowrap">{}</span>').format(
+            bare, weekday
+        )
+    else:
+        inner = escape(whole)
+    return Markup('<time datetime="{}">{}</time>').format(day.isoformat(), inner)
 
 
 def _render(template: str, status: int = 200, **context: Any) -> Response:
