@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cksum pyproject.toml | cut -d' ' -f1)
 
-.PHONY: setup run test test-repeat lint golden ics-check bench clean
+.PHONY: setup run test test-repeat lint golden phone-docs ics-check bench clean
 
 $(STAMP): pyproject.toml
 	rm -rf $(VENV)
@@ -54,6 +54,10 @@ test-repeat: setup
 # Rewrite the golden .ics files after an intended change of output; review the diff.
 golden: setup
 	PERMITCAL_REGENERATE_GOLDEN=1 $(BIN)/pytest tests/test_golden.py
+
+# Rewrite the steps in docs/phones/*.md from permitcal.web.phones after changing a step.
+phone-docs: setup
+	PERMITCAL_REGENERATE_PHONE_DOCS=1 $(BIN)/pytest -q tests/test_phone_docs.py
 
 # The shared independent checker (../shared/tools/ics-check) on the example output.
 # A plain clone has no ../shared: say so and succeed. The temporary copy is removed.

@@ -12,6 +12,7 @@ from permitcal.web.devices import (
     _sf_string,
     guess_phone,
     in_app_browser,
+    own_browser,
 )
 from permitcal.web.phones import PHONES
 
@@ -192,6 +193,27 @@ REAL = [
         "Mozilla/5.0 (Linux; Android 12; Pixel 6) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/113.0.5672.131 Mobile Safari/537.36 MicroMessenger/8.0.42.2660(0x28002A51) WeChat/arm64 Weixin NetType/5G Language/zh_CN",
         "android",
         "gh (find_string MicroMessenger): WeChat on Pixel",
+    ),
+    # Samsung Internet: "SAMSUNG" before the model, or the reduced UA with its own token.
+    (
+        "Mozilla/5.0 (Linux; Android 15; SAMSUNG SM-S928B) AppleWebKit/537.36 (KHTML, like Gecko) SamsungBrowser/28.0 Chrome/130.0.0.0 Mobile Safari/537.36",
+        "android",
+        "gh (find_string SAMSUNG SM-S9): Samsung Internet, Galaxy S24 Ultra",
+    ),
+    (
+        "Mozilla/5.0 (Linux; Android 13; SAMSUNG SM-S911B) AppleWebKit/537.36 (KHTML, like Gecko) SamsungBrowser/23.0 Chrome/115.0.0.0 Mobile Safari/537.36",
+        "android",
+        "gh (find_string SAMSUNG SM-S9): Samsung Internet, Galaxy S23",
+    ),
+    (
+        "Mozilla/5.0 (Linux; Android 10; K) AppleWebKit/537.36 (KHTML, like Gecko) SamsungBrowser/28.0 Chrome/130.0.0.0 Mobile Safari/537.36",
+        "android",
+        "gh (find_string SamsungBrowser): Samsung Internet, reduced UA",
+    ),
+    (
+        "Mozilla/5.0 (Linux; Android 11; MEIZU 18 Build/RKQ1.210715.001; wv) AppleWebKit/537.36 (KHTML, like Gecko) Version/4.0 Chrome/93.0.4577.82 Mobile Safari/537.36",
+        "android",
+        "gh (find_string MEIZU 18): Meizu 18, WebView",
     ),
     # Chrome's reduced UA: no model, cannot be told without hints.
     (
@@ -421,6 +443,37 @@ def test_garbage_never_raises(ua: str) -> None:
     assert in_app_browser(headers) is None or isinstance(in_app_browser(headers), InApp)
     assert guess_phone({}) is None
     assert in_app_browser({}) is None
+
+
+XIAOMI_MIUI = next(row[0] for row in REAL if "MiuiBrowser" in row[0])
+
+
+@pytest.mark.parametrize(
+    ("ua", "expected"),
+    [
+        (XIAOMI_MIUI, "xiaomi"),
+        (
+            "Mozilla/5.0 (Linux; U; Android 13; zh-cn; 2211133C Build/TKQ1.220905.001) AppleWebKit/537.36 (KHTML, like Gecko) Version/4.0 Chrome/109.0.5414.118 Mobile Safari/537.36 XiaoMi/MiuiBrowser/17.8.160426",
+            "xiaomi",
+        ),
+        (next(row[0] for row in REAL if "HuaweiBrowser/11" in row[0]), "huawei"),
+        (next(row[0] for row in REAL if "VivoBrowser" in row[0]), "vivo"),
+        (next(row[0] for row in REAL if "HeyTapBrowser" in row[0]), "oppo"),
+        # Chrome on a Xiaomi phone is not Xiaomi's browser; nor is an app's web view.
+        (REAL[0][0], None),
+        (next(row[0] for row in REAL if "Douyin on Xiaomi" in row[2]), None),
+        (XIAOMI_MIUI + " MicroMessenger/8.0.49.2680", None),
+        (next(row[0] for row in REAL if "SamsungBrowser/29" in row[0]), None),  # on Windows
+        ("", None),
+    ],
+)
+def test_own_browser(ua: str, expected: str | None) -> None:
+    assert own_browser({"User-Agent": ua}) == expected
+
+
+def test_samsung_internet_on_another_makers_phone_follows_the_model() -> None:
+    ua = "Mozilla/5.0 (Linux; Android 13; 2211133C) AppleWebKit/537.36 (KHTML, like Gecko) SamsungBrowser/23.0 Chrome/115.0.0.0 Mobile Safari/537.36"
+    assert guess_phone({"User-Agent": ua}) == "xiaomi"
 
 
 def test_response_header_values() -> None:

@@ -12,6 +12,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from permitcal.inputs import DATE_LIMITS
+from permitcal.web.texts import format_day
 from tests.web.caldav_helpers import authorization
 from tests.web.conftest import make_app, service
 
@@ -66,7 +67,7 @@ def test_create_shows_deadlines_and_every_way_to_subscribe(app: Flask, client: F
     assert 'data-rule="R1"' in text
     assert "2027-06-01" in text  # the cycle live on the service's today (2026-11-20)
     # R3 on Saturday 2027-07-31, in a year whose holiday notice is not out: "may be".
-    assert "可能是休息日，稳妥起见请在2027-07-30前办理" in text
+    assert "可能是休息日，稳妥起见请在2027年7月30日（星期五）前办理" in plain(text)
     webcal = re.search(r'id="webcal-link" href="(webcal://[^"]+)"', text)
     assert webcal
     feed_url = re.search(r'id="feed-url" value="(http://[^"]+)"', text)
@@ -326,6 +327,43 @@ def test_oversized_form_is_413(app: Flask, client: FlaskClient) -> None:
     assert service(app).store.count() == 0
 
 
+def plain(html: str) -> str:
+    """The text a reader sees: tags and scripts removed."""
+    return re.sub(r"<[^>]+>", "", re.sub(r"<script.*?</script>", "", html, flags=re.S))
+
+
+@pytest.mark.parametrize(
+    ("ui", "shape", "example"),
+    [
+        ("", r"\d{4}年\d{1,2}月\d{1,2}日（星期[一二三四五六日]）", "2027年7月30日（星期五）"),
+        (
+            "?ui=en",
+            r"(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day \d{1,2} [A-Z][a-z]+ \d{4}",
+            "Friday 30 July 2027",
+        ),
+    ],
+)
+def test_one_date_format_on_the_page(
+    client: FlaskClient, ui: str, shape: str, example: str
+) -> None:
+    """The table writes dates as the box above does, never bare ISO; the ISO date stays
+    in each <time> for machines."""
+    html = client.get(submit(client) + ui).get_data(as_text=True)
+    cells = re.findall(r'<td class="date">(<time datetime="([\d-]+)">.*?</time>)</td>', html)
+    assert len(cells) > 10
+    for cell, iso in cells:
+        day = dt.date.fromisoformat(iso)
+        text = plain(cell)
+        assert re.fullmatch(shape, text), text
+        assert text == format_day(day, "en" if ui else "zh")
+    assert example in plain(html)
+    next_box = re.search(r'<p class="next".*?</p>', html, re.S)
+    assert next_box is not None
+    assert re.search(shape, plain(next_box.group(0)))  # the box's format is the same
+    visible = plain(html.split("<main>")[1].split("</main>")[0])
+    assert not re.search(r"\d{4}-\d{2}-\d{2}", visible), "a bare ISO date is shown"
+
+
 def chosen_block(text: str) -> str:
     """The one phone block the page shows (the others carry ``hidden``)."""
     shown = re.findall(
@@ -445,4 +483,4 @@ def test_consequence_rows_name_no_day_to_act(client: FlaskClient) -> None:
     assert "请在" not in row.group(0)
     r3 = re.search(r'<tr[^>]*data-rule="R3"[^>]*>.*?</tr>', text, re.S)
     assert r3 is not None
-    assert "请在2027-07-30前办理" in r3.group(0)
+    assert "请在2027年7月30日（星期五）前办理" in plain(r3.group(0))

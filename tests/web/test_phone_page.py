@@ -119,6 +119,31 @@ PROFILES = (
         in_app=True,
     ),
     Profile(
+        "samsung-internet",
+        "Mozilla/5.0 (Linux; Android 15; SAMSUNG SM-S928B) AppleWebKit/537.36 (KHTML, like Gecko) "
+        "SamsungBrowser/28.0 Chrome/130.0.0.0 Mobile Safari/537.36",
+        "android",
+        viewport={"width": 384, "height": 832},
+    ),
+    Profile(
+        "alipay-iphone",
+        "Mozilla/5.0 (iPhone; CPU iPhone OS 18_6_2 like Mac OS X) AppleWebKit/605.1.15 (KHTML, "
+        "like Gecko) Mobile/22G100 ChannelId(17) Ariver/1.1.0 AliApp(AP/10.8.30.6000) Nebula WK "
+        "RVKType(0) AlipayDefined(nt:WIFI,ws:390|780|3.0,ac:ss) AlipayClient/10.8.30.6000 "
+        "Language/zh-Hans Region/CN NebulaX/1.0.0 XRiver/10.2.58.1",
+        "iphone",
+        viewport={"width": 390, "height": 844},
+        in_app=True,
+    ),
+    Profile(
+        "douyin-android",
+        "Mozilla/5.0 (Linux; Android 13; 22081212C Build/TKQ1.220829.002; wv) AppleWebKit/537.36 "
+        "(KHTML, like Gecko) Version/4.0 Chrome/107.0.5304.105 Mobile Safari/537.36 "
+        "aweme_230400 JsSdk/1.0 NetType/WIFI AppName/aweme app_version/23.4.0",
+        "xiaomi",
+        in_app=True,
+    ),
+    Profile(
         "desktop-chrome",
         "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
         "Chrome/124.0.0.0 Safari/537.36",
@@ -268,6 +293,95 @@ def test_the_first_screen_holds_the_main_action(
         visit.close()
 
 
+APP_NAMES = {
+    "wechat-android": "微信",
+    "wechat-iphone": "微信",
+    "qq-android": "QQ",
+    "alipay-iphone": "支付宝",
+    "douyin-android": "抖音",
+}
+
+
+@pytest.mark.parametrize("name", APP_NAMES)
+def test_in_app_browsers_name_their_app_and_point_at_nothing_missing(
+    browser: Any, server: str, name: str
+) -> None:
+    """Alipay says Alipay (not "WeChat or QQ", not "this app"), and a step about a button
+    the app's browser cannot draw says to open the page in the browser first."""
+    from playwright.sync_api import expect
+
+    profile = next(p for p in PROFILES if p.name == name)
+    app = APP_NAMES[name]
+    visit = Visit(browser, server, profile)
+    try:
+        page = visit.page
+        page.goto(server + "/")
+        expect(page.locator("#in-app-warning")).to_have_text(
+            f"在{app}里可以生成日历，但订阅要在手机自带的浏览器中完成。"
+        )
+        visit.create(**SCENARIOS["issued"])
+        expect(page.locator("#in-app-warning")).to_contain_text(f"{app}内置的浏览器不能订阅")
+        text = page.locator("main").inner_text()
+        assert "这个 App" not in text
+        assert "这个按钮" not in text
+        if app not in ("微信", "QQ"):
+            assert "微信" not in page.locator("#in-app").inner_text()
+        steps = page.locator(f"#phone-{profile.phone} ol.steps > li")
+        expect(steps.first).to_be_visible()
+        named = 0
+        for index in range(steps.count()):
+            step = steps.nth(index)
+            if "“订阅这个日历”" in step.inner_text():
+                named += 1
+                assert step.locator("a.button").count() == 0
+                assert step.inner_text().startswith("在浏览器中打开本页后，"), step.inner_text()
+        # iPhone's and Xiaomi's steps name the subscribe button; the CalDAV phones' none.
+        assert named == (1 if profile.phone in ("iphone", "xiaomi") else 0)
+        page.screenshot(path=str(ARTIFACTS / "phones" / f"{name}-named.png"), full_page=True)
+        assert visit.errors == []
+    finally:
+        visit.close()
+
+
+def test_makers_browsers_and_samsung_get_their_steps(browser: Any, server: str) -> None:
+    """Xiaomi's own browser is not sent to Xiaomi's browser; Chrome on a Xiaomi is; Samsung
+    Internet gets the Android steps, not the question."""
+    from playwright.sync_api import expect
+
+    by_name = {p.name: p for p in PROFILES}
+    for name, told_to_switch in (
+        ("xiaomi-miui-browser", False),
+        ("android-chrome-xiaomi-hints", True),
+    ):
+        visit = Visit(browser, server, by_name[name])
+        try:
+            page = visit.page
+            visit.create(**SCENARIOS["issued"])
+            page.reload()  # Chrome sends the model hint from the second request on
+            first = page.locator("#phone-xiaomi ol.steps > li").first
+            expect(first).to_be_visible()
+            switch = "在小米自带的“浏览器”中打开本页"
+            if told_to_switch:
+                expect(first).to_contain_text(switch)
+            else:
+                expect(first).to_contain_text("点“订阅这个日历”")
+                expect(first.locator("a.button.primary[href^='webcal:']")).to_be_visible()
+                assert switch not in page.locator("main").inner_text()
+        finally:
+            visit.close()
+    visit = Visit(browser, server, by_name["samsung-internet"])
+    try:
+        page = visit.page
+        visit.create(**SCENARIOS["issued"])
+        expect(page.locator("#phone-android")).to_be_visible()
+        expect(page.locator("#picker-ask")).to_have_count(0)
+        expect(page.locator(".picker a[data-phone=android]")).to_have_attribute(
+            "aria-current", "true"
+        )
+    finally:
+        visit.close()
+
+
 def test_the_picker_switches_the_steps_with_and_without_script(browser: Any, server: str) -> None:
     from playwright.sync_api import expect
 
@@ -288,6 +402,31 @@ def test_the_picker_switches_the_steps_with_and_without_script(browser: Any, ser
             # Nothing was lost: the same calendar, the same feed address.
             assert urlsplit(page.url).path == urlsplit(manage).path
             assert page.input_value("#iphone-feed-url") == page.input_value("#feed-url")
+        finally:
+            visit.close()
+
+
+def test_copy_buttons_only_where_they_work(browser: Any, server: str) -> None:
+    """Copying needs the page's script: without it no 复制 button is shown (the fields are
+    still there to select by hand); with it every one is, and copies."""
+    from playwright.sync_api import expect
+
+    vivo = next(p for p in PROFILES if p.name == "vivo-browser")
+    for script in (False, True):
+        visit = Visit(browser, server, vivo, java_script_enabled=script)
+        try:
+            visit.create(**SCENARIOS["issued"])
+            page = visit.page
+            page.goto(page.url.split("?")[0])
+            expect(page.locator("#vivo-caldav-password")).to_be_visible()
+            copies = page.locator("button.copy")
+            assert copies.count() >= 4  # three CalDAV fields and the manage link at least
+            if script:
+                expect(page.locator("#vivo-caldav-password + button.copy")).to_be_visible()
+                expect(page.locator("button.copy[hidden]")).to_have_count(0)
+            else:
+                expect(page.locator("button.copy:visible")).to_have_count(0)
+                page.screenshot(path=str(ARTIFACTS / "phones" / "vivo-no-script.png"))
         finally:
             visit.close()
 
@@ -413,15 +552,25 @@ def axe_violations(page: Any) -> list[dict[str, Any]]:
     return found
 
 
-def test_axe_finds_no_violation_on_any_page(browser: Any, server: str) -> None:
-    """Start, result, manage, error pages, in both languages and with a form error."""
-    visit = Visit(browser, server, PROFILES[0], bypass_csp=True)
+# The page's ground in each colour scheme (style.css): proof that the scheme was applied.
+BACKGROUND = {"light": "rgb(255, 255, 255)", "dark": "rgb(20, 18, 24)"}
+
+
+@pytest.mark.parametrize("scheme", BACKGROUND)
+def test_axe_finds_no_violation_on_any_page(browser: Any, server: str, scheme: str) -> None:
+    """Start, result, manage, error pages, in both languages and with a form error, in the
+    light and the dark colour scheme (prefers-color-scheme)."""
+    visit = Visit(browser, server, PROFILES[0], bypass_csp=True, color_scheme=scheme)
     try:
         page = visit.page
         seen: dict[str, list[str]] = {}
 
         def audit(name: str) -> None:
             page.wait_for_load_state()
+            background = page.evaluate("getComputedStyle(document.body).backgroundColor")
+            assert background == BACKGROUND[scheme], (name, background)
+            # Collapsed parts (other ways, past dates, options) are checked too.
+            page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
             seen[name] = [
                 f"{v['id']} ({v['impact']}): {[n['target'] for n in v['nodes']][:3]}"
                 for v in axe_violations(page)
@@ -437,6 +586,8 @@ def test_axe_finds_no_violation_on_any_page(browser: Any, server: str) -> None:
         audit("form error")
         visit.create(**SCENARIOS["issued"])
         audit("result")
+        if scheme == "dark":
+            page.screenshot(path=str(ARTIFACTS / "phones" / "iphone-safari-dark.png"))
         page.goto(page.url.split("?")[0] + "?done=saved&ui=en")
         audit("manage (en)")
         page.goto(server + "/m/" + "x" * 43)
@@ -481,5 +632,33 @@ def test_small_screens_fit_and_every_target_is_big_enough(browser: Any, server: 
                 TAPPABLE,
             )
             assert small_targets == [], (url, small_targets)
+    finally:
+        visit.close()
+
+
+REVIEWED = ("samsung-internet", "alipay-iphone", "douyin-android", "xiaomi-miui-browser")
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("name", REVIEWED)
+def test_whole_result_page_fits_the_phone(
+    browser: Any, server: str, name: str, scheme: str
+) -> None:
+    """The whole result page (dates table included) fits the phone's width in both colour
+    schemes; full-page screenshots go to test-artifacts/phones/full-*.png for review."""
+    profile = next(p for p in PROFILES if p.name == name)
+    visit = Visit(browser, server, profile, color_scheme=scheme)
+    try:
+        page = visit.page
+        visit.create(**SCENARIOS["issued"])
+        page.locator("#upcoming time").first.wait_for()
+        background = page.evaluate("getComputedStyle(document.body).backgroundColor")
+        assert background == BACKGROUND[scheme]
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= profile.viewport["width"], width
+        page.screenshot(
+            path=str(ARTIFACTS / "phones" / f"full-{name}-{scheme}.png"), full_page=True
+        )
+        assert visit.errors == []
     finally:
         visit.close()

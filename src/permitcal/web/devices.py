@@ -29,6 +29,7 @@ __all__ = [
     "InApp",
     "guess_phone",
     "in_app_browser",
+    "own_browser",
 ]
 
 HeaderSource = Mapping[str, str] | Headers
@@ -152,6 +153,11 @@ _WORDS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("xiaomi", re.compile(r"XiaoMi|MIUI|HyperOS|\bRedmi|\bPOCO\b|MiuiBrowser", re.I)),
     ("oppo", re.compile(r"\bOPPO|OnePlus|\brealme|HeyTap|ColorOS", re.I)),
     ("vivo", re.compile(r"\bvivo|iQOO|VivoBrowser|OriginOS", re.I)),
+    # Samsung Internet names the maker before the model ("Android 14; SAMSUNG SM-S928B")
+    # and, like Chrome, may send the reduced "Android 10; K". It installs on other phones
+    # too, where the model (read first, see _combine) still names their maker; on a
+    # reduced UA such a phone gets the generic Android steps, which work on any phone.
+    ("android", re.compile(r"\bSAMSUNG\b|SamsungBrowser/", re.I)),
 )
 
 
@@ -236,11 +242,12 @@ _HUAWEI_NAME = re.compile(r"(?:HUAWEI|Huawei|nova|Mate|Enjoy|Maimang)\b")
 _HONOR_NAME = re.compile(r"(?:HONOR|Honor)\b")
 
 # Android phones that are neither of the five Chinese makers above and whose maker is known
-# for sure: Samsung (SM-S9180, and Japan's SC-51D, SCG21), Google Pixel, Motorola, Nokia,
-# Sony (XQ-DQ54). Other makers are left unknown and the page asks.
+# for sure: Samsung (SM-S9180, "SAMSUNG SM-S928B" as Samsung Internet writes it, Japan's
+# SC-51D, SCG21), Google Pixel, Motorola, Nokia, Sony (XQ-DQ54), Meizu ("MEIZU 18"). Other
+# makers are left unknown and the page asks.
 _OTHER_ANDROID = re.compile(
-    r"SM-[A-Z]\d|S(?:CH|GH|PH|HV|HW)-|SC-\d\d[A-Z]$|SC[GV]\d\d$"
-    r"|Pixel\b|moto|motorola|Nokia|XQ-[A-Z]{2}\d\d$"
+    r"(?:SAMSUNG[ -])?SM-[A-Z]\d|S(?:CH|GH|PH|HV|HW)-|SC-\d\d[A-Z]$|SC[GV]\d\d$"
+    r"|Pixel\b|moto|motorola|Nokia|XQ-[A-Z]{2}\d\d$|MEIZU\b"
 )
 
 
@@ -312,6 +319,28 @@ _APPS: tuple[tuple[str, re.Pattern[str]], ...] = (
 def in_app_browser(headers: HeaderSource) -> InApp | None:
     """The app whose built-in browser shows the page, or None for a real browser."""
     return _in_app((_header(headers, "User-Agent") or "")[:_MAX_UA])
+
+
+# The makers' own browsers, by the token they add. Only these can hand a webcal:// link to
+# their own calendar (Xiaomi's steps begin with "open this page in Xiaomi's browser",
+# which is pointless to say inside it). A maker's browser on another maker's phone
+# (rare: they are not in other app stores) still names its maker.
+_OWN_BROWSERS: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("xiaomi", re.compile(r"MiuiBrowser/")),
+    ("huawei", re.compile(r"HuaweiBrowser/")),
+    ("honor", re.compile(r"HonorBrowser/|bdhonorbrowser", re.I)),
+    ("vivo", re.compile(r"VivoBrowser/")),
+    ("oppo", re.compile(r"HeyTapBrowser/|OppoBrowser/")),
+)
+
+
+def own_browser(headers: HeaderSource) -> str | None:
+    """The phone key whose maker's own browser shows the page, or None for any other."""
+    ua = (_header(headers, "User-Agent") or "")[:_MAX_UA]
+    if _in_app(ua) is not None:
+        # An app's web view on top of a maker's engine is still the app's browser.
+        return None
+    return next((key for key, pattern in _OWN_BROWSERS if pattern.search(ua)), None)
 
 
 @lru_cache(maxsize=_CACHE_SIZE)

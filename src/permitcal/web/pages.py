@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import logging
 from dataclasses import replace
 from typing import Any
@@ -10,6 +11,7 @@ import segno
 from flask import Blueprint, Response, abort, jsonify, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFError
+from markupsafe import Markup, escape
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import HTTPException
 
@@ -19,7 +21,14 @@ from permitcal.errors import InvalidDateError, InvalidInputError, PermitcalError
 from permitcal.inputs import parse_date
 from permitcal.policy.model import Basis, Text
 from permitcal.web.caldav.account import caldav_account
-from permitcal.web.devices import ACCEPT_CH, VARY, InApp, guess_phone, in_app_browser
+from permitcal.web.devices import (
+    ACCEPT_CH,
+    VARY,
+    InApp,
+    guess_phone,
+    in_app_browser,
+    own_browser,
+)
 from permitcal.web.errors import error_page
 from permitcal.web.feeds import subscription_links
 from permitcal.web.forms import (
@@ -31,10 +40,10 @@ from permitcal.web.forms import (
 )
 from permitcal.web.messages import browser_messages, explain
 from permitcal.web.next_step import next_step
-from permitcal.web.phones import LINK_WIDGETS, PHONES, Phone, phone_by_key
+from permitcal.web.phones import PHONES, Phone, phone_by_key, shown_steps
 from permitcal.web.service import retry_write, service
 from permitcal.web.store import Subscription
-from permitcal.web.texts import UI, UiLang, format_day, ui_lang, ui_text
+from permitcal.web.texts import APP_NAMES, UI, UiLang, format_day, ui_lang, ui_text
 from permitcal.web.tokens import looks_like_token
 
 __all__ = ["bp"]
@@ -56,8 +65,30 @@ def page_context() -> dict[str, Any]:
     }
 
 
+@bp.app_template_filter("day")
+def day_filter(day: dt.date, lang: UiLang, column: bool = False) -> Markup:
+    """A date as the box above writes it, "2027年2月3日（星期三）" / "Wednesday 3 February
+    2027", in a <time> carrying the ISO date.
+
+    In the date column (``column``) a Chinese date and its weekday each stay on one line,
+    so the narrow column breaks between them, never inside "2027年2月3日". English breaks
+    at its spaces; keeping "30 September 2027" whole would widen the table past 320 px.
+    """
+    whole = format_day(day, lang)
+    if column and lang == "zh":
+        bare = format_day(day, lang, weekday=False)
+        weekday = whole.removeprefix(bare)
+        inner = Markup('<span class="nowrap">{}</span><span class="nowrap">{}</span>').format(
+            bare, weekday
+        )
+    else:
+        inner = escape(whole)
+    return Markup('<time datetime="{}">{}</time>').format(day.isoformat(), inner)
+
+
 def _render(template: str, status: int = 200, **context: Any) -> Response:
     context.setdefault("in_app", in_app_browser(request.headers))
+    context.setdefault("in_app_name", _app_name(context["in_app"], ui_lang()))
     body = render_template(template, **context)
     response = Response(body, status=status, content_type="text/html; charset=utf-8")
     # Chrome on Android names only "Android 10; K" in its User-Agent; these hints
@@ -165,6 +196,7 @@ def _manage_page(
     upcoming = [d for d in deadlines if d.date >= today]
     past = [d for d in reversed(deadlines) if d.date < today]  # most recent first
     in_app = in_app_browser(request.headers)
+    browser = own_browser(request.headers)
     return _render(
         "manage.html",
         status=status,
@@ -180,11 +212,12 @@ def _manage_page(
         caldav=caldav_account(sub, manage_token),
         manage_token=manage_token,
         message=message,
-        phones=PHONES,
+        phones=[
+            (phone, shown_steps(phone, lang, in_app=in_app is not None, own_browser=browser))
+            for phone in PHONES
+        ],
         chosen=_chosen_phone(in_app),
-        link_widgets=LINK_WIDGETS,
         in_app=in_app,
-        in_app_name=_app_name(in_app, lang),
         form=form_values(sub.settings, form),
         error=error,
         renewed_error=renewed_error,
@@ -228,17 +261,12 @@ def _legend(rows: list[Deadline], lang: UiLang) -> list[tuple[str, str]]:
     return [(ui_text(tag, lang), ui_text(text, lang)) for tag, text, present in shown if present]
 
 
-_APP_NAMES = {
-    "wechat": Text("微信", "WeChat"),
-    "wecom": Text("企业微信", "WeCom"),
-    "qq": Text("QQ", "QQ"),
-}
-
-
 def _app_name(in_app: InApp | None, lang: UiLang) -> str:
     if in_app is None:
         return ""
-    return _APP_NAMES.get(in_app.app, Text("这个 App", "this app")).get(lang)
+    # Every app devices.py recognises has a name (tests/web/test_devices.py holds them
+    # together); the fallback is for an app added there and not here.
+    return APP_NAMES.get(in_app.app, Text("这个 App ", "this app")).get(lang)
 
 
 @bp.post("/m/<token>")

@@ -1,13 +1,29 @@
-"""How each phone puts the calendar on it: the picker's choices and their steps, as data."""
+"""How each phone puts the calendar on it: the picker's choices and their steps, as data.
+
+The page draws these steps, and docs/phones/*.md carry the same steps as Markdown
+(``steps_markdown``; tests/test_phone_docs.py holds the two together), so a step is
+changed here once and both follow.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import StrEnum
 
-from permitcal.policy import Text
+from permitcal.policy import SHANGHAI, Text
+from permitcal.web.texts import UI, UiLang
 
-__all__ = ["PHONES", "Phone", "Step", "Widget", "phone_by_key"]
+__all__ = [
+    "LINK_WIDGETS",
+    "PHONES",
+    "Phone",
+    "ShownStep",
+    "Step",
+    "Widget",
+    "phone_by_key",
+    "shown_steps",
+    "steps_markdown",
+]
 
 
 class Widget(StrEnum):
@@ -32,7 +48,13 @@ LINK_WIDGETS = frozenset({Widget.WEBCAL, Widget.OUTLOOK, Widget.GOOGLE})
 @dataclass(frozen=True, slots=True)
 class Step:
     text: Text
+    """What to do. "{button}" stands for the label the widget is drawn with, so a step
+    names the button it means instead of pointing at "this button", which may not be
+    drawn (in-app browsers). A step with a widget ends with a colon: the widget follows."""
     widget: Widget | None = None
+    only_elsewhere: bool = False
+    """A step that only gets the visitor into the phone maker's own browser: left out
+    when the page is already open there (see devices.own_browser)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -46,7 +68,7 @@ class Phone:
     """The widget that is this phone's main action, drawn as the primary button."""
 
 
-def _caldav_phone(key: str, name: Text, where: Step, after: Step) -> Phone:
+def _caldav_phone(key: str, name: Text, where: Step, *after: Step) -> Phone:
     """Huawei, Honor and vivo: their calendars cannot subscribe to a URL at all."""
     return Phone(
         key,
@@ -60,21 +82,42 @@ def _caldav_phone(key: str, name: Text, where: Step, after: Step) -> Phone:
             where,
             Step(
                 Text(
-                    "依次复制下面三项，填入对应的栏：", "Copy these three into the matching fields:"
+                    "依次复制服务器地址、用户名和密码，填入对应的栏：",
+                    "Copy the server, user name and password into the matching fields:",
                 ),
                 Widget.CALDAV,
             ),
-            after,
+            *after,
         ),
         Widget.CALDAV,
     )
 
 
-_SETTINGS_ACCOUNTS = Step(
-    Text(
-        "打开“设置” → “用户和帐户” → “添加帐户” → “CalDAV”。",
-        "Open 设置 (Settings) → 用户和帐户 (Users & accounts) → 添加帐户 (Add account) → CalDAV.",
-    ),
+# The calendar's name as the phone lists it (the feed's X-WR-CALNAME, which follows the
+# calendar's language, not the page's): taken from the policy, never spelt twice.
+_CALENDAR = Text(
+    SHANGHAI.feed_name.zh,
+    f"{SHANGHAI.feed_name.en} ({SHANGHAI.feed_name.zh} if the calendar is in Chinese)",
+)
+
+
+def _show_calendar(where: Text) -> Step:
+    """The last CalDAV step: the new account's calendar may be there but not ticked."""
+    return Step(
+        Text(
+            "保存并同步一次，然后在{where}中勾选“{calendar}”。",
+            "Save and sync once, then tick {calendar} in {where}.",
+        ).format(where=where, calendar=_CALENDAR)
+    )
+
+
+_SETTINGS_ACCOUNTS = Text(
+    "打开“设置” → “用户和帐户” → “添加帐户” → “CalDAV”",
+    "Open 设置 (Settings) → 用户和帐户 (Users & accounts) → 添加帐户 (Add account) → CalDAV",
+)
+_CALENDAR_SETTINGS_SHOWN = Text(
+    "“日历” → “设置” → “显示的日历”",
+    "日历 → 设置 → 显示的日历 (Calendar → Settings → Calendars shown)",
 )
 
 PHONES: tuple[Phone, ...] = (
@@ -85,8 +128,8 @@ PHONES: tuple[Phone, ...] = (
         (
             Step(
                 Text(
-                    "点这个按钮，在弹出的窗口中点“订阅”，再点“添加”（iPad 相同）：",
-                    "Tap this button, then Subscribe and Add in the window that opens "
+                    "点“{button}”，在弹出的窗口中点“订阅”，再点“添加”（iPad 相同）：",
+                    "Tap “{button}”, then Subscribe and Add in the window that opens "
                     "(same on iPad):",
                 ),
                 Widget.WEBCAL,
@@ -94,9 +137,9 @@ PHONES: tuple[Phone, ...] = (
             Step(
                 Text(
                     "没有反应时：打开“设置” → “日历” → “账户” → “添加账户” → “其他” → "
-                    "“添加已订阅的日历”，粘贴这个地址：",
+                    "“添加已订阅的日历”，粘贴订阅地址：",
                     "If nothing happens: Settings → Calendar → Accounts → Add Account → Other → "
-                    "Add Subscribed Calendar, and paste this address:",
+                    "Add Subscribed Calendar, and paste the calendar address:",
                 ),
                 Widget.FEED_URL,
             ),
@@ -106,21 +149,19 @@ PHONES: tuple[Phone, ...] = (
     _caldav_phone(
         "huawei",
         Text("华为", "Huawei"),
-        _SETTINGS_ACCOUNTS,
         Step(
             Text(
-                "保存，然后在日历中打开“上海居住证提醒”。（找不到“CalDAV”时：“日历” → 右上角“⋮” → "
-                "“设置” → “帐户” → “添加帐户”。）",
-                "Save, then show 上海居住证提醒 in the calendar. (No CalDAV there? Try 日历 → ⋮ at "
-                "the top right → 设置 → 帐户 → 添加帐户.)",
-            ),
+                "{open}。（部分版本在“日历” → 右上角“⋮” → “设置” → “帐户” → “添加帐户”中。）",
+                "{open}. (On some versions: 日历 → ⋮ at the top right → 设置 → 帐户 → 添加帐户.)",
+            ).format(open=_SETTINGS_ACCOUNTS)
         ),
+        _show_calendar(_CALENDAR_SETTINGS_SHOWN),
     ),
     _caldav_phone(
         "honor",
         Text("荣耀", "Honor"),
-        _SETTINGS_ACCOUNTS,
-        Step(Text("保存后同步一次。", "Save and sync once.")),
+        Step(Text("{open}。", "{open}.").format(open=_SETTINGS_ACCOUNTS)),
+        _show_calendar(_CALENDAR_SETTINGS_SHOWN),
     ),
     Phone(
         "xiaomi",
@@ -129,17 +170,16 @@ PHONES: tuple[Phone, ...] = (
         (
             Step(
                 Text(
-                    "在小米自带的“浏览器”中打开本页（不是微信、Chrome 或夸克）。可以复制本页链接：",
-                    "Open this page in Xiaomi's own Browser app (not WeChat, Chrome or Quark). "
-                    "Copy this page's link:",
+                    "在小米自带的“浏览器”中打开本页（不是微信、Chrome 或夸克），可以复制本页链接"
+                    "粘贴过去：",
+                    "Open this page in Xiaomi's own Browser app (not WeChat, Chrome or Quark); "
+                    "you can copy this page's link into it:",
                 ),
                 Widget.PAGE_LINK,
+                only_elsewhere=True,
             ),
             Step(
-                Text(
-                    "在小米浏览器中点这个按钮，然后确认订阅：",
-                    "In Xiaomi's browser, tap this button and confirm:",
-                ),
+                Text("点“{button}”，然后确认订阅：", "Tap “{button}” and confirm:"),
                 Widget.WEBCAL,
             ),
         ),
@@ -166,18 +206,14 @@ PHONES: tuple[Phone, ...] = (
         Text("vivo", "vivo"),
         Step(
             Text(
-                "打开“日历” → 右上角“⋮” → “设置” → “日历账户” → “添加账户” → “CalDAV”。",
-                "Open 日历 (Calendar) → ⋮ at the top right → 设置 → 日历账户 → 添加账户 → CalDAV.",
+                "打开“日历” → 右上角“⋮” → “设置” → “日历账户” → “添加账户” → “CalDAV”。"
+                "（菜单名也可能是“账户管理”，或在“设置” → “账号与同步” → “添加账号”中。）",
+                "Open 日历 (Calendar) → ⋮ at the top right → 设置 → 日历账户 → 添加账户 → "
+                "CalDAV. (The menu may be called 账户管理, or be under 设置 → 账号与同步 → "
+                "添加账号.)",
             ),
         ),
-        Step(
-            Text(
-                "保存后同步一次。（菜单名也可能是“账户管理”，"
-                "或在“设置” → “账号与同步” → “添加账号”中。）",
-                "Save and sync once. (The menu may be called 账户管理, or be under "
-                "设置 → 账号与同步 → 添加账号.)",
-            ),
-        ),
+        _show_calendar(Text("日历的“显示的日历”", "the calendar's 显示的日历 (calendars shown)")),
     ),
     Phone(
         "android",
@@ -186,9 +222,9 @@ PHONES: tuple[Phone, ...] = (
         (
             Step(
                 Text(
-                    "日历 App 能“通过网址订阅”（URL 日历、订阅日历）的，复制这个地址粘贴进去：",
+                    "日历 App 能“通过网址订阅”（URL 日历、订阅日历）的，复制订阅地址粘贴进去：",
                     "If your calendar app can subscribe to a web address (URL calendar, "
-                    "subscribed calendar), copy this address into it:",
+                    "subscribed calendar), copy the calendar address into it:",
                 ),
                 Widget.FEED_URL,
             ),
@@ -203,8 +239,8 @@ PHONES: tuple[Phone, ...] = (
             ),
             Step(
                 Text(
-                    "用 Google 日历的（中国大陆需要代理）：",
-                    "With Google Calendar (needs a proxy in mainland China):",
+                    "用 Google 日历的（中国大陆需要代理），点“{button}”：",
+                    "With Google Calendar (needs a proxy in mainland China), tap “{button}”:",
                 ),
                 Widget.GOOGLE,
             ),
@@ -225,12 +261,19 @@ PHONES: tuple[Phone, ...] = (
             ),
             Step(
                 Text(
-                    "在这台电脑上订阅（Apple 日历、Outlook 桌面版）：",
-                    "Subscribe on this computer (Apple Calendar, Outlook desktop):",
+                    "在这台电脑上订阅（Apple 日历、Outlook 桌面版），点“{button}”：",
+                    "To subscribe on this computer (Apple Calendar, Outlook desktop), "
+                    "click “{button}”:",
                 ),
                 Widget.WEBCAL,
             ),
-            Step(Text("Outlook 网页版：", "Outlook on the web:"), Widget.OUTLOOK),
+            Step(
+                Text(
+                    "用 Outlook 网页版的，点“{button}”：",
+                    "With Outlook on the web, click “{button}”:",
+                ),
+                Widget.OUTLOOK,
+            ),
         ),
         Widget.QR,
     ),
@@ -242,3 +285,84 @@ _BY_KEY = {phone.key: phone for phone in PHONES}
 def phone_by_key(key: str | None) -> Phone | None:
     """The picker's choice from a query value; None for anything not offered."""
     return _BY_KEY.get(key or "")
+
+
+@dataclass(frozen=True, slots=True)
+class ShownStep:
+    """A step as one visitor sees it: its words, and the widget drawn after them, if any."""
+
+    text: str
+    widget: Widget | None
+    main: bool
+    """Whether the widget is drawn as the phone's main action (the primary button)."""
+
+
+def _label(widget: Widget, main: bool) -> Text:
+    """The words a widget is drawn with: what a step calls it."""
+    if widget is Widget.WEBCAL:
+        return UI["webcal_button" if main else "webcal"]
+    if widget is Widget.CALDAV:
+        server, user, password = (
+            UI[k] for k in ("caldav_server", "caldav_username", "caldav_password")
+        )
+        return Text(
+            f"{server.zh}、{user.zh}、{password.zh}", f"{server.en}, {user.en}, {password.en}"
+        )
+    if widget is Widget.QR:
+        return Text("二维码", "the QR code")
+    return UI[widget.value]
+
+
+def _words(step: Step, main: bool, lang: UiLang) -> str:
+    text = step.text.get(lang)
+    if step.widget is not None and "{button}" in text:
+        text = text.replace("{button}", _label(step.widget, main).get(lang))
+    return text
+
+
+def _closed(text: str, lang: UiLang) -> str:
+    """A step that announced a widget with a colon, ended as a sentence (no widget follows)."""
+    return text.removesuffix("：" if lang == "zh" else ":") + ("。" if lang == "zh" else ".")
+
+
+def shown_steps(
+    phone: Phone, lang: UiLang, *, in_app: bool = False, own_browser: str | None = None
+) -> list[ShownStep]:
+    """The steps for one visitor: what an in-app browser cannot draw is named, not pointed at.
+
+    In an app's built-in browser (WeChat, Alipay, …) links to other apps do nothing and are
+    not drawn: a step about one says to open the page in the browser first. In the phone
+    maker's own browser, the step that only says to go there is left out.
+    """
+    shown = []
+    for step in phone.steps:
+        if step.only_elsewhere and own_browser == phone.key:
+            continue
+        drawn = step.widget is not None and not (in_app and step.widget in LINK_WIDGETS)
+        # Named as it is drawn in a real browser, where the visitor is sent to tap it.
+        text = _words(step, step.widget == phone.main, lang)
+        main = step.widget == phone.main and not in_app
+        if step.widget is not None and not drawn:
+            before = UI["in_app_step"].get(lang)
+            text = before + (text[:1].lower() + text[1:] if lang == "en" else text)
+            text = _closed(text, lang)
+        shown.append(ShownStep(text, step.widget if drawn else None, main and drawn))
+    return shown
+
+
+def steps_markdown(phone: Phone, lang: UiLang) -> str:
+    """The steps as docs/phones/<key>.md carries them: every step, widgets named in bold."""
+    lines = []
+    if phone.intro is not None:
+        lines += [phone.intro.get(lang), ""]
+    for number, step in enumerate(shown_steps(phone, lang), start=1):
+        text = step.text
+        if step.widget is not None:
+            label = _label(step.widget, step.main).get(lang)
+            if step.widget in LINK_WIDGETS:
+                text = _closed(text, lang)  # a button the text names already
+            else:
+                sep = "、" if lang == "zh" else ", "
+                text += " " * (lang == "en") + sep.join(f"**{part}**" for part in label.split(sep))
+        lines.append(f"{number}. {text}")
+    return "\n".join(lines) + "\n"

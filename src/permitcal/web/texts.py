@@ -9,7 +9,16 @@ from flask import has_request_context, request
 
 from permitcal.policy import SHANGHAI, Text
 
-__all__ = ["DATE_FORMAT", "MONTHS", "UI", "UiLang", "format_day", "ui_lang", "ui_text"]
+__all__ = [
+    "APP_NAMES",
+    "DATE_FORMAT",
+    "MONTHS",
+    "UI",
+    "UiLang",
+    "format_day",
+    "ui_lang",
+    "ui_text",
+]
 
 UiLang = Literal["zh", "en"]
 
@@ -128,10 +137,6 @@ UI: dict[str, Text] = {
     ),
     "renewed_date": Text("收到新证的日期", "Date you received it"),
     "renewed_submit": Text("记录", "Record it"),
-    "in_app_warning": Text(
-        "你正在微信/QQ内置浏览器中：这里无法订阅或下载日历。请点右上角“…”，选择“在浏览器中打开”。",
-        "You are in WeChat/QQ's built-in browser, which cannot subscribe or download. Tap ⋯ (top right) and choose 在浏览器中打开 (open in browser).",
-    ),
     "bad_input": Text("输入有误", "Invalid input"),
     "index_h1": Text("生成你的居住证提醒日历", "Make your residence permit calendar"),
     "created": Text("日历已创建", "Your calendar is ready"),
@@ -200,9 +205,10 @@ UI: dict[str, Text] = {
         "Or scan this code with another phone to subscribe:",
     ),
     "in_app_form": Text(
-        "在微信或 QQ 中可以生成日历，但订阅要在手机浏览器中完成。",
-        "You can create the calendar here in WeChat or QQ, but subscribing needs your phone's browser.",
+        "在{app}里可以生成日历，但订阅要在手机自带的浏览器中完成。",
+        "You can create the calendar here in {app}, but subscribing needs your phone's own browser.",
     ),
+    "in_app_step": Text("在浏览器中打开本页后，", "Once this page is open in your browser, "),
     "far_date": Text(
         "确定吗？{field}是{day}，离今天很远。请核对后再提交一次。",
         "Are you sure? The {field} is {day}, far from today. Check it and submit again.",
@@ -264,6 +270,19 @@ UI: dict[str, Text] = {
         "更换订阅地址后，密码也会改变，需要在手机上更新。",
         "Changing the feed address also changes this password; update it on the phone.",
     ),
+}
+
+
+# The apps whose built-in browsers permitcal.web.devices recognises, as their users call
+# them: the page names the app the visitor is in, never "this app" or another app.
+APP_NAMES: dict[str, Text] = {
+    "wechat": Text("微信", "WeChat"),
+    "wecom": Text("企业微信", "WeCom"),
+    "qq": Text("QQ", "QQ"),
+    "weibo": Text("微博", "Weibo"),
+    "alipay": Text("支付宝", "Alipay"),
+    "douyin": Text("抖音", "Douyin"),
+    "feishu": Text("飞书", "Feishu"),
 }
 
 

@@ -2,7 +2,9 @@
 // enhancement: without it the copy fields, the phone picker (links) and the forms
 // (checked by the server with the same words) still work.
 
-// Copy buttons.
+// Copy buttons. The page draws them hidden, since without this script they would do
+// nothing (the field itself can still be selected and copied by hand).
+for (const button of document.querySelectorAll("button.copy[hidden]")) button.hidden = false;
 document.addEventListener("click", (event) => {
   const button = event.target.closest("button.copy");
   if (!button) return;
