@@ -25,9 +25,10 @@ lint: setup
 	$(BIN)/ruff format --check src tests examples benchmarks
 	$(BIN)/mypy
 
-# One pytest worker per core; a file's tests stay together (they share servers).
+# One pytest worker per core, taking tests as they free up (a worker whose tests
+# share a module's server or browser starts its own).
 test: lint
-	$(BIN)/pytest -n auto --dist loadfile
+	$(BIN)/pytest -n auto --dist worksteal
 
 # The tests that talk to real servers and browsers, N times in a row (not in CI:
 # run it before submitting a change that touches them); stops at the first failure.
