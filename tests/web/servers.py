@@ -233,7 +233,8 @@ class TcpGate:
                     if not data:
                         return
                     pair[sock].sendall(data)
-        except OSError:
+        except (OSError, ValueError):
+            # Cut by hang() or shut() under us: select() on a closed socket is a ValueError.
             return
         finally:
             client.close()
