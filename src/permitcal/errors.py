@@ -56,6 +56,11 @@ class PermitcalError(ValueError):
         The renewed card arrived after the last renewal shown; ``date``, ``latest``.
     ``later_than_today``
         A date of something that has happened is in the future; ``date``, ``today``.
+    ``issued_too_far_ahead``, ``expires_too_far_ahead``
+        A date typed on the page that no card can carry (an issue date more than
+        30 days ahead, an expiry more than a year and 30 days ahead); ``date``,
+        ``today``, ``latest``. Only the page checks these: the library computes
+        for any date in range.
     ``not_whole_number``
         Not a whole number; ``text``.
     ``out_of_range``

@@ -26,6 +26,13 @@ from permitcal.web.tables import metadata
 NOW = dt.datetime(2026, 11, 20, 8, 0, 0, tzinfo=dt.UTC)
 
 
+def latest_typed(today: dt.date, kind: str) -> dt.date:
+    """RULES.md, "Dates a real card cannot carry", written out by hand."""
+    if kind == "issued":
+        return today + dt.timedelta(days=30)
+    return today.replace(year=today.year + 1) + dt.timedelta(days=30)
+
+
 class Clock:
     """A clock the tests move by hand."""
 

@@ -116,6 +116,7 @@ def test_every_page_flow_in_a_browser_over_https(site: Site) -> None:
             )
 
             page.goto(origin + "/")
+            page.check("input[name=date_kind][value=issued]")
             page.fill("#date", "2023-06-01")
             page.click("#submit")
             expect(page.locator("#deadlines")).to_be_visible()

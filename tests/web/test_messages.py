@@ -239,6 +239,8 @@ SAMPLE_PARAMS: dict[str, dict[str, object]] = {
         "window_opens": "2025-05-02",
     },
     "later_than_today": {"date": "2027-01-01", "today": "2026-11-20"},
+    "issued_too_far_ahead": {"date": "2027-02-08", "today": "2026-12-03", "latest": "2027-01-02"},
+    "expires_too_far_ahead": {"date": "2029-02-08", "today": "2026-12-03", "latest": "2028-01-02"},
     "not_whole_number": {"text": "7.5"},
     "out_of_range": {"value": 12, "min": 1, "max": 10},
     "too_small": {"value": -1, "min": 0},
@@ -256,7 +258,12 @@ SAMPLE_PARAMS: dict[str, dict[str, object]] = {
     "no_holiday_data": {"year": 2101, "first": 2001, "last": 2100},
     "bad_holiday_data": {"source": "2027.json"},
 }
-SAMPLE_FIELDS = {"not_one_of": "lang", "unknown_field": "colour", "not_confirmed": "confirm"}
+SAMPLE_FIELDS = {
+    "not_one_of": "lang",
+    "unknown_field": "colour",
+    "not_confirmed": "confirm",
+    "expires_too_far_ahead": "expires",
+}
 
 
 def raised_reasons() -> set[str]:

@@ -14,7 +14,7 @@ from flask.testing import FlaskClient
 from permitcal.inputs import DATE_LIMITS
 from permitcal.web.texts import format_day
 from tests.web.caldav_helpers import authorization
-from tests.web.conftest import make_app, service
+from tests.web.conftest import Clock, latest_typed, make_app, service
 
 IPHONE = "Mozilla/5.0 (iPhone; CPU iPhone OS 17_4 like Mac OS X) AppleWebKit/605.1.15 Mobile/15E148 Safari/604.1"
 HUAWEI = "Mozilla/5.0 (Linux; Android 12; NOH-AN00 Build/HUAWEINOH-AN00; wv) AppleWebKit/537.36 Chrome/99 Mobile Safari/537.36 HuaweiBrowser/14.0"
@@ -148,7 +148,7 @@ def test_bad_form_is_explained_next_to_its_field(
         assert message, text
         assert message.group(1).startswith(expected)
         assert re.search(
-            rf'id="{field}"[^>]* aria-invalid="true" aria-describedby="{field}-error"', text
+            rf'id="{field}"[^>]* aria-invalid="true" aria-describedby="{field}-error[ "]', text
         )
         if data.get("date"):
             assert f'value="{data["date"]}"' in text  # what the person typed is kept
@@ -285,21 +285,28 @@ def date_input(html: str) -> dict[str, str | None]:
 
 
 def form_page(client: FlaskClient, kind: str) -> str:
-    """A page whose form has this kind of date selected: the index, or a manage page."""
-    if kind == "issued":
+    """A page whose form has this kind of date selected: the index (the expiry is its
+    default), or a manage page."""
+    if kind == "expires":
         return client.get("/").get_data(as_text=True)
     return client.get(submit(client, date_kind=kind, date="2024-06-01")).get_data(as_text=True)
 
 
 @pytest.mark.parametrize("kind", ["issued", "expires"])
-def test_form_date_limits_are_the_librarys(client: FlaskClient, kind: str) -> None:
+def test_form_date_limits_are_the_librarys(client: FlaskClient, clock: Clock, kind: str) -> None:
     attrs = date_input(form_page(client, kind))
     first, last = DATE_LIMITS[kind]
+    today = clock.now.date()
+    # An expiry stops where a real card's would; an issue date keeps the library's
+    # range, since the server's refusal offers to take it as the expiry.
+    if kind == "expires":
+        last = latest_typed(today, kind)
     assert (attrs["min"], attrs["max"]) == (first.isoformat(), last.isoformat())
     # What the page's script switches to when the other kind is chosen.
-    for other, (other_first, other_last) in DATE_LIMITS.items():
-        assert attrs[f"data-{other}-min"] == other_first.isoformat()
-        assert attrs[f"data-{other}-max"] == other_last.isoformat()
+    assert attrs["data-issued-min"] == DATE_LIMITS["issued"][0].isoformat()
+    assert attrs["data-issued-max"] == DATE_LIMITS["issued"][1].isoformat()
+    assert attrs["data-expires-min"] == DATE_LIMITS["expires"][0].isoformat()
+    assert attrs["data-expires-max"] == latest_typed(today, "expires").isoformat()
     # The limits the bug report was about: the issue date stops a year before the expiry.
     assert DATE_LIMITS["issued"] == (dt.date(2001, 1, 1), dt.date(2079, 12, 31))
     assert DATE_LIMITS["expires"] == (dt.date(2002, 1, 1), dt.date(2080, 12, 31))
@@ -307,18 +314,25 @@ def test_form_date_limits_are_the_librarys(client: FlaskClient, kind: str) -> No
 
 @pytest.mark.parametrize("kind", ["issued", "expires"])
 def test_boundary_dates_are_accepted_and_refused_alike(
-    app: Flask, client: FlaskClient, kind: str
+    app: Flask, client: FlaskClient, clock: Clock, kind: str
 ) -> None:
     attrs = date_input(form_page(client, kind))
     first, last = DATE_LIMITS[kind]
+    latest = latest_typed(clock.now.date(), kind)
     one_day = dt.timedelta(days=1)
-    for day in (first - one_day, first, last, last + one_day):
+    for day in (first - one_day, first, latest, latest + one_day, last):
         in_browser = attrs["min"] <= day.isoformat() <= attrs["max"]  # type: ignore[operator]
-        response = client.post(
-            "/", data={**FORM, "date_kind": kind, "date": day.isoformat(), "far_date_ok": "1"}
-        )
+        response = client.post("/", data={**FORM, "date_kind": kind, "date": day.isoformat()})
         on_server = response.status_code == 303
-        assert in_browser == on_server == (first <= day <= last), (kind, day, response.status_code)
+        assert on_server == (first <= day <= latest), (kind, day, response.status_code)
+        offered = 'id="use-as-expiry"' in response.get_data(as_text=True)
+        if kind == "expires":
+            assert in_browser == on_server, (kind, day)
+            assert not offered
+        else:
+            # The browser lets a late issue date through, for the server's offer.
+            assert in_browser == (first <= day <= last), (kind, day)
+            assert offered == (day > latest), (kind, day)
 
 
 def test_oversized_form_is_413(app: Flask, client: FlaskClient) -> None:

@@ -8,35 +8,34 @@ from typing import Any
 
 from werkzeug.datastructures import MultiDict
 
-from permitcal.errors import InvalidInputError, PermitcalError
+from permitcal.errors import InvalidDateError, InvalidInputError, PermitcalError
+from permitcal.inputs import ONE_YEAR, RENEWAL_WINDOW
 from permitcal.settings_schema import BY_NAME, DATE_LIMITS, DEFAULT_ALARMS
-from permitcal.web.messages import FIELD_NAMES, explain, form_field
+from permitcal.web.messages import explain, form_field
 from permitcal.web.settings import FeedSettings
-from permitcal.web.texts import UiLang, format_day, ui_lang, ui_text
+from permitcal.web.texts import UiLang, ui_lang
 
 __all__ = [
     "FORM_DATE_LIMITS",
     "FormError",
-    "far_date_question",
     "form_limits",
     "form_values",
+    "page_date_limits",
     "settings_from_form",
+    "typed_date_problem",
 ]
 
 # The date field's min and max for each kind of date, from the limits the
 # library validates with, so that the browser refuses exactly what the server would.
 _CYCLES, _ALARMS = BY_NAME["cycles"], BY_NAME["alarms"]
 _DEFAULT_ALARMS = ",".join(map(str, DEFAULT_ALARMS))  # what the form's text box shows
+# The date a holder can read off the card, or in 随申办 / 一网通办, is its expiry:
+# the form starts there, so the most common entry needs no choice (PAGE-WORDING W2).
+DEFAULT_DATE_KIND = "expires"
 
 FORM_DATE_LIMITS = {
     kind: (first.isoformat(), last.isoformat()) for kind, (first, last) in DATE_LIMITS.items()
 }
-
-# How far from today a date may be before the page asks "are you sure?": a permit
-# runs one year, so an issue date more than a year ahead, or an expiry more than two,
-# is almost always a typo (2040 for 2024). The question is asked once; ticking
-# "the date is right" sends it through.
-FAR_AHEAD = {"issued": dt.timedelta(days=366), "expires": dt.timedelta(days=2 * 366)}
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,10 +44,15 @@ class FormError:
 
     field: str | None
     text: str
+    offer_expiry: dt.date | None = None
+    """An issue date no card can carry: the date, offered in one tap as the expiry."""
 
     @classmethod
     def of(cls, error: PermitcalError, lang: UiLang) -> FormError:
-        return cls(form_field(error), explain(error, lang))
+        offer = None
+        if error.reason == "issued_too_far_ahead" and isinstance(error, InvalidDateError):
+            offer = error.value if isinstance(error.value, dt.date) else None
+        return cls(form_field(error), explain(error, lang), offer)
 
 
 def form_limits() -> dict[str, Any]:
@@ -64,7 +68,7 @@ def form_limits() -> dict[str, Any]:
 
 def settings_from_form(form: MultiDict[str, str]) -> FeedSettings:
     """The page form → settings; the date field is issued or expires as the radio says."""
-    kind = form.get("date_kind", "issued")
+    kind = date_kind(form)
     if kind not in ("issued", "expires"):
         raise InvalidInputError(
             "date_kind",
@@ -88,11 +92,17 @@ def settings_from_form(form: MultiDict[str, str]) -> FeedSettings:
     return FeedSettings.from_strings(values)
 
 
+def date_kind(form: MultiDict[str, str]) -> str:
+    """Which date the form's date field holds: the radio's choice, unless the person took
+    the offer of an issue-date error to use the date as the expiry (a submit button)."""
+    return "expires" if form.get("use_as_expiry") else form.get("date_kind", DEFAULT_DATE_KIND)
+
+
 def form_values(settings: FeedSettings | None, form: MultiDict[str, str] | None) -> dict[str, Any]:
     """What the form shows: the submitted values after an error, else the stored settings."""
     if form is not None:
         return {
-            "date_kind": form.get("date_kind", "issued"),
+            "date_kind": date_kind(form),
             "date": form.get("date", ""),
             "card_received": form.get("card_received", ""),
             "changes": form.getlist("changes"),
@@ -104,7 +114,7 @@ def form_values(settings: FeedSettings | None, form: MultiDict[str, str] | None)
         }
     # A new calendar speaks the page's language unless the person picks another.
     s = settings or FeedSettings(lang=ui_lang())
-    kind = "expires" if s.expires else "issued"
+    kind = "issued" if s.issued else "expires"
     day = s.expires or s.issued
     return {
         "date_kind": kind,
@@ -119,15 +129,60 @@ def form_values(settings: FeedSettings | None, form: MultiDict[str, str] | None)
     }
 
 
-def far_date_question(
-    settings: FeedSettings, form: MultiDict[str, str], today: dt.date, lang: UiLang
-) -> str | None:
-    """ "Are you sure?" for a date far ahead of today, unless the person already said yes."""
-    if form.get("far_date_ok"):
-        return None
-    for kind, day in (("issued", settings.issued), ("expires", settings.expires)):
-        if day is not None and day - today > FAR_AHEAD[kind]:
-            name = FIELD_NAMES[kind].get(lang)
-            name = name.lower() if lang == "en" else name
-            return ui_text("far_date", lang).format(field=name, day=format_day(day, lang, False))
+def _latest_typed(today: dt.date) -> dict[str, dt.date]:
+    """The latest date a real card can carry, by field: a permit takes effect when issued
+    or endorsed, at most the renewal window ahead; it runs one year; a card in hand came."""
+    return {
+        "issued": today + RENEWAL_WINDOW,
+        "expires": today + ONE_YEAR + RENEWAL_WINDOW,
+        "card_received": today,
+    }
+
+
+def page_date_limits(today: dt.date) -> dict[str, tuple[str, str]]:
+    """The date field's min and max by kind, as the page's browser check uses them.
+
+    An expiry stops where a real card's would, as on the server. An issue date keeps
+    the library's range: one after today + 30 days is refused by the server, whose
+    answer offers to take it as the expiry, which the browser's own check cannot.
+    """
+    expires_first, expires_last = DATE_LIMITS["expires"]
+    last = min(expires_last, _latest_typed(today)["expires"])
+    return {**FORM_DATE_LIMITS, "expires": (expires_first.isoformat(), last.isoformat())}
+
+
+def typed_date_problem(
+    today: dt.date,
+    *,
+    issued: dt.date | None = None,
+    expires: dt.date | None = None,
+    card_received: dt.date | None = None,
+) -> InvalidDateError | None:
+    """A date typed on the page that no real card can carry (RULES.md, "Dates a real card
+    cannot carry"), or None.
+
+    The library computes for any date in range; only a person typing dates is held to
+    today. An issue date more than the renewal window ahead is almost surely the expiry
+    printed on the card in the wrong field: taken silently, every deadline would be a
+    year late.
+    """
+    latest = _latest_typed(today)
+    for field, day, reason in (
+        ("issued", issued, "issued_too_far_ahead"),
+        ("expires", expires, "expires_too_far_ahead"),
+        ("card_received", card_received, "later_than_today"),
+    ):
+        if day is None or day <= latest[field]:
+            continue
+        return InvalidDateError(
+            field,
+            day,
+            f"{day} is later than {latest[field]}",
+            reason=reason,  # "issued_too_far_ahead", "expires_too_far_ahead", "later_than_today"
+            params={
+                "date": day.isoformat(),
+                "today": today.isoformat(),
+                "latest": latest[field].isoformat(),
+            },
+        )
     return None

@@ -104,6 +104,22 @@ _SENTENCES: dict[str, Text] = {
         "{field}：{date}晚于今天（{today}）。",
         "{field}: {date} is later than today ({today}).",
     ),
+    # Dates a real card cannot carry (page only): the issue date is almost surely the
+    # expiry typed into the wrong field, and the page offers to take it as the expiry.
+    "issued_too_far_ahead": Text(
+        "{field}：{date}比今天（{today}）晚了30天以上，不会是签发或签注生效的日期。"
+        "证上和随申办里显示的是到期日：如果你填的是到期日，请点下面的按钮。",
+        "{field}: {date} is more than 30 days after today ({today}), so no permit was issued "
+        "or endorsed on it. The card and the Suishenban app show the expiry date: if that is "
+        "the date you entered, use the button below.",
+    ),
+    "expires_too_far_ahead": Text(
+        "{field}：{date}比今天（{today}）晚了一年零30天以上，一年期的居住证不会这么晚到期。"
+        "请核对证上或随申办里显示的到期日。",
+        "{field}: {date} is more than a year and 30 days after today ({today}); a one-year "
+        "permit cannot expire that late. Check the expiry date on the card or in the "
+        "Suishenban app.",
+    ),
     "not_whole_number": Text(
         "{field}：“{text}”不是整数。", "{field}: “{text}” is not a whole number."
     ),

@@ -103,10 +103,13 @@ QUERY_PARAMETERS: list[dict[str, Any]] = [
 # The page's form: the settings as text, but one date field whose kind a radio
 # button picks, a box that asks the opposite of source_rules, and the CSRF token.
 _FORM_ONLY = {
-    "date_kind": {"enum": ["issued", "expires"], "default": "issued"},
+    "date_kind": {"enum": ["issued", "expires"], "default": "expires"},
     "date": {"type": "string", "format": "date"},
     "official_only": {"type": "string", "description": "Ticked: official rules only."},
-    "far_date_ok": {"type": "string", "description": "Ticked: a date far ahead is right."},
+    "use_as_expiry": {
+        "type": "string",
+        "description": "Sent by the offer under a refused issue date: the date is the expiry.",
+    },
     "csrf_token": {"type": "string"},
 }
 FORM_FIELDS: dict[str, Any] = {

@@ -17,7 +17,7 @@ from werkzeug.exceptions import HTTPException
 
 from permitcal._version import __version__
 from permitcal.deadlines import Deadline
-from permitcal.errors import InvalidDateError, InvalidInputError, PermitcalError
+from permitcal.errors import InvalidInputError, PermitcalError
 from permitcal.inputs import parse_date
 from permitcal.policy.model import Basis, Text
 from permitcal.web.caldav.account import caldav_account
@@ -33,15 +33,17 @@ from permitcal.web.errors import error_page
 from permitcal.web.feeds import subscription_links
 from permitcal.web.forms import (
     FormError,
-    far_date_question,
     form_limits,
     form_values,
+    page_date_limits,
     settings_from_form,
+    typed_date_problem,
 )
 from permitcal.web.messages import browser_messages, explain
 from permitcal.web.next_step import next_step
 from permitcal.web.phones import PHONES, Phone, phone_by_key, shown_steps
 from permitcal.web.service import retry_write, service
+from permitcal.web.settings import FeedSettings
 from permitcal.web.store import Subscription
 from permitcal.web.texts import APP_NAMES, UI, UiLang, format_day, ui_lang, ui_text
 from permitcal.web.tokens import looks_like_token
@@ -104,6 +106,8 @@ def _index(status: int, form: MultiDict[str, str] | None, **context: Any) -> Res
         status=status,
         form=form_values(None, form),
         switch_form="create-form",
+        today=service().today(),
+        date_limits=page_date_limits(service().today()),
         **context,
     )
 
@@ -119,18 +123,29 @@ def create() -> ResponseReturnValue:
     if request.form.get("switch_ui"):
         # The language button: the same form in the other language, nothing created.
         return _index(200, _switched_language(request.form), error=None)
-    lang = ui_lang()
     try:
-        settings = service().checked(settings_from_form(request.form))
+        settings = _typed_settings(request.form)
     except PermitcalError as error:
-        return _index(400, request.form, error=FormError.of(error, lang))
-    question = far_date_question(settings, request.form, service().today(), lang)
-    if question is not None:
-        return _index(200, request.form, error=None, far_date=question)
+        return _index(400, request.form, error=FormError.of(error, ui_lang()))
     created = service().store.create(settings, service().clock())
     return redirect(
         _with_ui(url_for("pages.manage", token=created.manage_token, done="created")), 303
     )
+
+
+def _typed_settings(form: MultiDict[str, str]) -> FeedSettings:
+    """The settings a page form sends, checked as the library checks them and, since a
+    person typed them, against the dates a real card can carry."""
+    settings = service().checked(settings_from_form(form))
+    problem = typed_date_problem(
+        service().today(),
+        issued=settings.issued,
+        expires=settings.expires,
+        card_received=settings.card_received,
+    )
+    if problem is not None:
+        raise problem
+    return settings
 
 
 def _switched_language(form: MultiDict[str, str]) -> MultiDict[str, str]:
@@ -185,7 +200,6 @@ def _manage_page(
     error: FormError | None = None,
     renewed_error: str | None = None,
     delete_error: str | None = None,
-    far_date: str | None = None,
     status: int = 200,
 ) -> Response:
     lang = ui_lang()
@@ -224,7 +238,8 @@ def _manage_page(
         delete_error=delete_error,
         card_problem=_card_problem(sub, lang),
         notice=_notice(sub, message, lang),
-        far_date=far_date,
+        entered=_entered(sub.settings, lang),
+        date_limits=page_date_limits(today),
         today=today,
     )
 
@@ -243,6 +258,19 @@ def _notice(sub: Subscription, message: str, lang: UiLang) -> str:
         card=format_day(permit.card_received, lang, weekday=False),
         expiry=format_day(permit.cycle_expiry(cycle), lang, weekday=False),
     )
+
+
+def _entered(settings: FeedSettings, lang: UiLang) -> str:
+    """ "按你填写的到期日2027年2月8日（星期一）计算": what the calendar was computed from."""
+    kind, day = ("issued", settings.issued) if settings.issued else ("expires", settings.expires)
+    if day is None:  # the settings' own check refuses this; say nothing rather than fail
+        return ""
+    text = ui_text("entered_from", lang).format(
+        kind=ui_text(f"kind_{kind}", lang), date=format_day(day, lang)
+    )
+    if settings.card_received is not None:
+        text += ui_text("entered_card", lang).format(date=format_day(settings.card_received, lang))
+    return text + ("." if lang == "en" else "。")
 
 
 def _card_problem(sub: Subscription, lang: UiLang) -> str | None:
@@ -269,19 +297,27 @@ def _app_name(in_app: InApp | None, lang: UiLang) -> str:
     return APP_NAMES.get(in_app.app, Text("这个 App ", "this app")).get(lang)
 
 
+def _back_to_notice(token: str, done: str) -> ResponseReturnValue:
+    """After a form on the manage page: the page again, at its notice.
+
+    The form was sent to an address with a fragment (#edit, #renewed), and a
+    redirect without one keeps it: the notice of what happened would sit screens
+    above what the person sees. ``#notice`` puts it, and the next deadline just
+    below it, in view.
+    """
+    url = _with_ui(url_for("pages.manage", token=token, done=done))
+    return redirect(f"{url}#notice", 303)
+
+
 @bp.post("/m/<token>")
 def update(token: str) -> ResponseReturnValue:
     sub = _subscription(token)
-    lang = ui_lang()
     try:
-        settings = service().checked(settings_from_form(request.form))
+        settings = _typed_settings(request.form)
     except PermitcalError as error:
         return _manage_page(
-            sub, token, "", form=request.form, error=FormError.of(error, lang), status=400
+            sub, token, "", form=request.form, error=FormError.of(error, ui_lang()), status=400
         )
-    question = far_date_question(settings, request.form, service().today(), lang)
-    if question is not None:
-        return _manage_page(sub, token, "", form=request.form, far_date=question)
     # The form sends every field: the latest read gets them all (404 if deleted meanwhile).
     retry_write(
         lambda: _subscription(token),
@@ -291,7 +327,7 @@ def update(token: str) -> ResponseReturnValue:
             else service().store.update(current, settings, service().clock())
         ),
     )
-    return redirect(_with_ui(url_for("pages.manage", token=token, done="saved")), 303)
+    return _back_to_notice(token, "saved")
 
 
 @bp.post("/m/<token>/renewed")
@@ -300,15 +336,9 @@ def renewed(token: str) -> ResponseReturnValue:
     sub = _subscription(token)
     try:
         card = parse_date(request.form.get("card_received", ""), "card_received")
-        today = service().today()
-        if card > today:
-            raise InvalidDateError(
-                "card_received",
-                card,
-                f"{card} is later than today",
-                reason="later_than_today",
-                params={"date": card.isoformat(), "today": today.isoformat()},
-            )
+        problem = typed_date_problem(service().today(), card_received=card)
+        if problem is not None:
+            raise problem
         renewed = service().checked(replace(sub.settings, card_received=card))
     except PermitcalError as error:
         return _manage_page(sub, token, "", renewed_error=explain(error, ui_lang()), status=400)
@@ -325,8 +355,7 @@ def renewed(token: str) -> ResponseReturnValue:
             )
         ),
     )
-    done = "renewed" if changed else "renewed_unchanged"
-    return redirect(_with_ui(url_for("pages.manage", token=token, done=done)), 303)
+    return _back_to_notice(token, "renewed" if changed else "renewed_unchanged")
 
 
 @bp.post("/m/<token>/rotate")
@@ -336,7 +365,7 @@ def rotate(token: str) -> ResponseReturnValue:
         # A concurrent rotation retired the old URL just the same: take the fresh read.
         lambda sub: service().store.rotate_feed_token(sub, token) or _subscription(token),
     )
-    return redirect(_with_ui(url_for("pages.manage", token=token, done="rotated")), 303)
+    return _back_to_notice(token, "rotated")
 
 
 @bp.post("/m/<token>/delete")

@@ -209,11 +209,21 @@ UI: dict[str, Text] = {
         "You can create the calendar here in {app}, but subscribing needs your phone's own browser.",
     ),
     "in_app_step": Text("在浏览器中打开本页后，", "Once this page is open in your browser, "),
-    "far_date": Text(
-        "确定吗？{field}是{day}，离今天很远。请核对后再提交一次。",
-        "Are you sure? The {field} is {day}, far from today. Check it and submit again.",
+    # Which date to type, in the words of the places a holder reads it (issue #17).
+    "date_hint": Text(
+        "到期日印在居住证上，也可以在随申办或一网通办的电子居住证里查看。",
+        "The expiry date is printed on the card and shown on the electronic permit in the Suishenban or Yiwangtongban app.",
     ),
-    "far_date_confirm": Text("日期没错", "The date is right"),
+    # The one-tap offer under an issue date no card can carry.
+    "use_as_expiry": Text("把{date}作为到期日计算", "Use {date} as the expiry date"),
+    # Every page built from input repeats it, so a date in the wrong field shows at once.
+    "entered_from": Text(
+        "按你填写的{kind}{date}计算", "Calculated from the {kind} you entered, {date}"
+    ),
+    "kind_expires": Text("到期日", "expiry date"),
+    "kind_issued": Text("签发（或签注生效）日期", "date issued (or endorsed)"),
+    "entered_card": Text("；拿到新证的日期：{date}", "; new card received {date}"),
+    "entered_fix": Text("日期不对？去修改", "Wrong date? Change it"),
     "csrf_lost": Text(
         "页面已过期（停留太久或 Cookie 被清除），你填的内容还在，请再提交一次。",
         "This page expired (open too long, or cookies were cleared). What you typed is kept: submit again.",
