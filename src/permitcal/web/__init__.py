@@ -12,7 +12,7 @@ from typing import Any
 from flask import Flask
 
 from permitcal.holiday_files import load_calendar
-from permitcal.web import api, feeds, pages
+from permitcal.web import api, feeds, pages, phone_page
 from permitcal.web.bodylimit import install_body_limit
 from permitcal.web.cache import FeedCache
 from permitcal.web.caldav import views as caldav
@@ -86,6 +86,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         return {"notices_through": found.calendar.published_through}
 
     app.register_blueprint(pages.bp)
+    app.register_blueprint(phone_page.bp)
     app.register_blueprint(feeds.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(caldav.bp)

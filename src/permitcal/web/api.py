@@ -69,11 +69,11 @@ def _describe(sub: Subscription, manage_token: str) -> dict[str, Any]:
     settings = sub.settings
     return {
         "id": sub.account,
-        **subscription_links(sub, manage_token).to_json(),
+        **subscription_links(sub, sub.feed_token(manage_token)).to_json(),
         "manage_url": url_for("pages.manage", token=manage_token, _external=True),
         "api_url": url_for("api.read", token=manage_token, _external=True),
         "manage_token": manage_token,
-        **caldav_account(sub, manage_token),
+        **caldav_account(sub, sub.feed_token(manage_token)),
         "revision": sub.revision,
         "created_at": sub.created_at.isoformat().replace("+00:00", "Z"),
         "updated_at": sub.updated_at.isoformat().replace("+00:00", "Z"),

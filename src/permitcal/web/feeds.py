@@ -36,11 +36,13 @@ _ADHOC_PARAMS = (*FIELDS, "download")
 FEED_PATH = re.compile(r"/(?:feeds/(?P<short>[^/]+)\.ics|f/(?P<token>[^/]+)/[^/]+\.ics)")
 
 
-def subscription_links(sub: Subscription, manage_token: str) -> FeedLinks:
+def subscription_links(sub: Subscription, feed_token: str) -> FeedLinks:
     """The subscribe links of a stored subscription (readable last path segment)."""
-    token = sub.feed_token(manage_token)
     url = url_for(
-        "feeds.subscription", token=token, name=FEED_FILENAME.removesuffix(".ics"), _external=True
+        "feeds.subscription",
+        token=feed_token,
+        name=FEED_FILENAME.removesuffix(".ics"),
+        _external=True,
     )
     return feed_links(url, service().policy.feed_name.get(sub.settings.lang, " "))
 

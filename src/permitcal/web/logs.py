@@ -22,8 +22,8 @@ __all__ = ["LOG_FORMAT", "AccessLog", "RedactingFormatter", "configure_logging",
 LOG_FORMAT = "%(asctime)s [%(process)d] [%(levelname)s] %(name)s: %(message)s"
 
 # Every route that takes a token in its path: feeds (/f/<t>/…, /feeds/<t>.ics),
-# manage pages (/m/<t>…) and the API (/api/subscriptions/<t>…).
-_TOKEN_IN_PATH = re.compile(r"(/(?:f|feeds|m|api/subscriptions)/)[^/?#\s.\"]+")
+# manage pages (/m/<t>…), phone pages (/p/<t>) and the API (/api/subscriptions/<t>…).
+_TOKEN_IN_PATH = re.compile(r"(/(?:f|feeds|m|p|api/subscriptions)/)[^/?#\s.\"]+")
 REDACTED = "<redacted>"
 # A token anywhere else (an exception's message, a traceback, a Referer): the
 # tokens' shape, 32 URL-safe characters, standing alone.

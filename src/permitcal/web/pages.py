@@ -7,8 +7,7 @@ import logging
 from dataclasses import replace
 from typing import Any
 
-import segno
-from flask import Blueprint, Response, abort, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, Response, abort, jsonify, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFError
 from markupsafe import Markup, escape
@@ -19,18 +18,8 @@ from permitcal._version import __version__
 from permitcal.deadlines import Deadline
 from permitcal.errors import InvalidInputError, PermitcalError
 from permitcal.inputs import parse_date
-from permitcal.policy.model import Basis, Text
-from permitcal.web.caldav.account import caldav_account
-from permitcal.web.devices import (
-    ACCEPT_CH,
-    VARY,
-    InApp,
-    guess_phone,
-    in_app_browser,
-    own_browser,
-)
+from permitcal.policy.model import Basis
 from permitcal.web.errors import error_page
-from permitcal.web.feeds import subscription_links
 from permitcal.web.forms import (
     FormError,
     form_limits,
@@ -41,11 +30,11 @@ from permitcal.web.forms import (
 )
 from permitcal.web.messages import browser_messages, explain
 from permitcal.web.next_step import next_step
-from permitcal.web.phones import PHONES, Phone, phone_by_key, shown_steps
+from permitcal.web.page_parts import add_to_phone, render, with_ui
 from permitcal.web.service import retry_write, service
 from permitcal.web.settings import FeedSettings
 from permitcal.web.store import Subscription
-from permitcal.web.texts import APP_NAMES, UI, UiLang, format_day, ui_lang, ui_text
+from permitcal.web.texts import UI, UiLang, format_day, ui_lang, ui_text
 from permitcal.web.tokens import looks_like_token
 
 __all__ = ["bp"]
@@ -88,20 +77,8 @@ def day_filter(day: dt.date, lang: UiLang, column: bool = False) -> Markup:
     return Markup('<time datetime="{}">{}</time>').format(day.isoformat(), inner)
 
 
-def _render(template: str, status: int = 200, **context: Any) -> Response:
-    context.setdefault("in_app", in_app_browser(request.headers))
-    context.setdefault("in_app_name", _app_name(context["in_app"], ui_lang()))
-    body = render_template(template, **context)
-    response = Response(body, status=status, content_type="text/html; charset=utf-8")
-    # Chrome on Android names only "Android 10; K" in its User-Agent; these hints
-    # (sent from the next request on) name the model, so the result page knows the phone.
-    response.headers["Accept-CH"] = ACCEPT_CH
-    response.vary.update(v.strip() for v in VARY.split(","))
-    return response
-
-
 def _index(status: int, form: MultiDict[str, str] | None, **context: Any) -> Response:
-    return _render(
+    return render(
         "index.html",
         status=status,
         form=form_values(None, form),
@@ -129,7 +106,7 @@ def create() -> ResponseReturnValue:
         return _index(400, request.form, error=FormError.of(error, ui_lang()))
     created = service().store.create(settings, service().clock())
     return redirect(
-        _with_ui(url_for("pages.manage", token=created.manage_token, done="created")), 303
+        with_ui(url_for("pages.manage", token=created.manage_token, done="created")), 303
     )
 
 
@@ -157,13 +134,6 @@ def _switched_language(form: MultiDict[str, str]) -> MultiDict[str, str]:
     return switched
 
 
-def _with_ui(url: str) -> str:
-    """Keep the page language across redirects."""
-    if ui_lang() != "en":
-        return url
-    return f"{url}{'&' if '?' in url else '?'}ui=en"
-
-
 def _subscription(token: str) -> Subscription:
     if not looks_like_token(token):
         abort(404)
@@ -183,14 +153,6 @@ def manage(token: str) -> Response:
     return _manage_page(sub, token, message if message in MESSAGES else "")
 
 
-def _chosen_phone(in_app: InApp | None) -> Phone | None:
-    """The picker's choice (``?phone=``), else the phone the headers name, else none: ask."""
-    chosen = phone_by_key(request.args.get("phone")) or phone_by_key(guess_phone(request.headers))
-    if chosen is None and in_app is not None and in_app.os == "ios":
-        chosen = phone_by_key("iphone")
-    return chosen
-
-
 def _manage_page(
     sub: Subscription,
     manage_token: str,
@@ -204,14 +166,12 @@ def _manage_page(
 ) -> Response:
     lang = ui_lang()
     found = service()
-    links = subscription_links(sub, manage_token)
     today = found.today()
     deadlines = found.deadlines(sub.settings)
     upcoming = [d for d in deadlines if d.date >= today]
     past = [d for d in reversed(deadlines) if d.date < today]  # most recent first
-    in_app = in_app_browser(request.headers)
-    browser = own_browser(request.headers)
-    return _render(
+    manage_url = with_ui(url_for("pages.manage", token=manage_token, _external=True))
+    return render(
         "manage.html",
         status=status,
         sub=sub,
@@ -220,18 +180,17 @@ def _manage_page(
         past=past,
         legend=_legend(upcoming + past, lang),
         deadline_lang=lang,
-        links=links,
-        qr_src=segno.make(links.webcal_url, error="m").svg_data_uri(scale=4, border=2),
-        manage_url=_with_ui(url_for("pages.manage", token=manage_token, _external=True)),
-        caldav=caldav_account(sub, manage_token),
+        manage_url=manage_url,
         manage_token=manage_token,
         message=message,
-        phones=[
-            (phone, shown_steps(phone, lang, in_app=in_app is not None, own_browser=browser))
-            for phone in PHONES
-        ],
-        chosen=_chosen_phone(in_app),
-        in_app=in_app,
+        **add_to_phone(
+            sub,
+            sub.feed_token(manage_token),
+            page_link=manage_url,
+            picker_href=lambda key: with_ui(
+                url_for("pages.manage", token=manage_token, phone=key) + "#add"
+            ),
+        ),
         form=form_values(sub.settings, form),
         error=error,
         renewed_error=renewed_error,
@@ -289,14 +248,6 @@ def _legend(rows: list[Deadline], lang: UiLang) -> list[tuple[str, str]]:
     return [(ui_text(tag, lang), ui_text(text, lang)) for tag, text, present in shown if present]
 
 
-def _app_name(in_app: InApp | None, lang: UiLang) -> str:
-    if in_app is None:
-        return ""
-    # Every app devices.py recognises has a name (tests/web/test_devices.py holds them
-    # together); the fallback is for an app added there and not here.
-    return APP_NAMES.get(in_app.app, Text("这个 App ", "this app")).get(lang)
-
-
 def _back_to_notice(token: str, done: str) -> ResponseReturnValue:
     """After a form on the manage page: the page again, at its notice.
 
@@ -305,7 +256,7 @@ def _back_to_notice(token: str, done: str) -> ResponseReturnValue:
     above what the person sees. ``#notice`` puts it, and the next deadline just
     below it, in view.
     """
-    url = _with_ui(url_for("pages.manage", token=token, done=done))
+    url = with_ui(url_for("pages.manage", token=token, done=done))
     return redirect(f"{url}#notice", 303)
 
 
@@ -376,7 +327,7 @@ def delete(token: str) -> ResponseReturnValue:
         return _manage_page(sub, token, "", delete_error=explain(error, ui_lang()), status=400)
     if not service().store.delete(sub):
         abort(404)  # deleted by a concurrent request
-    return _render("deleted.html")
+    return render("deleted.html")
 
 
 @bp.errorhandler(CSRFError)

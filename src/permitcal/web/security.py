@@ -45,6 +45,7 @@ TOKEN_VIEWS = frozenset(
         "pages.update",
         "pages.rotate",
         "pages.delete",
+        "phone.page",
     }
 )
 

@@ -220,6 +220,12 @@ UI: dict[str, Text] = {
     "entered_from": Text(
         "按你填写的{kind}{date}计算", "Calculated from the {kind} you entered, {date}"
     ),
+    # The phone page, opened from the QR code on a computer's manage page.
+    "phone_h1": Text("把居住证日历添加到这部手机", "Add the permit calendar to this phone"),
+    "phone_read_only": Text(
+        "这一页只用来添加日历，不能修改或删除它：修改日期请回到电脑上的管理页面。",
+        "This page only adds the calendar; it cannot change or delete it. To change a date, go back to the manage page on your computer.",
+    ),
     "kind_expires": Text("到期日", "expiry date"),
     "kind_issued": Text("签发（或签注生效）日期", "date issued (or endorsed)"),
     "entered_card": Text("；拿到新证的日期：{date}", "; new card received {date}"),

@@ -12,7 +12,7 @@ COLLECTION_SEGMENT = "permit"
 """The calendar collection's path segment under the account: /dav/<account>/permit/."""
 
 
-def caldav_account(sub: Subscription, manage_token: str) -> dict[str, str]:
+def caldav_account(sub: Subscription, feed_token: str) -> dict[str, str]:
     """Server, user name and password; the password is the feed token, so rotating changes it."""
     return {
         "caldav_url": url_for("caldav.root", _external=True),
@@ -24,5 +24,5 @@ def caldav_account(sub: Subscription, manage_token: str) -> dict[str, str]:
         )
         + "/",
         "caldav_username": sub.account,
-        "caldav_password": sub.feed_token(manage_token),
+        "caldav_password": feed_token,
     }
