@@ -34,7 +34,7 @@ class Widget(StrEnum):
     )
     FEED_URL = "feed_url"  # the https address with a copy button
     CALDAV = "caldav"  # server, user name and password, each with a copy button
-    QR = "qr"  # the webcal URL as a QR code, for another device
+    QR = "qr"  # the phone page's address as a QR code: it shows that phone's steps
     OUTLOOK = "outlook"  # Outlook on the web's addfromweb link
     GOOGLE = "google"  # Google Calendar's cid link (needs a proxy in mainland China)
     PAGE_LINK = "page_link"  # this page's own address, to open it in another browser
@@ -252,18 +252,29 @@ PHONES: tuple[Phone, ...] = (
         Text("电脑", "Computer"),
         None,
         (
+            # The QR code opens the phone page, which shows that phone's own steps
+            # (a webcal:// code did nothing on Huawei, Honor and vivo, nor in WeChat).
             Step(
                 Text(
-                    "用手机相机或扫一扫扫描二维码，在手机上订阅：",
-                    "Scan this code with your phone's camera to subscribe on the phone:",
+                    "用手机扫描二维码（iPhone 用相机，其他手机用相机或浏览器的扫一扫），"
+                    "手机上会打开一页，照着为这部手机写的步骤添加：",
+                    "Scan this code with your phone (an iPhone's camera; on other phones the "
+                    "camera or the browser's scanner): it opens a page with the steps for "
+                    "that phone:",
                 ),
                 Widget.QR,
             ),
+            # Apple's Calendar on a Mac can keep a subscription in iCloud ("Location"),
+            # and then every device signed in to that Apple ID shows it (source in
+            # docs/phones/desktop.md).
             Step(
                 Text(
-                    "在这台电脑上订阅（Apple 日历、Outlook 桌面版），点“{button}”：",
-                    "To subscribe on this computer (Apple Calendar, Outlook desktop), "
-                    "click “{button}”:",
+                    "用 Mac 的：点“{button}”，订阅时“位置”选 iCloud，"
+                    "登录同一 Apple ID 的 iPhone 也会显示这个日历；"
+                    "Windows 上的 Outlook 桌面版同样点“{button}”：",
+                    "On a Mac, click “{button}” and choose iCloud as the location: an iPhone "
+                    "signed in to the same Apple ID shows the calendar too. Outlook on "
+                    "Windows: click “{button}” as well:",
                 ),
                 Widget.WEBCAL,
             ),

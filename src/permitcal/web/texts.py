@@ -83,7 +83,10 @@ UI: dict[str, Text] = {
     "feed_url": Text("订阅地址（https）", "Feed address (https)"),
     "copy_label": Text("复制", "Copy"),
     "copied": Text("已复制", "Copied"),
-    "qr": Text("用手机扫码订阅", "Scan with your phone to subscribe"),
+    # The QR code opens the phone page (/p/<feed token>), which shows that phone's steps.
+    "qr": Text(
+        "用手机扫码，按手机上显示的步骤添加", "Scan with your phone and follow the steps it shows"
+    ),
     "download": Text("下载 .ics 文件", "Download the .ics file"),
     "download_note": Text(
         "导入的文件不会自动更新；能订阅时请优先订阅。",
@@ -201,8 +204,8 @@ UI: dict[str, Text] = {
         "Or copy this page's link and paste it into your phone's own browser:",
     ),
     "in_app_qr": Text(
-        "也可以用另一部手机扫码订阅：",
-        "Or scan this code with another phone to subscribe:",
+        "也可以用另一部手机扫码，在那部手机上添加：",
+        "Or scan this code with another phone to add the calendar there:",
     ),
     "in_app_form": Text(
         "在{app}里可以生成日历，但订阅要在手机自带的浏览器中完成。",
