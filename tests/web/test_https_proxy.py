@@ -21,11 +21,21 @@ import pytest
 
 from tests.web.conftest import fresh_schema, migrated_sqlite, require_or_skip
 from tests.web.nginx import PUBLIC_HOST, Nginx, nginx_in_front
+from tests.web.qr import decode_qr
 from tests.web.servers import Server, environment, gunicorn, permitcal_serve, upgrade_database
 from tests.web.test_browser import CHROMIUM_FLAGS, IPHONE, chromium_path
 
 HSTS = "max-age=31536000"
-TOKEN_IN_LOG = re.compile(r"/(?:f|feeds|m|api/subscriptions)/[A-Za-z0-9_-]{32}")
+TOKEN_IN_LOG = re.compile(r"/(?:f|feeds|m|p|api/subscriptions)/[A-Za-z0-9_-]{32}")
+HUAWEI = (
+    "Mozilla/5.0 (Linux; Android 12; NOH-AN00 Build/HUAWEINOH-AN00; wv) AppleWebKit/537.36 "
+    "(KHTML, like Gecko) Version/4.0 Chrome/99.0.4844.88 Mobile Safari/537.36 "
+    "HuaweiBrowser/14.0.0.300"
+)
+DESKTOP = (
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/124.0.0.0 Safari/537.36"
+)
 
 
 @dataclass
@@ -92,6 +102,17 @@ def path_of(url: str) -> str:
     return "/" + url.split("/", 3)[3]
 
 
+def phone_page_from_desktop_qr(browser: Any, manage: str, origin: str) -> str:
+    """The manage page on a computer: the address its QR code holds, read from pixels."""
+    desktop = browser.new_context(ignore_https_errors=True, user_agent=DESKTOP)
+    try:
+        page = desktop.new_page()
+        page.goto(manage)
+        return decode_qr(page, "#phone-desktop .qr img")
+    finally:
+        desktop.close()
+
+
 def test_every_page_flow_in_a_browser_over_https(site: Site) -> None:
     executable = chromium_path()
     from playwright.sync_api import Response, expect, sync_playwright
@@ -138,11 +159,35 @@ def test_every_page_flow_in_a_browser_over_https(site: Site) -> None:
                 assert cookie["httpOnly"], cookie
                 assert cookie["sameSite"] == "Lax", cookie
 
-            # 我已拿到新证: the renewed card of the first cycle.
+            # A computer's QR code opens the phone page: https, the feed token (read only),
+            # never the manage token; the phone sees its own steps, CalDAV included.
+            phone_url = phone_page_from_desktop_qr(browser, manage, origin)
+            manage_token = manage.rsplit("/", 1)[1]
+            feed_token = feed_url.split("/f/")[1].split("/")[0]
+            assert phone_url.startswith(f"{origin}/p/{feed_token}")
+            assert manage_token not in phone_url
+            huawei = browser.new_context(ignore_https_errors=True, user_agent=HUAWEI)
+            try:
+                phone = huawei.new_page()
+                answer = phone.goto(phone_url)
+                assert answer is not None
+                assert answer.status == 200
+                assert answer.headers["cache-control"] == "no-store"
+                assert "noindex" in answer.headers["x-robots-tag"]
+                expect(phone.locator("#phone-huawei")).to_be_visible()
+                assert phone.input_value("#huawei-caldav-password") == feed_token
+                assert manage_token not in phone.content()
+                assert phone.locator("form").count() <= 1  # the language switch, nothing else
+            finally:
+                huawei.close()
+
+            # 我已拿到新证: in the first screen, and its confirmation in view after sending.
+            expect(page.locator("#jump-renewed")).to_be_in_viewport()
+            page.click("#jump-renewed")
             page.fill("#renewed-date", "2024-05-20")
             page.click("#renewed-submit")
-            expect(page).to_have_url(re.compile(r"done=renewed"))
-            expect(page.locator("#notice")).to_be_visible()
+            expect(page).to_have_url(re.compile(r"done=renewed\w*#notice"))
+            expect(page.locator("#notice")).to_be_in_viewport()
 
             # Save: the calendar in English.
             page.locator("#edit-form details").first.evaluate("d => d.open = true")

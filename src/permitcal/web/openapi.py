@@ -295,6 +295,17 @@ def _paths() -> dict[str, Any]:
             "parameters": [_TOKEN],
             "post": _page("Delete the subscription (form: confirm)", "To the start page."),
         },
+        "/p/{token}": {
+            "parameters": [_TOKEN],
+            "get": {
+                "tags": ["pages"],
+                "summary": "The phone page the QR code opens: this phone's steps (feed token)",
+                "responses": {
+                    "200": {"description": "The page.", **_HTML},
+                    "404": {"description": "Unknown or replaced feed token.", **_HTML},
+                },
+            },
+        },
         "/dav/": _dav("CalDAV server", "The CalDAV server's root (read-only; Basic login)."),
         "/.well-known/caldav": {
             "description": "RFC 6764 discovery: every method is redirected to /dav/.",
