@@ -100,3 +100,15 @@ def test_caldav_phones_end_by_ticking_the_calendar(key: str) -> None:
 
 def test_every_recognised_app_has_its_name() -> None:
     assert {name for name, _ in _APPS} == set(APP_NAMES)
+
+
+@pytest.mark.parametrize("phone", PHONES, ids=[phone.key for phone in PHONES])
+def test_steps_spell_accounts_one_way_and_say_where_davx5_comes_from(phone: Phone) -> None:
+    """PAGE-WORDING W20 and W25: 帐户 only as a menu's other spelling, and DAVx⁵, which
+    most Chinese app stores lack, only with where to get it."""
+    for step in phone.steps:
+        for lang in ("zh", "en"):
+            text = step.text.get(lang)
+            assert "帐" not in re.sub(r"写作“帐户”|write 帐户", "", text), text
+            if "DAVx⁵" in text:
+                assert "F-Droid" in text, text

@@ -111,9 +111,12 @@ def _show_calendar(where: Text) -> Step:
     )
 
 
+# 账户, not 帐户 (PAGE-WORDING W20). The steps used to quote this menu as 帐户 and no source
+# settles which spelling a given system version shows, so the step names both.
 _SETTINGS_ACCOUNTS = Text(
-    "打开“设置” → “用户和帐户” → “添加帐户” → “CalDAV”",
-    "Open 设置 (Settings) → 用户和帐户 (Users & accounts) → 添加帐户 (Add account) → CalDAV",
+    "打开“设置” → “用户和账户”（有的版本写作“帐户”） → “添加账户” → “CalDAV”",
+    "Open 设置 (Settings) → 用户和账户 (Users & accounts; some versions write 帐户) → "
+    "添加账户 (Add account) → CalDAV",
 )
 _CALENDAR_SETTINGS_SHOWN = Text(
     "“日历” → “设置” → “显示的日历”",
@@ -151,8 +154,8 @@ PHONES: tuple[Phone, ...] = (
         Text("华为", "Huawei"),
         Step(
             Text(
-                "{open}。（部分版本在“日历” → 右上角“⋮” → “设置” → “帐户” → “添加帐户”中。）",
-                "{open}. (On some versions: 日历 → ⋮ at the top right → 设置 → 帐户 → 添加帐户.)",
+                "{open}。（部分版本在“日历” → 右上角“⋮” → “设置” → “账户” → “添加账户”中。）",
+                "{open}. (On some versions: 日历 → ⋮ at the top right → 设置 → 账户 → 添加账户.)",
             ).format(open=_SETTINGS_ACCOUNTS)
         ),
         _show_calendar(_CALENDAR_SETTINGS_SHOWN),
@@ -229,11 +232,14 @@ PHONES: tuple[Phone, ...] = (
                 Widget.FEED_URL,
             ),
             Step(
+                # Where to get DAVx⁵ (PAGE-WORDING W25): most Chinese app stores do not
+                # carry it; F-Droid does (its README's badge).
                 Text(
                     "不能订阅网址的，在系统设置中添加 CalDAV 账户"
-                    "（有的手机需要先安装 DAVx⁵），填入：",
-                    "If it cannot, add a CalDAV account in the system settings (some phones need "
-                    "the DAVx⁵ app first), with:",
+                    "（没有 CalDAV 选项的，先从 F-Droid 安装 DAVx⁵，国内应用商店一般没有），填入：",
+                    "If it cannot, add a CalDAV account in the system settings (without a "
+                    "CalDAV option, install the DAVx⁵ app from F-Droid first: most Chinese app "
+                    "stores do not have it), with:",
                 ),
                 Widget.CALDAV,
             ),
