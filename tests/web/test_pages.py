@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from html import unescape
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -12,7 +13,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from permitcal.inputs import DATE_LIMITS
-from permitcal.web.texts import format_day
+from permitcal.web.phones import PHONES, Phone
+from permitcal.web.texts import UI, format_day
 from tests.web.caldav_helpers import authorization
 from tests.web.conftest import Clock, latest_typed, make_app, service
 
@@ -407,6 +409,19 @@ def test_the_page_shows_the_steps_for_the_visitors_phone(
     # The picker's choice wins over detection, and only one block shows.
     other = client.get(path + "?phone=oppo", headers={"User-Agent": agent}).get_data(as_text=True)
     assert chosen_block(other).startswith("oppo:")
+
+
+@pytest.mark.parametrize("phone", PHONES, ids=[phone.key for phone in PHONES])
+def test_the_steps_end_with_what_keeps_reminders_ringing(client: FlaskClient, phone: Phone) -> None:
+    """Each phone's last step is its reminders step, and one sentence says what to check."""
+    path = submit(client)
+    for lang, query in (("zh", ""), ("en", "&ui=en")):
+        text = client.get(f"{path}?phone={phone.key}{query}").get_data(as_text=True)
+        steps = re.findall(r"<li>(.*?)</li>", chosen_block(text), re.S)
+        assert unescape(plain(steps[-1])) == phone.reminders.step.text.get(lang)
+        check = re.search(r'<p id="reminder-check">(.*?)</p>', text, re.S)
+        assert check is not None
+        assert unescape(check.group(1)) == UI["reminder_check"].get(lang)
 
 
 def test_an_unknown_phone_gets_the_picker_question(client: FlaskClient) -> None:

@@ -19,6 +19,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from permitcal.web.phones import phone_by_key
 from tests.web.conftest import make_app, serving
 from tests.web.test_browser import ARTIFACTS, CHROMIUM_FLAGS, chromium_path
 
@@ -377,6 +378,35 @@ def test_makers_browsers_and_samsung_get_their_steps(browser: Any, server: str) 
         expect(page.locator(".picker a[data-phone=android]")).to_have_attribute(
             "aria-current", "true"
         )
+    finally:
+        visit.close()
+
+
+@pytest.mark.parametrize(
+    "name", ["iphone-safari", "huawei-browser", "xiaomi-miui-browser", "samsung-internet"]
+)
+def test_the_reminders_step_reads_at_phone_width(browser: Any, server: str, name: str) -> None:
+    """Each phone's steps end with its reminders step and the sentence on what to check, both
+    within the phone's width; the section goes to test-artifacts/phones/add-*.png for review."""
+    from playwright.sync_api import expect
+
+    profile = next(p for p in PROFILES if p.name == name)
+    assert profile.phone is not None
+    phone = phone_by_key(profile.phone)
+    assert phone is not None
+    visit = Visit(browser, server, profile)
+    try:
+        page = visit.page
+        visit.create(**SCENARIOS["issued"])
+        last = page.locator(f"#phone-{profile.phone} ol.steps > li").last
+        expect(last).to_have_text(phone.reminders.step.text.zh)
+        expect(page.locator("#reminder-check")).to_be_visible()
+        for selector in (f"#phone-{profile.phone} ol.steps > li >> nth=-1", "#reminder-check"):
+            box = page.locator(selector).bounding_box()
+            assert box is not None
+            assert box["x"] + box["width"] <= profile.viewport["width"]
+        page.locator("#add").screenshot(path=str(ARTIFACTS / "phones" / f"add-{name}.png"))
+        assert visit.errors == []
     finally:
         visit.close()
 

@@ -17,6 +17,7 @@ __all__ = [
     "LINK_WIDGETS",
     "PHONES",
     "Phone",
+    "Reminders",
     "ShownStep",
     "Step",
     "Widget",
@@ -58,17 +59,45 @@ class Step:
 
 
 @dataclass(frozen=True, slots=True)
+class Reminders:
+    """What keeps a phone's reminders ringing: the step that says so, and what it rests on.
+
+    Calendars treat a feed's alarms their own way (some strip them, some ignore them), so
+    every phone ends with a step about its reminders; docs/phones/<key>.md says what is
+    known of that phone, with each source.
+    """
+
+    step: Step
+    sources: tuple[str, ...] = ()
+    """Addresses of the public reports the step rests on, each quoted in the phone's doc.
+    Empty: no report says what this phone does with a feed's alarms, so the step is the
+    generic check and the doc marks it unconfirmed (未经证实)."""
+
+    @property
+    def confirmed(self) -> bool:
+        return bool(self.sources)
+
+
+@dataclass(frozen=True, slots=True)
 class Phone:
     key: str
     name: Text
     intro: Text | None
     """One sentence before the steps (why this way), or None."""
     steps: tuple[Step, ...]
+    """How to put the calendar on the phone."""
     main: Widget
     """The widget that is this phone's main action, drawn as the primary button."""
+    reminders: Reminders
+    """The last step: what keeps the reminders ringing once the calendar is there."""
+
+    @property
+    def all_steps(self) -> tuple[Step, ...]:
+        """Every step the page and the doc show, the reminders step last."""
+        return (*self.steps, self.reminders.step)
 
 
-def _caldav_phone(key: str, name: Text, where: Step, *after: Step) -> Phone:
+def _caldav_phone(key: str, name: Text, where: Step, *after: Step, reminders: Reminders) -> Phone:
     """Huawei, Honor and vivo: their calendars cannot subscribe to a URL at all."""
     return Phone(
         key,
@@ -90,6 +119,7 @@ def _caldav_phone(key: str, name: Text, where: Step, *after: Step) -> Phone:
             *after,
         ),
         Widget.CALDAV,
+        reminders,
     )
 
 
@@ -111,14 +141,41 @@ def _show_calendar(where: Text) -> Step:
     )
 
 
+# 账户, not 帐户 (PAGE-WORDING W20). The steps used to quote this menu as 帐户 and no source
+# settles which spelling a given system version shows, so the step names both.
 _SETTINGS_ACCOUNTS = Text(
-    "打开“设置” → “用户和帐户” → “添加帐户” → “CalDAV”",
-    "Open 设置 (Settings) → 用户和帐户 (Users & accounts) → 添加帐户 (Add account) → CalDAV",
+    "打开“设置” → “用户和账户”（有的版本写作“帐户”） → “添加账户” → “CalDAV”",
+    "Open 设置 (Settings) → 用户和账户 (Users & accounts; some versions write 帐户) → "
+    "添加账户 (Add account) → CalDAV",
 )
 _CALENDAR_SETTINGS_SHOWN = Text(
     "“日历” → “设置” → “显示的日历”",
     "日历 → 设置 → 显示的日历 (Calendar → Settings → Calendars shown)",
 )
+
+
+def _check_notifications(after: Text) -> Reminders:
+    """The generic reminders step, for a phone no public report covers (unconfirmed)."""
+    return Reminders(
+        Step(
+            Text(
+                "提醒：{after}，在日历的设置中确认“{calendar}”的提醒（通知）是打开的。",
+                "Reminders: {after}, check in the calendar's settings that notifications "
+                "are on for {calendar}.",
+            ).format(after=after, calendar=_CALENDAR)
+        )
+    )
+
+
+# The reports behind the sourced reminders steps (docs/phones/*.md quote each one).
+_APPLE_STRIPS_ALERTS = "https://github.com/Ivan-Malinovski/calino/issues/165"
+_IOS_SUBSCRIBE_OPTIONS = "https://github.com/junyilou/python-ical-timetable/blob/master/usage.md"
+_IOS_EVENT_ALERTS = "https://github.com/hebcal/hebcal/issues/142"
+_GOOGLE_IGNORES_ALARMS = "https://github.com/sportstimes/f1/pull/848"
+_GOOGLE_CALENDAR_NOTIFICATIONS = "https://github.com/w3c/calendar/issues/119"
+_GOOGLE_DEFAULT_NOTIFICATIONS = "https://support.google.com/calendar/answer/83117"
+_ICSX5_ALARM_OPTIONS = "https://github.com/bitfireAT/icsx5/issues/1"
+_OUTLOOK_IGNORES_ALARMS = "https://github.com/Gowee/lccal-worker/issues/9"
 
 PHONES: tuple[Phone, ...] = (
     Phone(
@@ -128,9 +185,10 @@ PHONES: tuple[Phone, ...] = (
         (
             Step(
                 Text(
-                    "点“{button}”，在弹出的窗口中点“订阅”，再点“添加”（iPad 相同）：",
-                    "Tap “{button}”, then Subscribe and Add in the window that opens "
-                    "(same on iPad):",
+                    "点“{button}”，在弹出的窗口中点“订阅”，确认去掉提醒的选项（英文界面为 "
+                    "Remove Alerts）是关着的，再点“添加”（iPad 相同）：",
+                    "Tap “{button}”, then Subscribe in the window that opens; check that "
+                    "Remove Alerts is off, then tap Add (same on iPad):",
                 ),
                 Widget.WEBCAL,
             ),
@@ -145,23 +203,37 @@ PHONES: tuple[Phone, ...] = (
             ),
         ),
         Widget.WEBCAL,
+        Reminders(
+            Step(
+                Text(
+                    "提醒：在“日历” App 底部点“日历”，再点“{calendar}”旁的 ⓘ，确认事件提醒"
+                    "（Event Alerts）是打开的；订阅时去掉了提醒的，删除这个日历后重新订阅。",
+                    "Reminders: in the Calendar app tap Calendars at the bottom, then ⓘ next "
+                    "to {calendar}, and check that Event Alerts is on. If the alerts were "
+                    "removed when subscribing, delete the calendar and subscribe again.",
+                ).format(calendar=_CALENDAR)
+            ),
+            (_APPLE_STRIPS_ALERTS, _IOS_SUBSCRIBE_OPTIONS, _IOS_EVENT_ALERTS),
+        ),
     ),
     _caldav_phone(
         "huawei",
         Text("华为", "Huawei"),
         Step(
             Text(
-                "{open}。（部分版本在“日历” → 右上角“⋮” → “设置” → “帐户” → “添加帐户”中。）",
-                "{open}. (On some versions: 日历 → ⋮ at the top right → 设置 → 帐户 → 添加帐户.)",
+                "{open}。（部分版本在“日历” → 右上角“⋮” → “设置” → “账户” → “添加账户”中。）",
+                "{open}. (On some versions: 日历 → ⋮ at the top right → 设置 → 账户 → 添加账户.)",
             ).format(open=_SETTINGS_ACCOUNTS)
         ),
         _show_calendar(_CALENDAR_SETTINGS_SHOWN),
+        reminders=_check_notifications(Text("勾选后", "once it is ticked")),
     ),
     _caldav_phone(
         "honor",
         Text("荣耀", "Honor"),
         Step(Text("{open}。", "{open}.").format(open=_SETTINGS_ACCOUNTS)),
         _show_calendar(_CALENDAR_SETTINGS_SHOWN),
+        reminders=_check_notifications(Text("勾选后", "once it is ticked")),
     ),
     Phone(
         "xiaomi",
@@ -184,6 +256,7 @@ PHONES: tuple[Phone, ...] = (
             ),
         ),
         Widget.WEBCAL,
+        _check_notifications(Text("订阅后", "after subscribing")),
     ),
     Phone(
         "oppo",
@@ -200,6 +273,7 @@ PHONES: tuple[Phone, ...] = (
             ),
         ),
         Widget.FEED_URL,
+        _check_notifications(Text("订阅后", "after subscribing")),
     ),
     _caldav_phone(
         "vivo",
@@ -214,6 +288,7 @@ PHONES: tuple[Phone, ...] = (
             ),
         ),
         _show_calendar(Text("日历的“显示的日历”", "the calendar's 显示的日历 (calendars shown)")),
+        reminders=_check_notifications(Text("勾选后", "once it is ticked")),
     ),
     Phone(
         "android",
@@ -229,11 +304,14 @@ PHONES: tuple[Phone, ...] = (
                 Widget.FEED_URL,
             ),
             Step(
+                # Where to get DAVx⁵ (PAGE-WORDING W25): most Chinese app stores do not
+                # carry it; F-Droid does (its README's badge).
                 Text(
                     "不能订阅网址的，在系统设置中添加 CalDAV 账户"
-                    "（有的手机需要先安装 DAVx⁵），填入：",
-                    "If it cannot, add a CalDAV account in the system settings (some phones need "
-                    "the DAVx⁵ app first), with:",
+                    "（没有 CalDAV 选项的，先从 F-Droid 安装 DAVx⁵，国内应用商店一般没有），填入：",
+                    "If it cannot, add a CalDAV account in the system settings (without a "
+                    "CalDAV option, install the DAVx⁵ app from F-Droid first: most Chinese app "
+                    "stores do not have it), with:",
                 ),
                 Widget.CALDAV,
             ),
@@ -246,6 +324,25 @@ PHONES: tuple[Phone, ...] = (
             ),
         ),
         Widget.FEED_URL,
+        Reminders(
+            Step(
+                Text(
+                    "提醒：订阅或同步后，在日历 App 中确认这个日历的提醒（通知）是打开的。"
+                    "Google 日历不使用订阅日历自带的提醒，要在这个日历的设置中自己添加通知"
+                    "（包括全天日程的通知）。",
+                    "Reminders: after subscribing or syncing, check in the calendar app that "
+                    "notifications are on for this calendar. Google Calendar ignores a "
+                    "subscribed calendar's own alerts: add notifications (all-day ones too) in "
+                    "this calendar's settings.",
+                )
+            ),
+            (
+                _GOOGLE_IGNORES_ALARMS,
+                _GOOGLE_CALENDAR_NOTIFICATIONS,
+                _GOOGLE_DEFAULT_NOTIFICATIONS,
+                _ICSX5_ALARM_OPTIONS,
+            ),
+        ),
     ),
     Phone(
         "desktop",
@@ -287,6 +384,20 @@ PHONES: tuple[Phone, ...] = (
             ),
         ),
         Widget.QR,
+        Reminders(
+            Step(
+                Text(
+                    "提醒：在 Apple 日历中订阅时，不要选去掉提醒的选项（英文界面为 Remove "
+                    "Alerts）；Outlook 据报告不使用订阅日历自带的提醒，订阅后请检查这个日历的"
+                    "提醒设置。",
+                    "Reminders: when subscribing in Apple Calendar, do not choose to remove "
+                    "alerts (Remove Alerts); Outlook is reported to ignore a subscribed "
+                    "calendar's own alerts, so check this calendar's reminder settings after "
+                    "subscribing.",
+                )
+            ),
+            (_APPLE_STRIPS_ALERTS, _OUTLOOK_IGNORES_ALARMS),
+        ),
     ),
 )
 
@@ -346,7 +457,7 @@ def shown_steps(
     maker's own browser, the step that only says to go there is left out.
     """
     shown = []
-    for step in phone.steps:
+    for step in phone.all_steps:
         if step.only_elsewhere and own_browser == phone.key:
             continue
         drawn = step.widget is not None and not (in_app and step.widget in LINK_WIDGETS)

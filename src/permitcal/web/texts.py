@@ -74,6 +74,11 @@ UI: dict[str, Text] = {
         "订阅后，规则、节假日或你的信息有变化时，日历会自动更新。",
         "A subscribed calendar updates by itself when the rules, the holiday data or your details change.",
     ),
+    "reminder_check": Text(
+        "订阅后请确认这个日历的提醒是打开的：有的日历会去掉或不响订阅日历自带的提醒，上面最后一步写了在哪里查看。",
+        "After subscribing, check that this calendar's reminders are on: some calendars drop or"
+        " ignore a subscribed calendar's own alerts, and the last step above says where to look.",
+    ),
     "webcal": Text("订阅（iPhone 日历 / Outlook）", "Subscribe (Apple Calendar / Outlook)"),
     "google": Text("添加到 Google 日历", "Add to Google Calendar"),
     "outlook": Text("添加到 Outlook.com", "Add to Outlook.com"),
