@@ -91,7 +91,7 @@ def test_the_offer_takes_the_date_as_the_expiry_and_the_page_says_so(
     page = client.get(manage).get_data(as_text=True)
     entered = re.search(r'<p class="entered" id="entered">(.*?)<a', page, re.S)
     assert entered
-    assert entered.group(1).strip() == "按你填写的到期日2027年2月8日（星期一）计算。"
+    assert entered.group(1).strip() == "按你填写的到期日2027年2月8日计算。"
     # The next deadline is the one before the Spring Festival, not a year later.
     next_box = re.search(r'<p class="next" id="next-deadline"[^>]*>(.*?)</p>', page, re.S)
     assert next_box
@@ -120,11 +120,11 @@ def test_a_card_not_yet_received_is_refused_on_both_forms(
     [
         (
             {"date_kind": "issued", "date": "2026-06-01"},
-            "按你填写的签发（或签注生效）日期2026年6月1日（星期一）计算",
+            "按你填写的签发（或签注生效）日期2026年6月1日计算",
         ),
         (
             {"date_kind": "expires", "date": "2026-12-10", "card_received": "2026-11-19"},
-            "按你填写的到期日2026年12月10日（星期四）计算；拿到新证的日期：2026年11月19日（星期四）",
+            "按你填写的到期日2026年12月10日和拿到新证的日期2026年11月19日计算",
         ),
     ],
 )
@@ -146,11 +146,11 @@ def test_the_next_step_and_the_notice_come_first(client: FlaskClient) -> None:
     manage = created(client.post("/", data={**FORM, "date_kind": "expires", "date": "2026-12-10"}))
     path = manage.split("?")[0]
     page = client.get(manage).get_data(as_text=True)
-    # Before the long list of steps and dates: the next deadline, what it was computed
-    # from, and the way to record the new card.
+    # Before the long list of steps and dates: the way to record the new card (beside
+    # the title), the next deadline and what it was computed from.
     order = [
         page.index(f'id="{id_}"')
-        for id_ in ("next-deadline", "entered", "jump-renewed", "add", "deadlines", "renewed")
+        for id_ in ("jump-renewed", "next-deadline", "entered", "add", "deadlines", "renewed")
     ]
     assert order == sorted(order)
     assert 'href="#renewed"' in page

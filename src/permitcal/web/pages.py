@@ -220,15 +220,19 @@ def _notice(sub: Subscription, message: str, lang: UiLang) -> str:
 
 
 def _entered(settings: FeedSettings, lang: UiLang) -> str:
-    """ "按你填写的到期日2027年2月8日（星期一）计算": what the calendar was computed from."""
+    """ "按你填写的到期日2027年2月8日计算": what the calendar was computed from."""
     kind, day = ("issued", settings.issued) if settings.issued else ("expires", settings.expires)
     if day is None:  # the settings' own check refuses this; say nothing rather than fail
         return ""
-    text = ui_text("entered_from", lang).format(
-        kind=ui_text(f"kind_{kind}", lang), date=format_day(day, lang)
-    )
+    # Without weekdays: the line must stay short enough to leave the phone's main
+    # action in the first screen.
+    card = ""
     if settings.card_received is not None:
-        text += ui_text("entered_card", lang).format(date=format_day(settings.card_received, lang))
+        received = format_day(settings.card_received, lang, weekday=False)
+        card = ui_text("entered_card", lang).format(date=received)
+    text = ui_text("entered_from", lang).format(
+        kind=ui_text(f"kind_{kind}", lang), date=format_day(day, lang, weekday=False), card=card
+    )
     return text + ("." if lang == "en" else "。")
 
 

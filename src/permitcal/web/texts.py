@@ -226,7 +226,7 @@ UI: dict[str, Text] = {
     "use_as_expiry": Text("把{date}作为到期日计算", "Use {date} as the expiry date"),
     # Every page built from input repeats it, so a date in the wrong field shows at once.
     "entered_from": Text(
-        "按你填写的{kind}{date}计算", "Calculated from the {kind} you entered, {date}"
+        "按你填写的{kind}{date}{card}计算", "Calculated from the {kind} you entered, {date}{card}"
     ),
     # The phone page, opened from the QR code on a computer's manage page.
     "phone_h1": Text("把居住证日历添加到这部手机", "Add the permit calendar to this phone"),
@@ -236,7 +236,7 @@ UI: dict[str, Text] = {
     ),
     "kind_expires": Text("到期日", "expiry date"),
     "kind_issued": Text("签发（或签注生效）日期", "date issued (or endorsed)"),
-    "entered_card": Text("；拿到新证的日期：{date}", "; new card received {date}"),
+    "entered_card": Text("和拿到新证的日期{date}", ", and the new card received {date}"),
     "entered_fix": Text("日期不对？去修改", "Wrong date? Change it"),
     "csrf_lost": Text(
         "页面已过期（停留太久或 Cookie 被清除），你填的内容还在，请再提交一次。",
