@@ -138,6 +138,28 @@ def live_server(tmp_path: Path) -> Iterator[tuple[str, Flask]]:
         yield f"http://127.0.0.1:{port}", app
 
 
+@pytest.fixture(scope="module")
+def page_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The app as a browser meets it (CSRF on), served over HTTP for one module's tests."""
+    app = make_app(tmp_path_factory.mktemp("page"), WTF_CSRF_ENABLED=True)
+    with serving(app) as port:
+        yield f"http://127.0.0.1:{port}"
+
+
+@pytest.fixture(scope="module")
+def chromium() -> Iterator[Any]:
+    """The system Chromium, driven by Playwright, for one module's tests."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.web.test_browser import CHROMIUM_FLAGS, chromium_path
+
+    executable = chromium_path()
+    with sync_playwright() as playwright:
+        found = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
+        yield found
+        found.close()
+
+
 @pytest.fixture
 def app(tmp_path: Path) -> Iterator[Flask]:
     app = make_app(tmp_path)

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -20,8 +19,7 @@ from urllib.parse import urlsplit
 import pytest
 
 from permitcal.web.phones import phone_by_key
-from tests.web.conftest import make_app, serving
-from tests.web.test_browser import ARTIFACTS, CHROMIUM_FLAGS, chromium_path
+from tests.web.test_browser import ARTIFACTS
 
 PHONE_SCREEN = {"width": 360, "height": 800}
 
@@ -182,21 +180,13 @@ LINK_BUTTONS = (
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    app = make_app(tmp_path_factory.mktemp("phone-page"), WTF_CSRF_ENABLED=True)
-    with serving(app) as port:
-        yield f"http://127.0.0.1:{port}"
+def server(page_server: str) -> str:
+    return page_server
 
 
 @pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    executable = chromium_path()
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        found = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
-        yield found
-        found.close()
+def browser(chromium: Any) -> Any:
+    return chromium
 
 
 class Visit:

@@ -83,6 +83,7 @@ def test_the_offer_takes_the_date_as_the_expiry_and_the_page_says_so(
     )
     assert button
     assert "2027年2月8日" in button.group(1)
+    assert "&lt;" not in button.group(1)  # a <time> element, not its escaped markup
     # The tap sends the same form with the button's name: the date is the expiry.
     manage = created(client.post("/", data={**sent, "use_as_expiry": "1"}))
     sub = service(app).store.by_manage_token(manage.split("/m/")[1].split("?")[0])

@@ -1,4 +1,4 @@
-"""The page's form: its fields to settings and back, its limits, and the far-date question."""
+"""The page's form: its fields to settings and back, its limits, and the dates no card carries."""
 
 from __future__ import annotations
 
