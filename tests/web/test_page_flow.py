@@ -74,6 +74,13 @@ def test_the_next_step_stays_in_view_after_every_form(
     try:
         page = visit.page
         visit.create(date_kind="expires", date="2026-12-10")
+        # The browser refuses an expiry no card carries with the server's words.
+        page.locator("#edit-form details").first.evaluate("d => d.open = true")
+        page.fill("#edit-form #date", "2029-02-08")
+        message = page.locator("#edit-form #date").evaluate("e => e.validationMessage")
+        assert "一年零30天" in message, message
+        page.fill("#edit-form #date", "2026-12-10")
+        page.evaluate("window.scrollTo(0, 0)")
         # 我已拿到新证 is in the first screen, and takes the person to its form.
         jump = page.locator("#jump-renewed")
         expect(jump).to_be_in_viewport()

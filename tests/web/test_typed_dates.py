@@ -10,6 +10,8 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
+from permitcal.web.forms import typed_date_problem
+from permitcal.web.messages import browser_messages, explain
 from permitcal.web.texts import format_day
 from tests.web.conftest import Clock, service
 
@@ -170,3 +172,21 @@ def test_the_next_step_and_the_notice_come_first(client: FlaskClient) -> None:
         path, data={**FORM, "date_kind": "expires", "date": "2026-12-12"}, query_string={"ui": "en"}
     )
     assert english.headers["Location"] == f"{path}?done=saved&ui=en#notice"
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_the_browser_says_what_the_server_says_about_dates_no_card_carries(lang: str) -> None:
+    """app.js fills the server's own sentences: an expiry past the field's max, and a
+    card date past today (its max)."""
+    today, late = dt.date(2026, 12, 3), dt.date(2029, 2, 8)
+    messages = browser_messages(lang)  # type: ignore[arg-type]
+    for key, error in (
+        ("expires.expires_too_far_ahead", typed_date_problem(today, expires=late)),
+        ("card_received.later_than_today", typed_date_problem(today, card_received=late)),
+    ):
+        assert error is not None
+        assert key == f"{error.field}.{error.reason}"
+        filled = messages[key]
+        for name, day in (("date", late), ("today", today)):
+            filled = filled.replace("{" + name + "}", format_day(day, lang, weekday=False))  # type: ignore[arg-type]
+        assert filled == explain(error, lang)  # type: ignore[arg-type]

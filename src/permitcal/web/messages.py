@@ -300,9 +300,13 @@ def browser_messages(lang: UiLang) -> dict[str, str]:
     messages["alarms.too_many"] = _browser(
         "alarms", "too_many", lang, count="{count}", max=str(MAX_ALARMS)
     )
-    # The renewed-card form (its date may not be later than today) and the delete box.
+    # A card's date may not be later than today (both forms), and the delete box.
     messages["card_received.later_than_today"] = _browser(
         "card_received", "later_than_today", lang, date="{date}", today="{today}"
+    )
+    # An expiry no one-year card carries (the field's max is today + 1 year + 30 days).
+    messages["expires.expires_too_far_ahead"] = _browser(
+        "expires", "expires_too_far_ahead", lang, date="{date}", today="{today}"
     )
     messages["confirm.not_confirmed"] = _browser("confirm", "not_confirmed", lang)
     return messages

@@ -95,10 +95,15 @@ function problem(input) {
     case "date":
       if (v.valueMissing) return say(kind + ".required", {});
       if (v.badInput) return say(kind + ".not_a_date", { text: value });
+      // An expiry stops where a real card's would (today + 1 year + 30 days).
+      if (v.rangeOverflow && kind === "expires" && input.dataset.today) {
+        return say("expires.expires_too_far_ahead", { date: spell(value), today: spell(input.dataset.today) });
+      }
       if (v.rangeUnderflow || v.rangeOverflow) return say(kind + ".date_out_of_range", { date: spell(value) });
       return "";
     case "card_received":
       if (v.badInput) return say("card_received.not_a_date", { text: value });
+      if (v.rangeOverflow) return say("card_received.later_than_today", { date: spell(value), today: spell(input.max) });
       return "";
     case "cycles":
       if (v.badInput || v.stepMismatch) return say("cycles.not_whole_number", { text: value });
