@@ -43,7 +43,7 @@ LIVE_TESTS := tests/web/test_browser.py tests/web/test_phone_page.py tests/web/t
 	tests/web/test_races.py tests/web/test_gunicorn.py tests/web/test_serve_load.py \
 	tests/web/test_calendar_over_time.py tests/web/test_store.py tests/web/test_body_limit.py \
 	tests/web/test_compress.py tests/web/test_https_proxy.py tests/web/test_database_faults.py \
-	tests/web/test_serve.py
+	tests/web/test_serve.py tests/web/test_page_flow.py
 test-repeat: setup
 	for i in $$(seq 1 $(N)); do \
 	  echo "== run $$i of $(N)"; \
