@@ -8,7 +8,17 @@ from dataclasses import replace
 from typing import Any
 
 import segno
-from flask import Blueprint, Response, abort, jsonify, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    abort,
+    current_app,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFError
 from markupsafe import Markup, escape
@@ -21,6 +31,7 @@ from permitcal.errors import InvalidDateError, InvalidInputError, PermitcalError
 from permitcal.inputs import parse_date
 from permitcal.policy import Policy
 from permitcal.policy.model import Anchor, Basis, Kind, Text
+from permitcal.web.about import official_references
 from permitcal.web.caldav.account import caldav_account
 from permitcal.web.devices import (
     ACCEPT_CH,
@@ -256,7 +267,7 @@ def _card_problem(sub: Subscription, lang: UiLang) -> str | None:
 
 def _legend(rows: list[Deadline], lang: UiLang) -> list[tuple[str, str, bool]]:
     """What the tags in the table mean, for the tags the table shows; the last item says
-    whether the entry links to where the rules come from."""
+    whether the entry links to where the rules come from (the about page)."""
     shown = [
         ("estimate", "legend_estimate", any(d.estimate for d in rows), False),
         ("provisional", "legend_provisional", any(d.provisional for d in rows), False),
@@ -375,6 +386,16 @@ def delete(token: str) -> ResponseReturnValue:
     if not service().store.delete(sub):
         abort(404)  # deleted by a concurrent request
     return _render("deleted.html")
+
+
+@bp.get("/about")
+def about() -> Response:
+    """Who runs this site, whom to ask, where the rules come from, what is kept and how long."""
+    return _render(
+        "about.html",
+        operator=current_app.extensions["permitcal_operator"],
+        references=official_references(service().policy),
+    )
 
 
 @bp.errorhandler(CSRFError)
