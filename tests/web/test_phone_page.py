@@ -558,8 +558,8 @@ BACKGROUND = {"light": "rgb(255, 255, 255)", "dark": "rgb(20, 18, 24)"}
 
 @pytest.mark.parametrize("scheme", BACKGROUND)
 def test_axe_finds_no_violation_on_any_page(browser: Any, server: str, scheme: str) -> None:
-    """Start, result, manage, error pages, in both languages and with a form error, in the
-    light and the dark colour scheme (prefers-color-scheme)."""
+    """Start, result, manage, about and error pages, in both languages and with a form error,
+    in the light and the dark colour scheme (prefers-color-scheme)."""
     visit = Visit(browser, server, PROFILES[0], bypass_csp=True, color_scheme=scheme)
     try:
         page = visit.page
@@ -590,12 +590,18 @@ def test_axe_finds_no_violation_on_any_page(browser: Any, server: str, scheme: s
             page.screenshot(path=str(ARTIFACTS / "phones" / "iphone-safari-dark.png"))
         page.goto(page.url.split("?")[0] + "?done=saved&ui=en")
         audit("manage (en)")
+        for ui in ("", "?ui=en"):
+            page.goto(server + "/about" + ui)
+            audit("about" + ui)
+            if scheme == "light":
+                name = "about-en" if ui else "about"
+                page.screenshot(path=str(ARTIFACTS / "phones" / f"{name}.png"), full_page=True)
         page.goto(server + "/m/" + "x" * 43)
         audit("404")
         page.goto(server + "/nowhere?ui=en")
         audit("404 (en)")
         assert seen == {name: [] for name in seen}, json.dumps(seen, ensure_ascii=False, indent=1)
-        assert len(seen) == 7
+        assert len(seen) == 9
         # The check itself can fail: a page with known faults is caught.
         page.set_content('<html><body><img src="x.png"><button></button></body></html>')
         caught = {v["id"] for v in axe_violations(page)}
