@@ -622,7 +622,8 @@ def test_small_screens_fit_and_every_target_is_big_enough(browser: Any, server: 
         page = visit.page
         visit.create(**SCENARIOS["issued"])
         manage = page.url.split("?")[0]
-        for url in (server + "/", server + "/?ui=en", manage, manage + "?ui=en&phone=huawei"):
+        pages = (server + "/", server + "/?ui=en", manage, manage + "?ui=en&phone=huawei")
+        for url in (*pages, server + "/about", server + "/about?ui=en"):
             page.goto(url)
             page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
             width = page.evaluate("document.documentElement.scrollWidth")
