@@ -53,7 +53,7 @@ def manage_path(client: FlaskClient) -> str:
             "",
             {**FORM, "date": "2020-06-01", "card_received": "2030-05-10"},
             "拿到新证的日期：2030年5月10日晚于日历中最后一次签注的截止日2029年8月30日；请改填现在这张居住证的日期。",
-            "Day you got the new card: 10 May 2030 is after the last renewal in the calendar, which closes on 30 August 2029; enter your current permit's date instead.",
+            "Day you got the new card: 10 May 2030 is after the last endorsement in the calendar, which closes on 30 August 2029; enter your current permit's date instead.",
             "card_received",
         ),
     ],

@@ -28,7 +28,7 @@ UI: dict[str, Text] = {
     "title": SHANGHAI.feed_name,
     "tagline": Text(
         "输入居住证日期，得到签注、补签、积分申报等所有截止日，并订阅到手机日历。",
-        "Enter your permit date, get every renewal and points deadline, and subscribe from your phone's calendar.",
+        "Enter your permit date, get every endorsement and points deadline, and subscribe from your phone's calendar.",
     ),
     "date_kind": Text("我填写的日期是", "The date I enter is"),
     "issued": Text(
