@@ -269,6 +269,7 @@ def test_every_page_links_the_about_page_from_its_footer(client: FlaskClient) ->
         assert footer is not None, name
         expected = "/about?ui=en" if name.endswith("(en)") else "/about"
         assert f'<a href="{expected}" id="about-link">' in footer.group(0), name
+        assert f'<a href="{expected}#sources" id="footer-sources-link">' in footer.group(0), name
         # Chinese sentences follow each other without a half-width space.
         assert "。 " not in footer.group(0), name
 
