@@ -201,9 +201,11 @@ UI: dict[str, Text] = {
     # Where to do it (the page's only mention of the service centres and the online
     # services; the events say it too).
     "next_how_permit": Text(
-        "到任一社区事务受理服务中心，或在“随申办”“一网通办”网上办理；多数人会被自动签注并收到短信，请核对。",
-        "At any community affairs service centre, or online (随申办 / 一网通办); most holders"
-        " are endorsed automatically and get an SMS: check it.",
+        # Two short lines on a 360 px phone: the box must leave the phone's main action
+        # (the CalDAV copy button on Huawei and vivo) in the first screen.
+        "可到社区事务受理服务中心或“随申办”“一网通办”办理；多数人会自动签注并收到短信。",
+        "At a community affairs service centre, or online (随申办 / 一网通办); most holders"
+        " are endorsed automatically and get an SMS.",
     ),
     "next_how_points": Text(
         "单位未变更的，登录积分系统选择“续办申请”；单位变更的，由新单位登记并提交。",
