@@ -135,7 +135,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "cycles",
         "whole",
-        Text("年度周期数", "Yearly cycles"),
+        Text("显示几年", "Years to show"),
         "How many yearly cycles to project.",
         default=DEFAULT_CYCLES,
         minimum=MIN_CYCLES,

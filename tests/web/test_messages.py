@@ -103,32 +103,32 @@ CASES: list[tuple[str, Any, str, str]] = [
     (
         "form",
         {**FORM, "cycles": "12"},
-        "年度周期数：请填写1到10之间的整数（你填的是 12）。",
-        "Yearly cycles: enter a whole number from 1 to 10 (you entered 12).",
+        "显示几年：请填写1到10之间的整数（你填的是 12）。",
+        "Years to show: enter a whole number from 1 to 10 (you entered 12).",
     ),
     (
         "strings",
         {**GOOD, "cycles": "0"},
-        "年度周期数：请填写1到10之间的整数（你填的是 0）。",
-        "Yearly cycles: enter a whole number from 1 to 10 (you entered 0).",
+        "显示几年：请填写1到10之间的整数（你填的是 0）。",
+        "Years to show: enter a whole number from 1 to 10 (you entered 0).",
     ),
     (
         "form",
         {**FORM, "cycles": "三"},
-        "年度周期数：“三”不是整数。",
-        "Yearly cycles: “三” is not a whole number.",
+        "显示几年：“三”不是整数。",
+        "Years to show: “三” is not a whole number.",
     ),
     (
         "json",
         {**GOOD, "cycles": "3"},
-        "年度周期数：“3”不是整数。",
-        "Yearly cycles: “3” is not a whole number.",
+        "显示几年：“3”不是整数。",
+        "Years to show: “3” is not a whole number.",
     ),
     (
         "json",
         {**GOOD, "cycles": 2.5},
-        "年度周期数：请填写整数。",
-        "Yearly cycles: enter a whole number.",
+        "显示几年：请填写整数。",
+        "Years to show: enter a whole number.",
     ),
     (
         "form",
@@ -343,8 +343,8 @@ def test_no_chinese_sentence_shows_an_internal_field_name() -> None:
         (
             # A reason without the params its sentence needs.
             InvalidInputError("cycles", "too many", reason="out_of_range"),
-            "年度周期数：无法使用填写的内容。",
-            "Yearly cycles: this value cannot be used.",
+            "显示几年：无法使用填写的内容。",
+            "Years to show: this value cannot be used.",
         ),
         (
             InvalidInputError("lang", "bad", reason="not_one_of", params={"text": "fr"}),
@@ -372,4 +372,4 @@ def test_unknown_reasons_and_missing_params_get_a_general_sentence(
 
 def test_long_text_is_cut() -> None:
     error = from_strings({**GOOD, "cycles": "9" * 100})
-    assert explain(error, "en") == f"Yearly cycles: “{'9' * 40}…” is not a whole number."
+    assert explain(error, "en") == f"Years to show: “{'9' * 40}…” is not a whole number."

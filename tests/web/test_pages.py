@@ -120,8 +120,8 @@ def test_deadlines_split_into_upcoming_and_past(app: Flask, client: FlaskClient)
         (
             {"date": "2023-06-01", "cycles": "50"},
             "cycles",
-            "年度周期数：请填写1到10之间的整数（你填的是 50）。",
-            "Yearly cycles: enter a whole number from 1 to 10",
+            "显示几年：请填写1到10之间的整数（你填的是 50）。",
+            "Years to show: enter a whole number from 1 to 10",
         ),
         (
             {"date": "2023-06-01", "lang": "xx"},

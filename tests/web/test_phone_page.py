@@ -439,10 +439,10 @@ def test_copy_buttons_only_where_they_work(browser: Any, server: str) -> None:
             "zh",
             {"date": "2024-06-01", "card_received": "2020-01-01"},
             "card_received",
-            "收到新证日期",
+            "拿到新证的日期",
         ),
         ("en", {"date": "2023-02-30"}, "date", "Date issued"),
-        ("zh", {"date": "2023-06-01", "cycles": "12"}, "cycles", "年度周期数"),
+        ("zh", {"date": "2023-06-01", "cycles": "12"}, "cycles", "显示几年"),
         ("zh", {"date": "2023-06-01", "alarms": "1,2,3,4,5,6"}, "alarms", "提前提醒天数"),
     ],
 )
@@ -493,7 +493,7 @@ def test_the_browser_checks_the_same_limits_with_the_same_words(browser: Any, se
         page.click("#submit")
         expect(page.locator("details.options")).to_have_attribute("open", "")
         message = page.locator("#cycles").evaluate("e => e.validationMessage")
-        assert "年度周期数" in message
+        assert "显示几年" in message
         assert "/m/" not in page.url
     finally:
         visit.close()
@@ -511,7 +511,9 @@ def test_switching_language_keeps_the_form(browser: Any, server: str) -> None:
             page.fill("#date", "2026-12-31")
             page.check("input[name=changes][value=employer]")
             page.click("header .lang")
-            expect(page.locator("h1")).to_have_text("Make your residence permit calendar")
+            expect(page.locator("h1")).to_have_text(
+                "Make your “Shanghai permit deadlines” calendar"
+            )
             assert page.input_value("#date") == "2026-12-31"
             assert page.is_checked("input[name=date_kind][value=expires]")
             assert page.is_checked("input[name=changes][value=employer]")
