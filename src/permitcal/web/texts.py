@@ -42,7 +42,7 @@ UI: dict[str, Text] = {
         "If you have already endorsed the permit and got the new card: the day you got it (optional)",
     ),
     "changes": Text(
-        "上次签注以来有变更的（可选）", "Changes since the last endorsement (optional)"
+        "上次签注以来有变更的项目（可选）", "Changes since the last endorsement (optional)"
     ),
     "changes_hint": Text(
         "勾选后，日历中“可以开始办理签注”那天会列出需要补充的材料；勾选学历还会提前提醒你开始学历认证。",
