@@ -152,8 +152,8 @@ def test_issue_16_r6_act_by_is_never_before_the_card_in_2027(calendar_2026: Work
             early.append(card)
         if r6.act_on_receipt:
             assert r6.nearest_working_day == card
-            assert "在积分系统显示续签结果后尽快申报" in r6.description.zh
-            assert "as soon as the points system shows the renewal" in r6.description.en
+            assert "在积分系统显示签注结果后尽快申报" in r6.description.zh
+            assert "as soon as the points system shows the endorsement" in r6.description.en
     assert early == []
 
 

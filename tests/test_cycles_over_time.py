@@ -108,7 +108,7 @@ def test_conditional_titles_state_their_condition(calendar_2026: WorkCalendar) -
     titles = {x.rule: x.title for x in shown}
     for rule in ("R3", "R4", "R5"):
         assert titles[rule].zh.startswith("如仍未签注")
-        assert titles[rule].en.startswith("If not renewed")
+        assert titles[rule].en.startswith("If not endorsed")
     for rule in ("R7", "R8"):
         assert titles[rule].zh.startswith("如积分未续办")
         assert titles[rule].en.startswith("If points not renewed")
@@ -141,7 +141,7 @@ def test_cycle_zero_is_named_by_its_date_not_called_an_expiry(
     )
     r6 = next(x for x in shown if x.cycle == 0)
     assert "本周期居住证到期日" not in r6.description.zh
-    assert "2024-06-01到期的居住证及其续签" in r6.description.zh
+    assert "2024-06-01到期的居住证及其签注" in r6.description.zh
 
 
 def test_spouse_checklist_label_matches_its_documents(calendar_2026: WorkCalendar) -> None:

@@ -17,6 +17,7 @@ from permitcal import (
     WorkCalendar,
     compute_deadlines,
 )
+from permitcal.policy import SHANGHAI
 from tests.conftest import d
 
 
@@ -211,13 +212,26 @@ def test_source_rules_can_be_left_out() -> None:
     assert {x.rule for x in full} == {f"R{n}" for n in range(1, 10)}
 
 
-def test_source_rules_say_to_confirm() -> None:
-    for x in compute_deadlines(issued="2023-06-01", cycles=1):
-        if x.basis is Basis.SOURCE:
-            assert "12333" in x.description.zh
+def test_source_rules_say_whom_to_ask() -> None:
+    """RULES.md "Basis": points questions go to 12333, permit questions to 12345 or a
+    community service centre; official rules name neither."""
+    seen = set()
+    for x in compute_deadlines(issued="2023-06-01", cycles=1, changes=["education"]):
+        points = SHANGHAI.rule(x.rule).points
+        if x.basis is Basis.SOURCE and points:
+            assert "请拨打12333" in x.description.zh
+            assert "12345" not in x.description.zh
             assert "12333" in x.description.en
+        elif x.basis is Basis.SOURCE:
+            assert "请拨打12345" in x.description.zh
+            assert "社区事务受理服务中心" in x.description.zh
+            assert "12333" not in x.description.zh
+            assert "12345" in x.description.en
         else:
             assert "12333" not in x.description.zh
+            assert "12345" not in x.description.zh
+        seen.add((x.basis, points))
+    assert len(seen) == 3  # a source rule of each kind and an official one were checked
 
 
 def test_education_change_adds_r9_in_the_first_cycle_only() -> None:
@@ -255,9 +269,9 @@ def test_to_dict_has_the_documented_keys() -> None:
     assert row["nearest_working_day"] == "2024-05-06"
     assert row["working_day"] is False
     assert row["provisional"] is False
-    assert row["title"] == "Renewal window opens"
+    assert row["title"] == "Endorsement can start"
     both = compute_deadlines(issued="2023-06-01", cycles=1)[0].to_dict("both")
-    assert both["title"] == "居住证签注窗口开启 / Renewal window opens"
+    assert both["title"] == "可以开始办理签注 / Endorsement can start"
 
 
 # (arguments, exception class, field named in the error)

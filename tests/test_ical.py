@@ -107,7 +107,7 @@ def test_default_identity_follows_the_inputs() -> None:
 
 def test_default_stamp_is_the_policy_date_not_now() -> None:
     first = events(ics_bytes(issued="2023-06-01"))[0]
-    assert first["DTSTAMP"] == "20261127T000000Z"
+    assert first["DTSTAMP"] == "20261203T000000Z"
 
 
 def test_languages() -> None:

@@ -365,9 +365,7 @@ def _describe(
         parts.append(policy.procedure if points else policy.procedure_without_points)
         parts.append(_checklist(policy, changes, points))
     parts.append(policy.wording.cycle_line.format(expiry=expiry))
-    parts.append(
-        policy.wording.official_note if rule.basis is Basis.OFFICIAL else policy.wording.source_note
-    )
+    parts.append(_basis_note(policy, rule))
     if rule.references:
         lines = [r.title if r.url is None else f"{r.title} {r.url}" for r in rule.references]
         refs = "\n".join(f"- {line}" for line in lines)
@@ -378,6 +376,16 @@ def _describe(
             )
         )
     return Text("\n\n".join(p.zh for p in parts), "\n\n".join(p.en for p in parts))
+
+
+def _basis_note(policy: Policy, rule: Rule) -> Text:
+    """How firm the rule is and, for a source rule, whom to ask (the points' own contact)."""
+    wording = policy.wording
+    if rule.basis is Basis.OFFICIAL:
+        return wording.official_note
+    if rule.points and wording.source_note_points is not None:
+        return wording.source_note_points
+    return wording.source_note
 
 
 def _checklist(policy: Policy, declared: frozenset[Change], points: bool = True) -> Text:

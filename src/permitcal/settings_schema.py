@@ -116,7 +116,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "card_received",
         "date",
-        Text("收到新证日期", "Date the renewed card arrived"),
+        Text("拿到新证的日期", "Day you got the new card"),
         # Its limits depend on the other dates: the library checks them together.
         "Date the renewed card was received (makes R6 exact); within 30 days before to "
         "90 days after an expiry of the chain (the permit date counts as one).",
@@ -135,7 +135,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting(
         "cycles",
         "whole",
-        Text("年度周期数", "Yearly cycles"),
+        Text("显示几年", "Years to show"),
         "How many yearly cycles to project.",
         default=DEFAULT_CYCLES,
         minimum=MIN_CYCLES,

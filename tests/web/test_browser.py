@@ -109,7 +109,7 @@ def test_bad_date_shows_the_message_in_english(server: str) -> None:
             page.fill("#date", "2024-06-01")
             page.fill("#card_received", "2020-01-01")
             page.click("#submit")
-            expect(page.locator("#card_received-error")).to_contain_text("renewed card")
+            expect(page.locator("#card_received-error")).to_contain_text("the new card")
             assert page.input_value("#date") == "2024-06-01"  # kept for correction
             assert page.is_checked("input[name=date_kind][value=expires]")
         finally:

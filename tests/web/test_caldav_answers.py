@@ -127,9 +127,9 @@ def test_search_by_summary_and_uid_returns_exactly_the_matches(
     sub = create(base, issued="2025-12-10")
     feed = feed_events(sub)
     calendar = client_for(base, sub).principal().calendars()[0]
-    window = {e["UID"] for e in feed if "签注窗口" in e["SUMMARY"]}
+    window = {e["UID"] for e in feed if "开始办理签注" in e["SUMMARY"]}
     assert 0 < len(window) < len(feed)
-    assert uids_of(calendar.search(summary="签注窗口", event=True)) == window
+    assert uids_of(calendar.search(summary="开始办理签注", event=True)) == window
     uid = sorted(window)[0]
     assert uids_of(calendar.search(uid=uid, event=True)) == {uid}
 
@@ -139,10 +139,10 @@ def test_negated_text_match_and_unsupported_filters(live_server: tuple[str, Flas
     sub = create(base, issued="2025-12-10")
     feed = feed_events(sub)
     path = f"/dav/{sub['id']}/permit/"
-    other = {e["UID"].split("@")[0] + ".ics" for e in feed if "签注窗口" not in e["SUMMARY"]}
+    other = {e["UID"].split("@")[0] + ".ics" for e in feed if "开始办理签注" not in e["SUMMARY"]}
     body = query_report(
         '<C:prop-filter name="SUMMARY">'
-        '<C:text-match collation="i;unicode-casemap" negate-condition="yes">签注窗口</C:text-match>'
+        '<C:text-match collation="i;unicode-casemap" negate-condition="yes">开始办理签注</C:text-match>'
         "</C:prop-filter>"
     )
     status, headers, data = raw(

@@ -142,9 +142,9 @@ def test_the_manage_page_records_the_renewed_card(client: FlaskClient, clock: Cl
 @pytest.mark.parametrize(
     ("card", "message"),
     [
-        ("2026-12-23", "收到新证日期：2026年12月23日晚于今天（2026年12月22日）。"),
-        ("2026-13-01", "收到新证日期：“2026-13-01”不是有效日期。"),
-        ("", "收到新证日期：请填写日期。"),
+        ("2026-12-23", "拿到新证的日期：2026年12月23日晚于今天（2026年12月22日）。"),
+        ("2026-13-01", "拿到新证的日期：“2026-13-01”不是有效日期。"),
+        ("", "拿到新证的日期：请填写日期。"),
     ],
 )
 def test_a_bad_renewal_date_changes_nothing(

@@ -86,13 +86,13 @@ def test_issue_16_a_stored_card_in_no_span_is_left_out_and_the_page_asks_to_corr
     ("issued", "cards", "done", "notice"),
     [
         # A card of the cycle shown: the calendar changes.
-        ("2025-12-10", ["2026-12-20"], "renewed", "已记录收到新证的日期，日历已更新。"),
+        ("2025-12-10", ["2026-12-20"], "renewed", "已保存拿到新证的日期，日历已更新。"),
         # A card of an earlier renewal, outside the cycles shown: nothing changes.
         (
             "2024-12-10",
             ["2025-12-20"],
             "renewed_unchanged",
-            "日历没有变化：你记录的新证（2025年12月20日）属于2025年12月10日到期的那次续签，"
+            "日历没有变化：你填写的新证（2025年12月20日）属于2025年12月10日到期那次的签注，"
             "日历里没有因此改变的日期。",
         ),
         # The same date recorded again.
@@ -100,7 +100,7 @@ def test_issue_16_a_stored_card_in_no_span_is_left_out_and_the_page_asks_to_corr
             "2025-12-10",
             ["2026-12-20", "2026-12-20"],
             "renewed_unchanged",
-            "日历没有变化：你记录的新证（2026年12月20日）属于2026年12月10日到期的那次续签，"
+            "日历没有变化：你填写的新证（2026年12月20日）属于2026年12月10日到期那次的签注，"
             "日历里没有因此改变的日期。",
         ),
     ],

@@ -66,20 +66,20 @@ CASES: list[tuple[str, Any, str, str]] = [
     (
         "form",
         {**FORM, "card_received": "2024-01-01"},
-        "收到新证日期：2024年1月1日比签发日期2024年6月1日早了30天以上，最早可填2024年5月2日。",
-        "Date the renewed card arrived: 1 January 2024 is more than 30 days before the date issued, 1 June 2024; the earliest possible is 2 May 2024.",
+        "拿到新证的日期：2024年1月1日比签发日期2024年6月1日早了30天以上，最早可填2024年5月2日。",
+        "Day you got the new card: 1 January 2024 is more than 30 days before the date issued, 1 June 2024; the earliest possible is 2 May 2024.",
     ),
     (
         "json",
         {"expires": "2025-06-01", "card_received": "2024-01-01"},
-        "收到新证日期：2024年1月1日比居住证生效日期2024年6月1日（到期日前一年）早了30天以上，最早可填2024年5月2日。",
-        "Date the renewed card arrived: 1 January 2024 is more than 30 days before the permit took effect on 1 June 2024 (one year before its expiry); the earliest possible is 2 May 2024.",
+        "拿到新证的日期：2024年1月1日比居住证生效日期2024年6月1日（到期日前一年）早了30天以上，最早可填2024年5月2日。",
+        "Day you got the new card: 1 January 2024 is more than 30 days before the permit took effect on 1 June 2024 (one year before its expiry); the earliest possible is 2 May 2024.",
     ),
     (
         "strings",
         {"issued": "2024-06-01", "card_received": "2024-6-1"},
-        "收到新证日期：“2024-6-1”不是日期，请按“年-月-日”填写，例如 2023-06-01。",
-        "Date the renewed card arrived: “2024-6-1” is not a date; write it as year-month-day, e.g. 2023-06-01.",
+        "拿到新证的日期：“2024-6-1”不是日期，请按“年-月-日”填写，例如 2023-06-01。",
+        "Day you got the new card: “2024-6-1” is not a date; write it as year-month-day, e.g. 2023-06-01.",
     ),
     (
         "json",
@@ -103,32 +103,32 @@ CASES: list[tuple[str, Any, str, str]] = [
     (
         "form",
         {**FORM, "cycles": "12"},
-        "年度周期数：请填写1到10之间的整数（你填的是 12）。",
-        "Yearly cycles: enter a whole number from 1 to 10 (you entered 12).",
+        "显示几年：请填写1到10之间的整数（你填的是 12）。",
+        "Years to show: enter a whole number from 1 to 10 (you entered 12).",
     ),
     (
         "strings",
         {**GOOD, "cycles": "0"},
-        "年度周期数：请填写1到10之间的整数（你填的是 0）。",
-        "Yearly cycles: enter a whole number from 1 to 10 (you entered 0).",
+        "显示几年：请填写1到10之间的整数（你填的是 0）。",
+        "Years to show: enter a whole number from 1 to 10 (you entered 0).",
     ),
     (
         "form",
         {**FORM, "cycles": "三"},
-        "年度周期数：“三”不是整数。",
-        "Yearly cycles: “三” is not a whole number.",
+        "显示几年：“三”不是整数。",
+        "Years to show: “三” is not a whole number.",
     ),
     (
         "json",
         {**GOOD, "cycles": "3"},
-        "年度周期数：“3”不是整数。",
-        "Yearly cycles: “3” is not a whole number.",
+        "显示几年：“3”不是整数。",
+        "Years to show: “3” is not a whole number.",
     ),
     (
         "json",
         {**GOOD, "cycles": 2.5},
-        "年度周期数：请填写整数。",
-        "Yearly cycles: enter a whole number.",
+        "显示几年：请填写整数。",
+        "Years to show: enter a whole number.",
     ),
     (
         "form",
@@ -344,14 +344,14 @@ def test_no_chinese_sentence_shows_an_internal_field_name() -> None:
     [
         (
             PermitcalError("card_received", "x", reason="something_new"),
-            "收到新证日期：无法使用填写的内容。",
-            "Date the renewed card arrived: this value cannot be used.",
+            "拿到新证的日期：无法使用填写的内容。",
+            "Day you got the new card: this value cannot be used.",
         ),
         (
             # A reason without the params its sentence needs.
             InvalidInputError("cycles", "too many", reason="out_of_range"),
-            "年度周期数：无法使用填写的内容。",
-            "Yearly cycles: this value cannot be used.",
+            "显示几年：无法使用填写的内容。",
+            "Years to show: this value cannot be used.",
         ),
         (
             InvalidInputError("lang", "bad", reason="not_one_of", params={"text": "fr"}),
@@ -360,8 +360,8 @@ def test_no_chinese_sentence_shows_an_internal_field_name() -> None:
         ),
         (
             PermitcalError("card_received", "old style"),  # raised without a reason
-            "收到新证日期：无法使用填写的内容。",
-            "Date the renewed card arrived: this value cannot be used.",
+            "拿到新证的日期：无法使用填写的内容。",
+            "Day you got the new card: this value cannot be used.",
         ),
         (
             PermitcalError("frobnicate", "x", reason="something_new"),
@@ -379,4 +379,4 @@ def test_unknown_reasons_and_missing_params_get_a_general_sentence(
 
 def test_long_text_is_cut() -> None:
     error = from_strings({**GOOD, "cycles": "9" * 100})
-    assert explain(error, "en") == f"Yearly cycles: “{'9' * 40}…” is not a whole number."
+    assert explain(error, "en") == f"Years to show: “{'9' * 40}…” is not a whole number."

@@ -31,15 +31,15 @@ def manage_path(client: FlaskClient) -> str:
         (
             "/renewed",
             {"card_received": "2027-01-01"},
-            "收到新证日期：2027年1月1日晚于今天（2026年11月20日）。",
-            "Date the renewed card arrived: 1 January 2027 is later than today (20 November 2026).",
+            "拿到新证的日期：2027年1月1日晚于今天（2026年11月20日）。",
+            "Day you got the new card: 1 January 2027 is later than today (20 November 2026).",
             "renewed-date",
         ),
         (
             "/renewed",
             {"card_received": ""},
-            "收到新证日期：请填写日期。",
-            "Date the renewed card arrived: enter a date.",
+            "拿到新证的日期：请填写日期。",
+            "Day you got the new card: enter a date.",
             "renewed-date",
         ),
         (
@@ -52,8 +52,8 @@ def manage_path(client: FlaskClient) -> str:
         (
             "",
             {**FORM, "date": "2020-06-01", "card_received": "2030-05-10"},
-            "收到新证日期：2030年5月10日晚于日历中最后一次续签的截止日2029年8月30日；请改填现在这张居住证的日期。",
-            "Date the renewed card arrived: 10 May 2030 is after the last renewal in the calendar, which closes on 30 August 2029; enter your current permit's date instead.",
+            "拿到新证的日期：2030年5月10日晚于日历中最后一次签注的截止日2029年8月30日；请改填现在这张居住证的日期。",
+            "Day you got the new card: 10 May 2030 is after the last endorsement in the calendar, which closes on 30 August 2029; enter your current permit's date instead.",
             "card_received",
         ),
     ],

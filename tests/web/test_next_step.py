@@ -72,9 +72,9 @@ def test_no_opening_is_named_for_the_points_declaration() -> None:
     ("issued", "today", "words"),
     [
         # 2026-10-04, a Sunday inside the published National Day holiday: a fact.
-        ("2025-10-04", "2026-09-01", "；2026年10月4日是休息日，最迟在"),
+        ("2025-10-04", "2026-09-01", "；2026年10月4日是休息日，最迟"),
         # 2027-07-31, a Saturday in a year without a notice yet: "may be".
-        ("2026-06-01", "2027-07-05", "；2027年7月31日可能是休息日，稳妥起见最迟在"),
+        ("2026-06-01", "2027-07-05", "；2027年7月31日可能是休息日，稳妥起见最迟"),
     ],
 )
 def test_a_rest_day_names_the_day_to_act_by(issued: str, today: str, words: str) -> None:

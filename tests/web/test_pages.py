@@ -69,7 +69,7 @@ def test_create_shows_deadlines_and_every_way_to_subscribe(app: Flask, client: F
     assert 'data-rule="R1"' in text
     assert "2027-06-01" in text  # the cycle live on the service's today (2026-11-20)
     # R3 on Saturday 2027-07-31, in a year whose holiday notice is not out: "may be".
-    assert "可能是休息日，稳妥起见请在2027年7月30日（星期五）前办理" in plain(text)
+    assert "可能是休息日，稳妥起见最迟2027年7月30日（星期五）办理" in plain(text)
     webcal = re.search(r'id="webcal-link" href="(webcal://[^"]+)"', text)
     assert webcal
     feed_url = re.search(r'id="feed-url" value="(http://[^"]+)"', text)
@@ -110,8 +110,8 @@ def test_deadlines_split_into_upcoming_and_past(app: Flask, client: FlaskClient)
         (
             {"date": "2023-06-01", "card_received": "2020-01-01"},
             "card_received",
-            "收到新证日期：2020年1月1日比签发日期2023年6月1日早了30天以上",
-            "Date the renewed card arrived: 1 January 2020 is more than 30 days before",
+            "拿到新证的日期：2020年1月1日比签发日期2023年6月1日早了30天以上",
+            "Day you got the new card: 1 January 2020 is more than 30 days before",
         ),
         (
             {"date": "2023-06-01", "alarms": "soon"},
@@ -122,8 +122,8 @@ def test_deadlines_split_into_upcoming_and_past(app: Flask, client: FlaskClient)
         (
             {"date": "2023-06-01", "cycles": "50"},
             "cycles",
-            "年度周期数：请填写1到10之间的整数（你填的是 50）。",
-            "Yearly cycles: enter a whole number from 1 to 10",
+            "显示几年：请填写1到10之间的整数（你填的是 50）。",
+            "Years to show: enter a whole number from 1 to 10",
         ),
         (
             {"date": "2023-06-01", "lang": "xx"},
@@ -509,7 +509,7 @@ def test_consequence_rows_name_no_day_to_act(client: FlaskClient) -> None:
     row = re.search(r'<tr[^>]*data-rule="R4"[^>]*>.*?</tr>', text, re.S)
     assert row is not None
     assert "2027-08-01" in row.group(0)
-    assert "请在" not in row.group(0)
+    assert "最迟" not in row.group(0)
     r3 = re.search(r'<tr[^>]*data-rule="R3"[^>]*>.*?</tr>', text, re.S)
     assert r3 is not None
-    assert "请在2027年7月30日（星期五）前办理" in plain(r3.group(0))
+    assert "最迟2027年7月30日（星期五）办理" in plain(r3.group(0))

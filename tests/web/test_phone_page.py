@@ -459,10 +459,10 @@ def test_copy_buttons_only_where_they_work(browser: Any, server: str) -> None:
             "zh",
             {"date": "2024-06-01", "card_received": "2020-01-01"},
             "card_received",
-            "收到新证日期",
+            "拿到新证的日期",
         ),
         ("en", {"date": "2023-02-30"}, "date", "Date issued"),
-        ("zh", {"date": "2023-06-01", "cycles": "12"}, "cycles", "年度周期数"),
+        ("zh", {"date": "2023-06-01", "cycles": "12"}, "cycles", "显示几年"),
         ("zh", {"date": "2023-06-01", "alarms": "1,2,3,4,5,6"}, "alarms", "提前提醒天数"),
     ],
 )
@@ -514,7 +514,7 @@ def test_the_browser_checks_the_same_limits_with_the_same_words(browser: Any, se
         page.click("#submit")
         expect(page.locator("details.options")).to_have_attribute("open", "")
         message = page.locator("#cycles").evaluate("e => e.validationMessage")
-        assert "年度周期数" in message
+        assert "显示几年" in message
         assert "/m/" not in page.url
     finally:
         visit.close()
@@ -532,7 +532,9 @@ def test_switching_language_keeps_the_form(browser: Any, server: str) -> None:
             page.fill("#date", "2026-12-31")
             page.check("input[name=changes][value=employer]")
             page.click("header .lang")
-            expect(page.locator("h1")).to_have_text("Make your residence permit calendar")
+            expect(page.locator("h1")).to_have_text(
+                "Make your “Shanghai permit deadlines” calendar"
+            )
             assert page.input_value("#date") == "2026-12-31"
             assert page.is_checked("input[name=date_kind][value=expires]")
             assert page.is_checked("input[name=changes][value=employer]")
@@ -561,8 +563,8 @@ BACKGROUND = {"light": "rgb(255, 255, 255)", "dark": "rgb(20, 18, 24)"}
 
 @pytest.mark.parametrize("scheme", BACKGROUND)
 def test_axe_finds_no_violation_on_any_page(browser: Any, server: str, scheme: str) -> None:
-    """Start, result, manage, error pages, in both languages and with a form error, in the
-    light and the dark colour scheme (prefers-color-scheme)."""
+    """Start, result, manage, about and error pages, in both languages and with a form error,
+    in the light and the dark colour scheme (prefers-color-scheme)."""
     visit = Visit(browser, server, PROFILES[0], bypass_csp=True, color_scheme=scheme)
     try:
         page = visit.page
@@ -593,12 +595,18 @@ def test_axe_finds_no_violation_on_any_page(browser: Any, server: str, scheme: s
             page.screenshot(path=str(ARTIFACTS / "phones" / "iphone-safari-dark.png"))
         page.goto(page.url.split("?")[0] + "?done=saved&ui=en")
         audit("manage (en)")
+        for ui in ("", "?ui=en"):
+            page.goto(server + "/about" + ui)
+            audit("about" + ui)
+            if scheme == "light":
+                name = "about-en" if ui else "about"
+                page.screenshot(path=str(ARTIFACTS / "phones" / f"{name}.png"), full_page=True)
         page.goto(server + "/m/" + "x" * 43)
         audit("404")
         page.goto(server + "/nowhere?ui=en")
         audit("404 (en)")
         assert seen == {name: [] for name in seen}, json.dumps(seen, ensure_ascii=False, indent=1)
-        assert len(seen) == 7
+        assert len(seen) == 9
         # The check itself can fail: a page with known faults is caught.
         page.set_content('<html><body><img src="x.png"><button></button></body></html>')
         caught = {v["id"] for v in axe_violations(page)}
@@ -621,7 +629,8 @@ def test_small_screens_fit_and_every_target_is_big_enough(browser: Any, server: 
         page = visit.page
         visit.create(**SCENARIOS["issued"])
         manage = page.url.split("?")[0]
-        for url in (server + "/", server + "/?ui=en", manage, manage + "?ui=en&phone=huawei"):
+        pages = (server + "/", server + "/?ui=en", manage, manage + "?ui=en&phone=huawei")
+        for url in (*pages, server + "/about", server + "/about?ui=en"):
             page.goto(url)
             page.evaluate("document.querySelectorAll('details').forEach(d => d.open = true)")
             width = page.evaluate("document.documentElement.scrollWidth")

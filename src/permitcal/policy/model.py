@@ -209,7 +209,7 @@ class Wording:
     """
 
     source_note: Text
-    """Appended to every rule whose basis is ``source``."""
+    """Appended to every rule whose basis is ``source`` (the permit's: whom to ask)."""
     official_note: Text
     """Appended to every rule whose basis is ``official``."""
     rest_day_deadline: Text
@@ -260,6 +260,9 @@ class Wording:
     checklist_if_changed: Text
     """Heads the full checklist when no change was declared."""
     card_received_line: Text
+    source_note_points: Text | None = None
+    """The ``source`` note of a points rule, where points questions go elsewhere (Shanghai:
+    the 12333 hotline); None: ``source_note``."""
 
 
 @dataclass(frozen=True, slots=True)

@@ -46,7 +46,7 @@ _POINTS_MEASURES = Reference(
 )
 # The source guide is the project's own material (docs/rules.md), with no public address.
 _SOURCE_GUIDE = Reference(
-    "上海居住证及积分续签指南（本项目的来源资料 / the project's source guide）"
+    "来源指南（一份公开的上海居住证签注及积分续办指南）/ the project's source guide"
 )
 _ONLINE = Reference(
     "上海“一网通办” / Shanghai One-Netcom online services", "https://zwdt.sh.gov.cn/"
@@ -102,11 +102,11 @@ _WINDOW_OPENS = Rule(
     anchor=Anchor.EXPIRY,
     steps=(Step(-30, Unit.DAYS),),
     basis=Basis.OFFICIAL,
-    title=Text("居住证签注窗口开启", "Renewal window opens"),
+    title=Text("可以开始办理签注", "Endorsement can start"),
     description=Text(
         "从今天起可以办理居住证签注（有效期满前30日内），这是办理的最佳时间。"
         "先签注居住证，签注后才能续办积分。",
-        "From today you can endorse (renew) your residence permit: the window opens 30 days "
+        "From today you can endorse (renew) your residence permit: this opens 30 days "
         "before expiry, and now is the best time to do it. Endorse the permit first; the "
         "points can only be renewed after it.",
     ),
@@ -120,7 +120,7 @@ _CONTINUITY_ENDS = Rule(
     anchor=Anchor.EXPIRY,
     steps=(Step(60, Unit.DAYS),),
     basis=Basis.OFFICIAL,
-    title=Text("如仍未签注：补签截止", "If not renewed: late renewal ends"),
+    title=Text("如仍未签注：补签截止", "If not endorsed: late endorsement ends"),
     description=Text(
         "居住证到期后60日内补办签注的，持有年限连续计算；{day}是最后一天。"
         "如果还没有签注，请务必最迟{act_by}补签。\n"
@@ -148,9 +148,9 @@ _HOLDING_YEARS_RESTART = Rule(
     anchor=Anchor.EXPIRY,
     steps=(Step(61, Unit.DAYS),),
     basis=Basis.OFFICIAL,
-    title=Text("如仍未签注：持有年限重算", "If not renewed: holding years restart"),
+    title=Text("如仍未签注：居住证年限从头算", "If not endorsed: your years restart"),
     description=Text(
-        "从今天起补办签注的，居住证持有年限重新计算，此前累计的年限不再连续。"
+        "从今天起补办签注的，居住证连续年限将从头计算，此前累计的年限不再连续。"
         "如果仍未签注，请尽快办理，以免超过90天后须重新办证。",
         "From today a late endorsement restarts your permit holding years: the years held "
         "before no longer count as continuous. If you still have not endorsed, do it soon, "
@@ -166,7 +166,7 @@ _NEW_APPLICATION = Rule(
     anchor=Anchor.EXPIRY,
     steps=(Step(90, Unit.DAYS),),
     basis=Basis.SOURCE,
-    title=Text("如仍未签注：90天补签截止", "If not renewed: day 90, last late renewal"),
+    title=Text("如仍未签注：90天补签截止", "If not endorsed: day 90, last late endorsement"),
     description=Text(
         "据来源指南，居住证到期超过90天仍未签注的，不能再补签，须重新申请办理居住证；"
         "{day}是最后一天，请最迟{act_by}办理。",
@@ -188,23 +188,23 @@ _POINTS_DECLARATION = Rule(
     basis=Basis.SOURCE,
     title=Text("积分申报截止", "Points declaration due"),
     description=Text(
-        "据来源指南，收到续签后的居住证后，须在5个工作日内办理积分申报（续办）。"
-        "另有指南称，居住证续签后积分系统需要2–3个工作日才能看到续签结果，请先在积分系统确认。\n"
+        "据来源指南，签注完成、拿到新证后，须在5个工作日内办理积分申报（续办）。"
+        "另有指南称，居住证签注后积分系统需要2–3个工作日才能看到签注结果，请先在积分系统确认。\n"
         "办理：单位未变更的，登录积分系统选择“续办申请”并更新个人信息；"
         "单位变更的，由新单位登记并提交。",
         "According to the source guide, the points must be declared (renewed, 续办) within "
-        "five working days after you receive the renewed permit. Another guide says the "
-        "points system may need 2–3 working days to see the renewal: check it there first.\n"
+        "five working days after you get the new card. Another guide says the "
+        "points system may need 2–3 working days to see the endorsement: check it there first.\n"
         "How: if your employer is unchanged, log in to the points system, choose 续办申请 and "
         "update your details; if it changed, the new employer registers you and submits.",
     ),
     references=(_SOURCE_GUIDE, _POINTS_MEASURES),
     fallback_anchor=Anchor.EXPIRY,
     estimate_note=Text(
-        "估计日期：尚未填写收到新证的日期，此处按到期日当天收到新证推算。"
-        "收到新证后请填写实际日期，即可得到准确的截止日。",
-        "Estimate: the date you received the renewed card is not known yet, so this assumes "
-        "you receive it on the expiry date. Record the real date to get the exact deadline.",
+        "估计日期：尚未填写拿到新证的日期，此处按到期日当天拿到新证推算。"
+        "拿到新证后请填写实际日期，即可得到准确的截止日。",
+        "Estimate: the day you got the new card is not known yet, so this assumes "
+        "you get it on the expiry date. Enter the real day to get the exact deadline.",
     ),
     remind=True,
     todo=Text("办理积分申报（续办）", "declare (renew) the points"),
@@ -228,14 +228,14 @@ _POINTS_LAPSE = Rule(
         "也有近期指南称，信息无变更时积分会随居住证自动续期。"
         "请以短信或积分系统的显示为准，不要想当然。\n"
         "本事件排在“积分申报截止”之前时，原因是：积分在居住证到期次日失效，直到续办完成为止；"
-        "续办是在收到续签后的新证之后申报，最迟在“积分申报截止”那天。",
+        "续办在拿到新证之后申报，最迟在“积分申报截止”那天。",
         "According to the source guide, points have no grace period: from the day after the "
         "permit expires they are void until renewed. Some recent guides say points renew "
         "automatically with the permit when nothing changed. Check the SMS or the points "
         "system rather than assume.\n"
         'When this event comes before "Points declaration due", this is why: the points '
         "lapse the day after expiry until they are renewed, and the renewal is the "
-        'declaration made after the renewed card arrives, due by the "Points declaration '
+        'declaration made after the new card arrives, due by the "Points declaration '
         'due" day.',
     ),
     references=(_SOURCE_GUIDE, _POINTS_MEASURES),
@@ -270,10 +270,10 @@ _EDUCATION_VERIFICATION = Rule(
     title=Text("新学历请开始认证", "Start degree verification"),
     description=Text(
         "你申报了学历变更。新学历须先认证（约需两个月），认证完成后才能续办积分。"
-        "请最迟{act_by}开始办理学历认证，以便在签注窗口开启时完成。",
+        "请最迟{act_by}开始办理学历认证，以便在可以开始办理签注时完成。",
         "You declared a new education record. A new degree must be verified first (about "
         "two months) before the points can be renewed. Start the verification by {act_by} "
-        "so that it is done when the renewal window opens.",
+        "so that it is done when the endorsement can start.",
     ),
     references=(_SOURCE_GUIDE,),
     requires_change=Change.EDUCATION,
@@ -333,8 +333,8 @@ _CHECKLISTS = (
 
 SHANGHAI = Policy(
     id="shanghai",
-    version="2026.11.4",
-    updated=dt.date(2026, 11, 27),
+    version="2026.12.1",
+    updated=dt.date(2026, 12, 3),
     feed_name=Text("上海居住证提醒", "Shanghai permit deadlines"),
     feed_description=Text(
         "上海市居住证签注及积分续办的各项截止日期，由 permitcal 根据你填写的日期生成。"

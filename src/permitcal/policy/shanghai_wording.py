@@ -11,10 +11,17 @@ from permitcal.policy.model import Text, Wording
 __all__ = ["SHANGHAI_WORDING"]
 
 SHANGHAI_WORDING = Wording(
+    # Whom to ask, as RULES.md "Basis" says: the permit's questions go to the citizen
+    # hotline or a service centre, the points' to the human resources hotline.
     source_note=Text(
-        "依据：来源指南所述，未见于官方文件。请拨打12333或到社区事务受理服务中心确认。",
-        "Basis: stated by the source guide but not found in official texts. Confirm with the "
-        "12333 hotline or a community affairs service centre.",
+        "依据：来源指南所述，未见于官方文件。请拨打12345（市民服务热线）或到社区事务受理服务中心核实。",
+        "Basis: stated by the source guide but not found in official texts. Check with the "
+        "12345 citizen hotline or a community affairs service centre.",
+    ),
+    source_note_points=Text(
+        "依据：来源指南所述，未见于官方文件。请拨打12333（人社服务热线）核实。",
+        "Basis: stated by the source guide but not found in official texts. Check with the "
+        "12333 human resources and social security hotline.",
     ),
     official_note=Text(
         "依据：官方规定，多方来源一致。",
@@ -43,11 +50,11 @@ SHANGHAI_WORDING = Wording(
         "day on or after it that is surely a working day is {nearest} ({weekday}).",
     ),
     act_on_receipt=Text(
-        "请从{card}起，在积分系统显示续签结果后尽快申报：{date}之前哪些日子放假尚不确定，"
-        "能确定可以办理的最后一个工作日早于你收到新证的日子（{card}）。",
-        "Declare from {card}, as soon as the points system shows the renewal: which days "
+        "请从{card}起，在积分系统显示签注结果后尽快申报：{date}之前哪些日子放假尚不确定，"
+        "能确定可以办理的最后一个工作日早于你拿到新证的日子（{card}）。",
+        "Declare from {card}, as soon as the points system shows the endorsement: which days "
         "before {date} are off is not known yet, and the last day surely open falls before "
-        "you received the card ({card}).",
+        "you got the new card ({card}).",
     ),
     provisional_date=Text(
         "暂定：国务院{year}年节假日安排尚未公布。此日期按最稳妥的方式推算（宁早勿晚，"
@@ -90,9 +97,9 @@ SHANGHAI_WORDING = Wording(
         "is the day to act by.",
     ),
     reminder_on_receipt=Text(
-        "{date}之前哪些日子放假尚不确定，所以请从收到新证的{act_by}起，在积分系统显示续签结果后尽快申报。",
+        "{date}之前哪些日子放假尚不确定，所以请从拿到新证的{act_by}起，在积分系统显示签注结果后尽快申报。",
         "Which days before {date} are off is not known yet, so declare from {act_by}, the day "
-        "you received the card, as soon as the points system shows the renewal.",
+        "you got the new card, as soon as the points system shows the endorsement.",
     ),
     reminder_provisional=Text(
         "暂定：节假日安排尚未公布，办理日按最稳妥的方式推算，公布后可能改变。",
@@ -110,15 +117,15 @@ SHANGHAI_WORDING = Wording(
     ),
     references_heading=Text("参考：", "References:"),
     cycle_line=Text(
-        "所属周期：{expiry}到期的居住证及其续签。",
-        "Cycle: the permit expiring on {expiry} and its renewal.",
+        "所属周期：{expiry}到期的居住证及其签注。",
+        "Cycle: the permit expiring on {expiry} and its endorsement.",
     ),
     checklist_declared=Text(
         "你申报的变更及需要补充的材料：", "The changes you declared and what to bring:"
     ),
     checklist_if_changed=Text(
         "如自上次签注以来以下信息有变更，需要补充材料：",
-        "If any of these changed since the last renewal, bring:",
+        "If any of these changed since the last endorsement, bring:",
     ),
-    card_received_line=Text("收到新证日期：{date}。", "Renewed card received on {date}."),
+    card_received_line=Text("拿到新证的日期：{date}。", "New card received on {date}."),
 )

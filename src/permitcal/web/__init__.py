@@ -13,6 +13,7 @@ from flask import Flask
 
 from permitcal.holiday_files import load_calendar
 from permitcal.web import api, feeds, pages, phone_page
+from permitcal.web.about import operator_from_config
 from permitcal.web.bodylimit import install_body_limit
 from permitcal.web.cache import FeedCache
 from permitcal.web.caldav import views as caldav
@@ -48,6 +49,11 @@ DEFAULTS: dict[str, Any] = {
     "DB_TIMEOUT": DEFAULT_TIMEOUT,  # seconds for connecting and per statement, then 503
     "HOLIDAY_DATA": None,  # holiday-cn files, separated by os.pathsep: notices applied at once
     "COMPRESS": True,  # gzip feeds and CalDAV answers for clients that ask; false: never
+    # The about page's operator and project (all optional): who runs this instance,
+    # how to reach them, and where the source code and issue tracker are.
+    "OPERATOR_NAME": None,
+    "OPERATOR_CONTACT": None,
+    "PROJECT_URL": None,
     "WTF_CSRF_TIME_LIMIT": None,  # tokens live as long as the session cookie
     "SESSION_COOKIE_SAMESITE": "Lax",
     "SESSION_COOKIE_HTTPONLY": True,
@@ -80,6 +86,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         compress=config_flag(app.config["COMPRESS"], "COMPRESS"),
     )
     app.extensions["permitcal"] = found
+    app.extensions["permitcal_operator"] = operator_from_config(app.config)
 
     @app.context_processor
     def notices() -> dict[str, int]:

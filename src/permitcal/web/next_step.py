@@ -20,6 +20,8 @@ class NextStep:
     title: str
     day: str
     detail: str
+    how: str
+    """Where and how to do it, in one sentence."""
 
 
 def next_step(
@@ -76,4 +78,5 @@ def next_step(
         title=due.title.get(lang),
         day=format_day(due.date, lang),
         detail=what + ui_text("next_end", lang),
+        how=ui_text("next_how_points" if policy.rule(due.rule).points else "next_how_permit", lang),
     )

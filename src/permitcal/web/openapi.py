@@ -278,6 +278,13 @@ def _paths() -> dict[str, Any]:
             "description": "Also CalDAV's bare server URL: OPTIONS, and PROPFIND and REPORT "
             "(not expressible in OpenAPI) for clients that look for their principal here.",
         },
+        "/about": {
+            "get": _page(
+                "Who runs this site, where the rules come from, what is stored (关于 / 隐私)",
+                "The page.",
+                get=True,
+            ),
+        },
         "/m/{token}": {
             "parameters": [_TOKEN],
             "get": _page("A subscription's manage page", "The page.", get=True),

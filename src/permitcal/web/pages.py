@@ -7,7 +7,7 @@ import logging
 from dataclasses import replace
 from typing import Any
 
-from flask import Blueprint, Response, abort, jsonify, redirect, request, url_for
+from flask import Blueprint, Response, abort, current_app, jsonify, redirect, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFError
 from markupsafe import Markup, escape
@@ -18,7 +18,9 @@ from permitcal._version import __version__
 from permitcal.deadlines import Deadline
 from permitcal.errors import InvalidInputError, PermitcalError
 from permitcal.inputs import parse_date
-from permitcal.policy.model import Basis
+from permitcal.policy import Policy
+from permitcal.policy.model import Anchor, Basis, Kind
+from permitcal.web.about import official_references
 from permitcal.web.errors import error_page
 from permitcal.web.forms import (
     FormError,
@@ -179,6 +181,8 @@ def _manage_page(
         upcoming=upcoming,
         past=past,
         legend=_legend(upcoming + past, lang),
+        points_rules={rule.id for rule in found.policy.rules if rule.points},
+        lapse_notes=_lapse_notes(deadlines, found.policy, lang),
         deadline_lang=lang,
         manage_url=manage_url,
         manage_token=manage_token,
@@ -242,14 +246,38 @@ def _card_problem(sub: Subscription, lang: UiLang) -> str | None:
     return None if problem is None else explain(problem, lang)
 
 
-def _legend(rows: list[Deadline], lang: UiLang) -> list[tuple[str, str]]:
-    """What the tags in the table mean, for the tags the table shows."""
+def _legend(rows: list[Deadline], lang: UiLang) -> list[tuple[str, str, bool]]:
+    """What the tags in the table mean, for the tags the table shows; the last item says
+    whether the entry links to where the rules come from (the about page)."""
     shown = [
-        ("estimate", "legend_estimate", any(d.estimate for d in rows)),
-        ("provisional", "legend_provisional", any(d.provisional for d in rows)),
-        ("source_basis", "legend_source", any(d.basis is Basis.SOURCE for d in rows)),
+        ("estimate", "legend_estimate", any(d.estimate for d in rows), False),
+        ("provisional", "legend_provisional", any(d.provisional for d in rows), False),
+        ("source_basis", "legend_source", any(d.basis is Basis.SOURCE for d in rows), True),
     ]
-    return [(ui_text(tag, lang), ui_text(text, lang)) for tag, text, present in shown if present]
+    return [
+        (ui_text(tag, lang), ui_text(text, lang), sources)
+        for tag, text, present, sources in shown
+        if present
+    ]
+
+
+def _lapse_notes(
+    deadlines: list[Deadline], policy: Policy, lang: UiLang
+) -> dict[tuple[str, int], str]:
+    """A note for each points consequence listed before its cycle's declaration deadline.
+
+    The points lapse the day after expiry, while the declaration that renews them is
+    due only after the new card: read in date order, the lapse looks like a missed
+    deadline. The note says how the two fit (RULES.md, "Sentences that stay true").
+    """
+    declared = {d.cycle: d for d in deadlines if policy.rule(d.rule).anchor is Anchor.CARD_RECEIVED}
+    notes: dict[tuple[str, int], str] = {}
+    for d in deadlines:
+        rule = policy.rule(d.rule)
+        due = declared.get(d.cycle)
+        if rule.kind is Kind.CONSEQUENCE and rule.points and due is not None and due.date > d.date:
+            notes[(d.rule, d.cycle)] = ui_text("lapse_note", lang)
+    return notes
 
 
 def _back_to_notice(token: str, done: str) -> ResponseReturnValue:
@@ -332,6 +360,16 @@ def delete(token: str) -> ResponseReturnValue:
     if not service().store.delete(sub):
         abort(404)  # deleted by a concurrent request
     return render("deleted.html")
+
+
+@bp.get("/about")
+def about() -> Response:
+    """Who runs this site, whom to ask, where the rules come from, what is kept and how long."""
+    return render(
+        "about.html",
+        operator=current_app.extensions["permitcal_operator"],
+        references=official_references(service().policy),
+    )
 
 
 @bp.errorhandler(CSRFError)

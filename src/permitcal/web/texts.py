@@ -23,10 +23,12 @@ __all__ = [
 UiLang = Literal["zh", "en"]
 
 UI: dict[str, Text] = {
-    "title": Text("上海居住证到期提醒日历", "Shanghai residence permit deadline calendar"),
+    # One name for the calendar everywhere: the header, the page title and the name the
+    # phone's calendar list shows (the feed's), so a holder recognises it there.
+    "title": SHANGHAI.feed_name,
     "tagline": Text(
         "输入居住证日期，得到签注、补签、积分申报等所有截止日，并订阅到手机日历。",
-        "Enter your permit date, get every renewal and points deadline, and subscribe from your phone's calendar.",
+        "Enter your permit date, get every endorsement and points deadline, and subscribe from your phone's calendar.",
     ),
     "date_kind": Text("我填写的日期是", "The date I enter is"),
     "issued": Text(
@@ -35,8 +37,18 @@ UI: dict[str, Text] = {
     ),
     "expires": Text("居住证上印的到期日", "Expiry date printed on the card"),
     "date": Text("日期", "Date"),
-    "card_received": Text("收到续签新证的日期（可选）", "Date the renewed card arrived (optional)"),
-    "changes": Text("上次签注以来的变更（可选）", "Changes since the last renewal (optional)"),
+    "card_received": Text(
+        "已经签注并拿到新证的，填写拿到新证的日期（可选）",
+        "If you have already endorsed the permit and got the new card: the day you got it (optional)",
+    ),
+    "changes": Text(
+        "上次签注以来有变更的项目（可选）", "Changes since the last endorsement (optional)"
+    ),
+    "changes_hint": Text(
+        "勾选后，日历中“可以开始办理签注”那天会列出需要补充的材料；勾选学历还会提前提醒你开始学历认证。",
+        "Ticked changes make the calendar list the documents to bring on the day you can start"
+        " the endorsement; a new degree also gets a reminder to start its verification early.",
+    ),
     "change_address": Text("居住地址", "Address"),
     "change_employer": Text("工作单位", "Employer"),
     "change_education": Text("学历", "Education"),
@@ -47,15 +59,16 @@ UI: dict[str, Text] = {
     "lang_en": Text("英文", "English"),
     "lang_both": Text("中英双语", "Both"),
     "alarms": Text("提前几天提醒（逗号分隔）", "Reminder days before (comma-separated)"),
-    "cycles": Text("显示几个年度周期", "Yearly cycles to show"),
-    "official_only": Text(
-        "只显示官方规定（不含来源指南所述规则）",
-        "Official rules only (leave out source-guide rules)",
+    "cycles": Text("显示几年", "Years to show"),
+    "more_options": Text(
+        "更多选项：日历语言、提前几天提醒、显示几年",
+        "More options: calendar language, reminder days, years to show",
     ),
+    "official_only": Text("只显示官方文件中的规定", "Only rules found in official texts"),
     "submit": Text("生成日历", "Create calendar"),
     "save": Text("保存修改", "Save changes"),
     "deadlines": Text("截止日期", "Deadlines"),
-    "upcoming": Text("即将到来（最近的在前）", "Coming up (nearest first)"),
+    "upcoming": Text("接下来的日期（按先后）", "Coming up (in date order)"),
     "none_upcoming": Text(
         "所列周期内没有未来的日期；请更新居住证日期。",
         "No future dates in the projected cycles; update your permit date.",
@@ -64,11 +77,18 @@ UI: dict[str, Text] = {
     "col_date": Text("日期", "Date"),
     "col_event": Text("事项", "Event"),
     "col_notes": Text("说明", "Notes"),
-    "rest_day": Text("休息日，请在{0}办理", "rest day: act on {0}"),
+    "rest_day": Text("休息日，最迟{0}办理", "rest day: act by {0}"),
     "rest_day_open": Text("休息日，{0}起可办理", "rest day: from {0}"),
     "provisional": Text("暂定", "provisional"),
     "estimate": Text("估计", "estimate"),
-    "source_basis": Text("来源指南，请向12333确认", "source guide: confirm with 12333"),
+    # Not in an official text: whom to ask, as RULES.md "Basis" says (points: 人社 12333;
+    # the permit: the citizen hotline 12345 or a community service centre).
+    "source_basis": Text("非官方文件所载", "not in an official text"),
+    "source_ask_points": Text("请拨打12333核实", "check with the 12333 hotline"),
+    "source_ask_permit": Text(
+        "请拨打12345或到社区事务受理服务中心核实",
+        "check with the 12345 hotline or a community affairs service centre",
+    ),
     "subscribe": Text("订阅到日历", "Subscribe"),
     "subscribe_hint": Text(
         "订阅后，规则、节假日或你的信息有变化时，日历会自动更新。",
@@ -79,7 +99,7 @@ UI: dict[str, Text] = {
         "After subscribing, check that this calendar's reminders are on: some calendars drop or"
         " ignore a subscribed calendar's own alerts, and the last step above says where to look.",
     ),
-    "webcal": Text("订阅（iPhone 日历 / Outlook）", "Subscribe (Apple Calendar / Outlook)"),
+    "webcal": Text("订阅（Apple 日历 / Outlook）", "Subscribe (Apple Calendar / Outlook)"),
     "google": Text("添加到 Google 日历", "Add to Google Calendar"),
     "outlook": Text("添加到 Outlook.com", "Add to Outlook.com"),
     "google_note": Text(
@@ -108,11 +128,19 @@ UI: dict[str, Text] = {
     "edit": Text("修改日期或选项", "Change dates or options"),
     "rotate": Text("更换订阅地址", "Change the feed address"),
     "rotate_note": Text(
-        "旧地址将立即失效；需要在日历中用新地址重新订阅。",
-        "The old address stops working at once; subscribe again with the new one.",
+        "订阅地址泄露时（例如不小心发给了别人）使用：旧地址立即失效，已订阅的手机要用新地址重新订阅；"
+        "用 CalDAV 账户的，只需在手机上把密码改成新的。",
+        "For when the feed address has leaked (sent to someone by mistake, say): the old"
+        " address stops working at once, and subscribed phones must subscribe again with the"
+        " new one; with a CalDAV account, only change the password on the phone.",
     ),
     "delete": Text("删除此日历", "Delete this calendar"),
     "delete_confirm": Text("我确认删除", "Yes, delete it"),
+    "delete_phone_note": Text(
+        "删除后，手机上已订阅的日历不再更新，请在手机日历中手动移除（用 CalDAV 账户的，删除这个账户）。",
+        "Once deleted, the calendar your phone subscribed to no longer updates: remove it"
+        " in the phone's calendar yourself (or remove the CalDAV account).",
+    ),
     "deleted": Text("日历已删除。", "The calendar was deleted."),
     "saved": Text(
         "已保存；订阅的日历会在下次刷新时更新。",
@@ -120,13 +148,19 @@ UI: dict[str, Text] = {
     ),
     "rotated": Text("订阅地址已更换。", "The feed address was changed."),
     "renewed": Text(
-        "已记录收到新证的日期，日历已更新。", "Renewal recorded; the calendar is updated."
+        "已保存拿到新证的日期，日历已更新。",
+        "The day you got the new card is saved; the calendar is updated.",
     ),
     "renewed_unchanged": Text(
-        "日历没有变化：你记录的新证（{card}）属于{expiry}到期的那次续签，日历里没有因此改变的日期。",
-        "The calendar did not change: the card you recorded ({card}) belongs to the renewal of the permit expiring on {expiry}, and no date in the calendar depends on it.",
+        "日历没有变化：你填写的新证（{card}）属于{expiry}到期那次的签注，日历里没有因此改变的日期。",
+        "The calendar did not change: the new card you entered ({card}) belongs to the endorsement of the permit expiring on {expiry}, and no date in the calendar depends on it.",
     ),
     "points_question": Text("你有居住证积分吗？", "Do you have points (积分)?"),
+    "points_hint": Text(
+        "积分用于子女在上海入学、参加中考和高考报名等；没有办过积分的，请选“没有”。",
+        "Points (积分) count for children's schooling and 中考 / 高考 registration in Shanghai;"
+        " if you never applied for them, choose No.",
+    ),
     "points_yes": Text(
         "有：显示积分申报、积分失效和年审的日期",
         "Yes: show the points declaration, lapse and review dates",
@@ -135,32 +169,62 @@ UI: dict[str, Text] = {
         "没有：只显示居住证签注的日期", "No: show only the permit's endorsement dates"
     ),
     "card_problem": Text(
-        "你记录的收到新证日期不属于任何一次续签，日历暂时不使用它；请在下方更正（或清空）：",
-        "The date recorded for your renewed card fits no renewal, so the calendar leaves it out for now; correct (or clear) it below:",
+        "你填写的拿到新证的日期不属于任何一次签注，日历暂时不使用它；请在下方更正（或清空）：",
+        "The date entered for your new card fits no endorsement, so the calendar leaves it out for now; correct (or clear) it below:",
     ),
-    "renewed_title": Text("我已拿到新证", "I got my renewed card"),
+    "renewed_title": Text("我已拿到新证", "I got my new card"),
     "renewed_note": Text(
-        "记录收到续签后新证的日期：积分申报截止日随之确定，不再适用的补签提醒会从日历中移除。",
-        "Record the day you received the renewed card: the points declaration deadline becomes exact, and late-renewal events that no longer apply leave the calendar.",
+        "填写拿到新证的日期：积分申报截止日会按它算准，已用不上的补签提醒会从日历中删除。",
+        "Enter the day you got the new card: the points declaration deadline is then counted"
+        " from it, and late-endorsement reminders that no longer apply leave the calendar.",
     ),
-    "renewed_date": Text("收到新证的日期", "Date you received it"),
-    "renewed_submit": Text("记录", "Record it"),
+    "renewed_note_no_points": Text(
+        "填写拿到新证的日期：已用不上的补签提醒会从日历中删除。",
+        "Enter the day you got the new card: late-endorsement reminders that no longer apply"
+        " leave the calendar.",
+    ),
+    "renewed_date": Text("拿到新证的日期", "Day you got it"),
+    "renewed_submit": Text("保存拿到新证的日期", "Save the day you got the new card"),
     "bad_input": Text("输入有误", "Invalid input"),
-    "index_h1": Text("生成你的居住证提醒日历", "Make your residence permit calendar"),
+    "index_h1": Text(
+        f"生成你的“{SHANGHAI.feed_name.zh}”日历",
+        f"Make your “{SHANGHAI.feed_name.en}” calendar",
+    ),
     "created": Text("日历已创建", "Your calendar is ready"),
-    "manage_h1": Text("你的居住证日历", "Your residence permit calendar"),
+    "manage_h1": Text(
+        f"你的“{SHANGHAI.feed_name.zh}”日历", f"Your “{SHANGHAI.feed_name.en}” calendar"
+    ),
     "next_deadline": Text("下一个截止日", "Next deadline"),
     "next_opens": Text("{day}起可以{todo}", "You can {todo} from {day}"),
     "next_do": Text("请{todo}", "Please {todo}"),
     "next_act_by": Text(
-        "；{day}是休息日，最迟在{act_by}办理",
+        "；{day}是休息日，最迟{act_by}办理",
         "; {day} is a rest day: act by {act_by}",
     ),
     "next_act_by_maybe": Text(
-        "；{day}可能是休息日，稳妥起见最迟在{act_by}办理",
+        "；{day}可能是休息日，稳妥起见最迟{act_by}办理",
         "; {day} may be a rest day: to be safe, act by {act_by}",
     ),
     "next_end": Text("。", "."),
+    # Where to do it (the page's only mention of the service centres and the online
+    # services; the events say it too).
+    "next_how_permit": Text(
+        # Two short lines on a 360 px phone: the box must leave the phone's main action
+        # (the CalDAV copy button on Huawei and vivo) in the first screen.
+        "可到社区事务受理服务中心或“随申办”“一网通办”办理；多数人会自动签注并收到短信。",
+        "At a community affairs service centre, or online (随申办 / 一网通办); most holders"
+        " are endorsed automatically and get an SMS.",
+    ),
+    "next_how_points": Text(
+        "单位未变更的，登录积分系统选择“续办申请”；单位变更的，由新单位登记并提交。",
+        "With the same employer, choose 续办申请 in the points system; with a new employer,"
+        " the employer registers you and submits.",
+    ),
+    "lapse_note": Text(
+        "积分从这天起失效，直到续办完成；续办在拿到新证后申报，期限见“积分申报截止”。",
+        "The points lapse from this day until renewed; the renewal is declared after you get"
+        " the new card, by the day of “Points declaration due”.",
+    ),
     "add_title": Text("添加到手机日历", "Put it on your phone's calendar"),
     "picker": Text("你的手机", "Your phone"),
     "picker_ask": Text(
@@ -179,16 +243,21 @@ UI: dict[str, Text] = {
         "That year's State Council holiday notice is not out yet: the date, or whether it is a working day, may change.",
     ),
     "legend_estimate": Text(
-        "还没有填写收到新证的日期，按到期日当天收到推算；收到新证后请记录。",
-        "The day you get the renewed card is not recorded yet, so this assumes the expiry date; record it once you have the card.",
+        "还没有填写拿到新证的日期，按到期日当天拿到推算；拿到新证后请在“我已拿到新证”中填写。",
+        "The day you get the new card is not entered yet, so this assumes the expiry date; enter it under “I got my new card” once you have it.",
     ),
     "legend_source": Text(
-        "这条规则只见于来源指南（不是官方文件），请拨打12333确认。",
-        "Only the source guide states this rule (not an official document): confirm with 12333.",
+        "这条规则只见于本站依据的来源指南，没有在官方文件中找到：积分的问题请拨打12333（人社服务热线）核实，"
+        "居住证和签注的问题请拨打12345（市民服务热线）或到社区事务受理服务中心核实。",
+        "Only the source guide this site follows states this rule; it was not found in an"
+        " official text. Check points questions with 12333 (the human resources hotline), and"
+        " permit and endorsement questions with 12345 (the citizen hotline) or a community"
+        " affairs service centre.",
     ),
+    "legend_sources_link": Text("规则出处", "Where the rules come from"),
     "rest_day_open_maybe": Text("可能是休息日，{0}起可办理", "may be a rest day: from {0}"),
     "rest_day_maybe": Text(
-        "可能是休息日，稳妥起见请在{0}前办理",
+        "可能是休息日，稳妥起见最迟{0}办理",
         "may be a rest day: to be safe, act by {0}",
     ),
     "in_app_title": Text("请在浏览器中打开本页", "Open this page in your browser"),
@@ -256,8 +325,134 @@ UI: dict[str, Text] = {
     "too_large": Text("提交的内容太大。", "What was sent is too large."),
     "bad_request": Text("请求无效。", "The request is not valid."),
     "disclaimer": Text(
-        "日期根据公开指南和国务院节假日安排计算，仅供提醒，以官方通知为准。",
-        "Dates follow public guides and the State Council's holiday notices; reminders only, official notices prevail.",
+        "日期根据上海的官方文件、一份公开的来源指南和国务院节假日安排计算，仅供提醒，以官方通知为准。",
+        "Dates follow Shanghai's official texts, a public source guide and the State Council's"
+        " holiday notices; reminders only, official notices prevail.",
+    ),
+    "about_link": Text("关于本站 / 隐私", "About / privacy"),
+    # The about page (about.html): who runs this instance, whom to ask, where the rules
+    # come from, what is stored and for how long. Every sentence must stay true of
+    # what the code does (store.py deletes the row; nothing expires by itself).
+    "about_h1": Text("关于本站 / 隐私", "About this site / privacy"),
+    "about_who": Text("谁在运行本站", "Who runs this site"),
+    "about_operator": Text("本站由{name}运行。", "This site is run by {name}."),
+    "about_contact": Text("联系方式：", "Contact: "),
+    "about_no_contact": Text(
+        "运行本站的人没有留下联系方式。", "Whoever runs this site has given no contact."
+    ),
+    "about_software": Text(
+        "本站使用开源软件 permitcal。", "This site runs permitcal, open-source software."
+    ),
+    "about_project": Text("源代码和问题反馈：", "Source code and issue tracker: "),
+    "about_not_government": Text(
+        "本站不是政府网站，与上海市的政府部门没有关系。",
+        "This is not a government site and has no link with Shanghai's authorities.",
+    ),
+    "about_ask": Text("日期有误或有疑问，找谁", "If a date looks wrong, whom to ask"),
+    "about_ask_permit": Text(
+        "居住证和签注的问题：拨打12345（上海市民服务热线），或到任一社区事务受理服务中心咨询。",
+        "The permit and its endorsement: call 12345 (the Shanghai citizen hotline) or ask at"
+        " any community affairs service centre (社区事务受理服务中心).",
+    ),
+    "about_ask_points": Text(
+        "积分的问题：拨打12333（人社服务热线）。",
+        "Points (积分): call 12333 (the human resources and social security hotline).",
+    ),
+    "about_ask_site": Text(
+        "觉得本站算错了：请告诉本站的运行者（联系方式见上）。",
+        "If you think this site got a date wrong: tell whoever runs it (contact above).",
+    ),
+    "about_ask_project": Text(
+        "觉得本站算错了：请到上面的源代码和问题反馈网址说明。",
+        "If you think this site got a date wrong: report it at the issue tracker above.",
+    ),
+    "about_where": Text("在哪里办理签注", "Where to endorse the permit"),
+    "about_where_text": Text(
+        "到任一社区事务受理服务中心，或在“随申办”App、“一网通办”网站上办理。"
+        "多数持证人会被自动签注并收到短信：请核对短信或在网上查询，不要想当然。",
+        "At any community affairs service centre (社区事务受理服务中心), or online in the"
+        " 随申办 app or on 一网通办. Most holders are endorsed automatically and get an SMS:"
+        " check the SMS or look it up online rather than assume.",
+    ),
+    "about_sources": Text("规则从哪里来", "Where the rules come from"),
+    "about_official": Text(
+        "官方文件和办事网站（链接是发布机关的网站，在网站中按标题搜索可找到全文）：",
+        "Official texts and services (each link is the issuing body's site; search it for"
+        " the title to find the full text):",
+    ),
+    "about_guide": Text(
+        "来源指南：一份公开的上海居住证签注及积分续办指南，本站的规则据此整理。"
+        "其中几条（页面上标有“非官方文件所载”）没有在官方文件中找到，请按上面的电话核实；"
+        "日历里每个事项的说明都写明了依据。",
+        "The source guide: a public guide to endorsing the Shanghai residence permit and"
+        " renewing its points, which this site's rules follow. A few of its rules (marked"
+        " “not in an official text” on the page) were not found in any official text: check"
+        " them by the numbers above. Every event in the calendar states its basis.",
+    ),
+    "about_holidays": Text(
+        "工作日和休息日：国务院办公厅每年发布的节假日安排通知，已收录至{year}年。",
+        "Working days and days off: the State Council's yearly holiday notices, known"
+        " through {year}.",
+    ),
+    "about_stored": Text("本站保存什么", "What this site stores"),
+    "about_stored_dates": Text(
+        "为了生成你的日历，本站保存：你填写的居住证日期和拿到新证的日期、勾选的变更事项、"
+        "各项选项（日历语言、提醒天数、显示几年、有没有积分、是否只显示官方规定），"
+        "以及创建和最后修改的时间。",
+        "To make your calendar, this site stores the permit dates you entered and the day"
+        " you got the new card, the changes you ticked, your options (calendar language,"
+        " reminder days, years shown, whether you have points, official rules only), and"
+        " when the calendar was created and last changed.",
+    ),
+    "about_stored_not": Text(
+        "不保存姓名、电话或证件号，也不需要注册。",
+        "No name, phone number or ID number is stored, and there is no sign-up.",
+    ),
+    "about_stored_tokens": Text(
+        "订阅地址和管理链接中的密钥只以无法还原的摘要保存：即使数据库泄露，也不能从中得到你的链接。",
+        "The secrets in your feed address and manage link are stored only as digests that"
+        " cannot be turned back: even a leaked database gives nobody your links.",
+    ),
+    "about_stored_logs": Text(
+        "服务器的访问日志记录时间、IP 地址、浏览器和访问的网址；网址中的密钥已隐去。",
+        "The server's access log records the time, IP address, browser and the address"
+        " visited, with the secrets in addresses blanked out.",
+    ),
+    "about_stored_cookie": Text(
+        "页面只用一个防止表单被冒用的 Cookie；没有统计、广告或第三方代码。",
+        "The pages set one cookie, which protects the forms; there is no analytics,"
+        " advertising or third-party code.",
+    ),
+    "about_kept": Text("保存多久", "For how long"),
+    "about_kept_text": Text(
+        "你的日历一直保存，直到你删除它；本站不会自动删除。删除时，数据库中的记录立即删除。"
+        "运行者的数据库备份中可能还留有副本，直到备份被删除；日志保存多久也由运行者决定。",
+        "Your calendar is kept until you delete it; this site deletes nothing by itself."
+        " Deleting removes its record from the database at once. The operator's database"
+        " backups may still hold a copy until they are deleted, and how long logs are kept"
+        " is up to the operator.",
+    ),
+    "about_secret": Text("订阅地址要保密", "Keep the feed address secret"),
+    "about_secret_text": Text(
+        "任何拿到你的订阅地址（或 CalDAV 密码）的人，都能看到日历里的这些日期，请不要公开。"
+        "订阅时，这个地址会交给你的日历服务（如 iCloud、Outlook、Google）保存。"
+        "地址泄露时，在管理页点“更换订阅地址”，旧地址立即失效。"
+        "管理链接可以修改和删除日历，更要保管好。",
+        "Anyone who has your feed address (or CalDAV password) can read the dates in the"
+        " calendar: do not make it public. Subscribing hands the address to your calendar"
+        " service (iCloud, Outlook, Google, …). If it leaks, use “Change the feed address” on"
+        " the manage page: the old address stops working at once. The manage link can change"
+        " and delete the calendar: keep it even safer.",
+    ),
+    "about_delete": Text("怎样删除", "How to delete"),
+    "about_delete_text": Text(
+        "打开你的管理链接，在“删除此日历”处勾选“我确认删除”，再点“删除此日历”。"
+        "然后在手机日历中手动移除已订阅的日历（用 CalDAV 账户的，删除这个账户）：它不再更新，但不会自己消失。"
+        "管理链接丢失后无法找回：本站只保存它的摘要，也不知道哪个日历是你的。",
+        "Open your manage link, tick “Yes, delete it” under “Delete this calendar” and press"
+        " “Delete this calendar”. Then remove the subscribed calendar in your phone's calendar"
+        " (or the CalDAV account): it stops updating but does not go away by itself. A lost manage link cannot be recovered:"
+        " this site keeps only its digest and cannot tell which calendar is yours.",
     ),
     "notices_known": Text(
         "国务院节假日安排已收录至{year}年，之后年份的日期为暂定。",
