@@ -42,7 +42,7 @@ def subscription_links(sub: Subscription, manage_token: str) -> FeedLinks:
     url = url_for(
         "feeds.subscription", token=token, name=FEED_FILENAME.removesuffix(".ics"), _external=True
     )
-    return feed_links(url, service().policy.feed_name.get(sub.settings.lang, " "))
+    return feed_links(url, sub.settings.rules.feed_name.get(sub.settings.lang, " "))
 
 
 def home_url_key(environ: WSGIEnvironment) -> tuple[object, ...]:
