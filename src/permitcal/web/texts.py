@@ -7,7 +7,7 @@ from typing import Literal
 
 from flask import has_request_context, request
 
-from permitcal.policy import SHANGHAI, Text
+from permitcal.policy import WEEKDAYS, Text, policies
 
 __all__ = [
     "APP_NAMES",
@@ -37,11 +37,8 @@ UI: dict[str, Text] = {
     "date": Text("日期", "Date"),
     "card_received": Text("收到续签新证的日期（可选）", "Date the renewed card arrived (optional)"),
     "changes": Text("上次签注以来的变更（可选）", "Changes since the last renewal (optional)"),
-    "change_address": Text("居住地址", "Address"),
-    "change_employer": Text("工作单位", "Employer"),
-    "change_education": Text("学历", "Education"),
-    "change_title": Text("职称", "Professional title"),
-    "change_spouse": Text("配偶 / 子女", "Spouse / child"),
+    # The changes' names are declared once, in each policy's checklist.
+    **{f"change_{c.value}": p.change_label(c) for p in policies().values() for c in p.changes},
     "lang": Text("日历语言", "Calendar language"),
     "lang_zh": Text("中文", "Chinese"),
     "lang_en": Text("英文", "English"),
@@ -316,5 +313,5 @@ def format_day(day: dt.date, lang: UiLang, weekday: bool = True) -> str:
     text = DATE_FORMAT[lang].format(year=day.year, month=MONTHS[lang][day.month - 1], day=day.day)
     if not weekday:
         return text
-    name = SHANGHAI.wording.weekdays[day.weekday()].get(lang)
+    name = WEEKDAYS[day.weekday()].get(lang)
     return f"{name} {text}" if lang == "en" else f"{text}（{name}）"
