@@ -1,4 +1,4 @@
-"""Layer 2: a permit's chain of yearly cycles, counted by its policy's cycle parameters."""
+"""Layer 2: a permit's chain of yearly cycles, and which cycle a renewal belongs to, by policy."""
 
 from __future__ import annotations
 
@@ -8,9 +8,17 @@ from dataclasses import dataclass
 
 from dateutil.relativedelta import relativedelta
 
-from permitcal.policy import Anchor, Cycle, Offset, Step, Unit
+from permitcal.errors import InvalidDateError
+from permitcal.policy import DEFAULT_POLICY, Anchor, Cycle, Offset, Step, Unit, get_policy
 
-__all__ = ["CycleDates", "calendar_step", "chain", "offset_day"]
+__all__ = [
+    "CARD_SPAN_REASONS",
+    "CycleDates",
+    "calendar_step",
+    "chain",
+    "cycle_of_card",
+    "offset_day",
+]
 
 # Beyond this the chain would step past the last year a date can hold; no
 # renewal span of a supported permit comes near it.
@@ -87,3 +95,100 @@ def chain(
         else:
             begins, estimate = offset_day(cycle.renewal_opens, current), True
         current = CycleDates(number, begins, _steps(begins, cycle.validity), estimate)
+
+
+# The reasons for which a card fits no renewal of the chain (a stored card may
+# carry one from before the rule: it is then treated as absent, not an error).
+CARD_SPAN_REASONS = frozenset({"before_issued", "card_outside_renewal"})
+
+
+def cycle_of_card(
+    card: dt.date,
+    start: dt.date,
+    first_expiry: dt.date,
+    *,
+    anchor: str = "issued",
+    policy: object = DEFAULT_POLICY,
+) -> int:
+    """The cycle whose renewal span (the policy's ``renewal_opens`` … ``renewal_closes``)
+    holds ``card``.
+
+    Cycle 0 is the renewal at ``start`` (when the current period began),
+    cycle 1 the one at ``first_expiry``, each later one a validity after the
+    previous. The spans are narrower than a year and a year apart, so at most
+    one holds the card; a card in none is not a renewal (RULES.md, "Dates a
+    real card cannot carry"), and guessing the nearest cycle would take away
+    that cycle's late-renewal warnings.
+    """
+    rules = get_policy(policy)
+    spans = rules.cycle
+    cycles = chain(spans, start, first_expiry)
+    current = next(cycles)
+    earliest = offset_day(spans.renewal_opens, current)
+    if card < earliest:
+        what = "issued" if anchor == "issued" else "took effect (expiry − 1 year)"
+        days = (start - earliest).days
+        raise InvalidDateError(
+            "card_received",
+            card,
+            f"{card} is {_before_words(spans, days)} the permit {what} ({start})",
+            reason="before_issued",
+            params={
+                "date": card.isoformat(),
+                "start": start.isoformat(),
+                "earliest": earliest.isoformat(),
+                "days": days,
+                "anchor": anchor,
+            },
+        )
+    while card > (closes := offset_day(spans.renewal_closes, current)):
+        previous = current
+        current = next(cycles, previous)
+        opens = offset_day(spans.renewal_opens, current)
+        if current is previous or card < opens:
+            raise InvalidDateError(
+                "card_received",
+                card,
+                f"{card} falls in no renewal: the permit expiring on {previous.expiry} could be "
+                f"renewed until {closes}, the next renewal opens on {opens} "
+                f"({_opens_words(spans, current, opens)}). A card received "
+                f"{_closes_words(spans)} is a new permit: enter its date as the issue date",
+                reason="card_outside_renewal",
+                params={
+                    "date": card.isoformat(),
+                    "expiry_before": previous.expiry.isoformat(),
+                    "late_until": closes.isoformat(),
+                    "next_expiry": current.expiry.isoformat(),
+                    "window_opens": opens.isoformat(),
+                },
+            )
+    return current.number
+
+
+def _day_steps(offset: Offset) -> int | None:
+    """The offset in days from the expiry, when it is a plain count of days (Shanghai's)."""
+    if offset.anchor is Anchor.EXPIRY and len(offset.steps) == 1:
+        step = offset.steps[0]
+        if step.unit is Unit.DAYS:
+            return step.amount
+    return None
+
+
+def _before_words(spans: Cycle, days: int) -> str:
+    if _day_steps(spans.renewal_opens) is not None:
+        return f"more than {days} days before"
+    return "before the earliest renewal of"
+
+
+def _opens_words(spans: Cycle, cycle: CycleDates, opens: dt.date) -> str:
+    days = _day_steps(spans.renewal_opens)
+    if days is not None:
+        return f"{-days} days before {cycle.expiry}"
+    return f"for the permit expiring on {cycle.expiry}"
+
+
+def _closes_words(spans: Cycle) -> str:
+    days = _day_steps(spans.renewal_closes)
+    if days is not None:
+        return f"more than {days} days after an expiry"
+    return "after the last day a renewal continues the permit"
