@@ -382,7 +382,9 @@ def _describe(
     if card is not None and rule.anchor is Anchor.CARD_RECEIVED:
         parts.append(policy.wording.card_received_line.format(date=card))
     if rule.checklist:
-        parts.append(policy.procedure if points else policy.procedure_without_points)
+        # Without points, where the policy has them: the permit's endorsement only.
+        with_points = points or not policy.points
+        parts.append(policy.procedure if with_points else policy.procedure_without_points)
         parts.append(_checklist(policy, changes, points))
     if policy.event_note is not None:
         parts.append(policy.event_note)
