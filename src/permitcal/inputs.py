@@ -8,8 +8,6 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TypedDict
 
-from dateutil.relativedelta import relativedelta
-
 from permitcal.cycles import (
     CARD_SPAN_REASONS,
     CycleDates,
@@ -53,7 +51,6 @@ __all__ = [
     "shanghai_today",
 ]
 
-ONE_YEAR = relativedelta(years=1)
 
 # Shanghai's numbers, kept importable for callers of 0.x: every computation now
 # reads them from the policy's cycle (Policy.cycle), where each city sets its own.
@@ -314,14 +311,6 @@ class PermitInput:
             # Only when off: the default leaves every existing UID as it was.
             + ("" if self.points else ";points=0")
         )
-
-
-def expiries(first: dt.date, cycles: int) -> list[dt.date]:
-    """Each expiry one year after the previous one (29 Feb → 28 Feb, then stays): Shanghai's."""
-    result = [first]
-    for _ in range(cycles - 1):
-        result.append(result[-1] + ONE_YEAR)
-    return result
 
 
 def _after_validity(policy: Policy, day: dt.date) -> dt.date:
