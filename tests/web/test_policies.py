@@ -101,3 +101,22 @@ def test_a_subscription_stored_before_policies_keeps_its_feed(tmp_path: Path) ->
     assert uids
     assert all(uid.startswith("s-0123456789ab-") for uid in uids)
     assert any(uid.endswith("-R1@permitcal") for uid in uids)
+
+
+def test_the_manage_form_keeps_the_stored_policy(app: Flask, client: FlaskClient) -> None:
+    """The page asks no policy question yet: saving its form keeps a Beijing calendar Beijing's."""
+    body = create_subscription(client, issued="2024-03-31", policy="beijing")
+    form = {
+        "date_kind": "issued",
+        "date": "2024-04-01",
+        "lang": "zh",
+        "alarms": "7,1",
+        "cycles": "3",
+        "points": "1",  # the page's points question, which Beijing does not have
+    }
+    answer = client.post(path_of(body["manage_url"]), data=form)
+    assert answer.status_code == 303, answer.get_data(as_text=True)
+    sub = service(app).store.by_manage_token(body["manage_token"])
+    assert sub is not None
+    assert (sub.settings.policy, sub.settings.points) == ("beijing", False)
+    assert str(sub.settings.issued) == "2024-04-01"

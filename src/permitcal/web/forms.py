@@ -9,6 +9,7 @@ from typing import Any
 from werkzeug.datastructures import MultiDict
 
 from permitcal.errors import InvalidInputError, PermitcalError
+from permitcal.policy import get_policy
 from permitcal.settings_schema import BY_NAME, DATE_LIMITS, DEFAULT_ALARMS
 from permitcal.web.messages import FIELD_NAMES, explain, form_field
 from permitcal.web.settings import FeedSettings
@@ -62,8 +63,12 @@ def form_limits() -> dict[str, Any]:
     }
 
 
-def settings_from_form(form: MultiDict[str, str]) -> FeedSettings:
-    """The page form → settings; the date field is issued or expires as the radio says."""
+def settings_from_form(form: MultiDict[str, str], policy: str | None = None) -> FeedSettings:
+    """The page form → settings; the date field is issued or expires as the radio says.
+
+    ``policy`` is the stored one when the form names none (the page has no
+    policy question yet): editing a Beijing calendar keeps it Beijing's.
+    """
     kind = form.get("date_kind", "issued")
     if kind not in ("issued", "expires"):
         raise InvalidInputError(
@@ -82,7 +87,11 @@ def settings_from_form(form: MultiDict[str, str]) -> FeedSettings:
         "source_rules": "0" if form.get("official_only") else "1",
         # Two radio buttons; a form without them (an older page) keeps the default.
         "points": form.get("points", "1"),
+        "policy": form.get("policy") or policy or "",
     }
+    if values["policy"] and not get_policy(values["policy"]).points:
+        # The page's points question does not apply: the policy has no points.
+        del values["points"]
     if not values[kind].strip():
         raise InvalidInputError(kind, "enter a date", reason="required")
     return FeedSettings.from_strings(values)

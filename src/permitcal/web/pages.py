@@ -274,7 +274,7 @@ def update(token: str) -> ResponseReturnValue:
     sub = _subscription(token)
     lang = ui_lang()
     try:
-        settings = service().checked(settings_from_form(request.form))
+        settings = service().checked(settings_from_form(request.form, sub.settings.policy))
     except PermitcalError as error:
         return _manage_page(
             sub, token, "", form=request.form, error=FormError.of(error, lang), status=400
