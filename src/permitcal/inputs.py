@@ -134,13 +134,19 @@ def parse_changes(values: Iterable[object], policy: Policy | None = None) -> fro
             changes.add(change)
         except ValueError:
             known = [c.value for c in allowed]
+            given = value.value if isinstance(value, Change) else value  # its name, not its repr
             raise InvalidInputError(
                 "changes",
-                f"unknown change {value!r}; known changes: {', '.join(known)}",
+                f"{_whose(policy)} change {given!r}; known changes: {', '.join(known)}",
                 reason="not_one_of",
-                params={"choices": known, **_text(value)},
+                params={"choices": known, **_text(given)},
             ) from None
     return frozenset(changes)
+
+
+def _whose(policy: Policy | None) -> str:
+    """ "unknown", or whose checklist lacks the change (Beijing has no "spouse")."""
+    return "unknown" if policy is None else f"the {policy.id} policy has no"
 
 
 class PermitArgs(TypedDict, total=False):
