@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 from pathlib import Path
@@ -378,3 +379,46 @@ def test_a_bad_holiday_file_is_a_one_line_error_and_writes_nothing(
     assert "--holiday-data" in result.output
     assert "2027.json" in result.output
     assert not out.exists()
+
+
+def test_issue_18_policies_lists_every_key(runner: CliRunner) -> None:
+    result = runner.invoke(cli, ["policies"])
+    assert result.exit_code == 0
+    assert [line.split()[0] for line in result.output.splitlines()] == [
+        "shanghai",
+        "beijing",
+        "national",
+    ]
+    rows = json.loads(runner.invoke(cli, ["policies", "--json"]).output)
+    assert [row["key"] for row in rows] == ["shanghai", "beijing", "national"]
+    assert all(row["sources"] and row["rules"] for row in rows)
+    assert [row["points"] for row in rows] == [True, False, False]
+
+
+def test_issue_18_policy_reaches_the_library(runner: CliRunner) -> None:
+    args = ["--issued", "2024-03-31", "--cycles", "1", "--today", "2024-04-01"]
+    result = runner.invoke(cli, ["ics", "--policy", "beijing", *args])
+    assert result.exit_code == 0, result.output
+    expected = ics_bytes(policy="beijing", issued="2024-03-31", cycles=1, today=dt.date(2024, 4, 1))
+    assert result.stdout_bytes == expected
+    shown = json.loads(runner.invoke(cli, ["show", "--json", "--policy", "national", *args]).output)
+    assert [row["rule"] for row in shown] == ["N1", "N2", "N3"]
+
+
+@pytest.mark.parametrize(
+    ("args", "fragment"),
+    [
+        (["--policy", "beijing", "--points"], "--points: the beijing policy has no points"),
+        (
+            ["--policy", "national", "--change", "spouse"],
+            "the national policy has no change 'spouse'",
+        ),
+        (["--policy", "hangzhou"], "--policy"),
+    ],
+)
+def test_issue_18_what_a_policy_lacks_is_refused(
+    runner: CliRunner, args: list[str], fragment: str
+) -> None:
+    result = runner.invoke(cli, ["show", "--issued", "2024-03-31", *args])
+    assert result.exit_code == 2
+    assert fragment in one_error_line(result)

@@ -36,13 +36,31 @@ CASES: dict[str, tuple[dict[str, Any], dict[str, Any]]] = {
         {"issued": "2024-02-29", "source_rules": False},
         {"lang": "zh", "alarms": (14,)},
     ),
+    # Issue 18: the first policies besides Shanghai's.
+    "beijing_leap_day_zh": ({"policy": "beijing", "issued": "2024-02-29"}, {"lang": "zh"}),
+    "beijing_endorsed_changes_both": (
+        {
+            "policy": "beijing",
+            "issued": "2025-11-30",
+            "card_received": "2026-11-10",
+            "changes": ["address"],
+            "cycles": 2,
+        },
+        {"lang": "both", "sequence": 2, "url": "https://permitcal.example/m/golden"},
+    ),
+    "national_year_end_en": (
+        {"policy": "national", "issued": "2025-12-31", "cycles": 2},
+        {"lang": "en", "alarms": (7,)},
+    ),
 }
 
 
 def render(case: str) -> bytes:
     permit_args, option_args = CASES[case]
     permit = PermitInput.create(**permit_args)
-    options = RenderOptions(identity=f"golden-{case}", stamp=STAMP, prodid=PRODID, **option_args)
+    options = RenderOptions(
+        identity=f"golden-{case}", stamp=STAMP, prodid=PRODID, policy=permit.policy, **option_args
+    )
     # Pinned at the 2026 notice so that a newer holidays release cannot change the files.
     return to_ical(compute(permit, calendar=WorkCalendar(published_through=2026)), options)
 

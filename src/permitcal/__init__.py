@@ -1,9 +1,11 @@
-"""permitcal: Shanghai residence permit (居住证) and points deadlines as iCalendar.
+"""permitcal: residence permit (居住证) deadlines as iCalendar, under each city's policy.
 
 >>> import permitcal
 >>> expiry = [d for d in permitcal.compute_deadlines(issued="2023-06-01") if d.rule == "R1"][0]
 >>> expiry.date, expiry.working_day, expiry.nearest_working_day
 (datetime.date(2024, 6, 1), False, datetime.date(2024, 5, 31))
+>>> list(permitcal.policies())
+['shanghai', 'beijing', 'national']
 """
 
 import warnings
@@ -15,13 +17,30 @@ from permitcal.errors import InvalidDateError, InvalidInputError, PermitcalError
 from permitcal.ical import RenderOptions, default_identity, to_ical, to_vcalendar
 from permitcal.inputs import PermitInput, parse_date
 from permitcal.one_call import ics_bytes
-from permitcal.policy import SHANGHAI, Basis, Change, Kind, Policy, Rule, Text
+from permitcal.policy import (
+    BEIJING,
+    NATIONAL,
+    SHANGHAI,
+    Basis,
+    Change,
+    Cycle,
+    Kind,
+    Policy,
+    Rule,
+    Text,
+    get_policy,
+    policies,
+)
+from permitcal.tracks import Track, compute_tracks
 from permitcal.workdays import WorkCalendar, WorkdayAnswer
 
 __all__ = [
+    "BEIJING",
+    "NATIONAL",
     "SHANGHAI",
     "Basis",
     "Change",
+    "Cycle",
     "Deadline",
     "InvalidDateError",
     "InvalidInputError",
@@ -32,14 +51,18 @@ __all__ = [
     "RenderOptions",
     "Rule",
     "Text",
+    "Track",
     "WorkCalendar",
     "WorkdayAnswer",
     "__version__",
     "compute",
     "compute_deadlines",
+    "compute_tracks",
     "default_identity",
+    "get_policy",
     "ics_bytes",
     "parse_date",
+    "policies",
     "to_ical",
     "to_vcalendar",
 ]

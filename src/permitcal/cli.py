@@ -20,7 +20,7 @@ from permitcal.errors import PermitcalError
 from permitcal.holiday_files import load_calendar
 from permitcal.ical import RenderOptions, default_identity, to_ical
 from permitcal.inputs import PermitInput, parse_date, shanghai_today
-from permitcal.policy import Lang
+from permitcal.policy import Lang, policies
 from permitcal.settings_schema import BY_NAME, DEFAULT_ALARMS, SETTINGS, Setting
 from permitcal.workdays import WorkCalendar
 
@@ -55,7 +55,7 @@ class _OneLineErrors(click.Group):
 @click.group(cls=_OneLineErrors, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="permitcal")
 def cli() -> None:
-    """Shanghai residence permit (居住证) deadlines, as a table, JSON or iCalendar."""
+    """Residence permit (居住证) deadlines under a city's policy, as a table, JSON or iCalendar."""
 
 
 def _permit_options(command: F) -> F:
@@ -108,11 +108,15 @@ def _setting_option(setting: Setting) -> Callable[[F], F]:
                 type=click.Choice(setting.choices),
                 default=setting.default,
                 show_default=True,
+                metavar=setting.metavar,
                 help=setting.help,
             )
         case "flag" if "/" in setting.cli:
+            # None when not given: the default is the policy's (no points where it has none).
             return click.option(
-                setting.cli, default=setting.default, show_default=True, help=setting.help
+                setting.cli,
+                default=None,
+                help=f"{setting.help} Default: on where the policy has points.",
             )
         case "flag":
             # On by default, so the option turns it off (--no-source-rules).
@@ -128,9 +132,11 @@ def _permit(
     changes: Sequence[str],
     cycles: int,
     no_source_rules: bool,
-    points: bool,
+    points: bool | None,
+    policy: str,
 ) -> PermitInput:
     return PermitInput.create(
+        policy=policy,
         issued=issued,
         expires=expires,
         card_received=card_received,
@@ -162,13 +168,16 @@ def show(
     cycles: int,
     lang: Lang,
     no_source_rules: bool,
-    points: bool,
+    points: bool | None,
+    policy: str,
     holiday_data: tuple[str, ...],
     today: str | None,
     as_json: bool,
 ) -> None:
     """Print every deadline, nearest first."""
-    permit = _permit(issued, expires, card_received, changes, cycles, no_source_rules, points)
+    permit = _permit(
+        issued, expires, card_received, changes, cycles, no_source_rules, points, policy
+    )
     deadlines = compute(permit, calendar=_calendar(holiday_data), today=_today(today))
     if as_json:
         click.echo(json.dumps([d.to_dict(lang) for d in deadlines], ensure_ascii=False, indent=2))
@@ -203,7 +212,8 @@ def ics(
     cycles: int,
     lang: Lang,
     no_source_rules: bool,
-    points: bool,
+    points: bool | None,
+    policy: str,
     holiday_data: tuple[str, ...],
     today: str | None,
     output: Path | None,
@@ -214,12 +224,15 @@ def ics(
     """Write the deadlines as an iCalendar (.ics) file."""
     if no_alarms and alarms:
         _fail("--alarm and --no-alarms contradict each other")
-    permit = _permit(issued, expires, card_received, changes, cycles, no_source_rules, points)
+    permit = _permit(
+        issued, expires, card_received, changes, cycles, no_source_rules, points, policy
+    )
     options = RenderOptions(
         # An empty --identity is an error for RenderOptions to report, not "use the default".
         identity=default_identity(permit) if identity is None else identity,
         lang=lang,
         alarms=() if no_alarms else (alarms or DEFAULT_ALARMS),
+        policy=permit.policy,
     )
     # Everything is computed before the file is opened, so bad input writes nothing.
     deadlines = compute(permit, calendar=_calendar(holiday_data), today=_today(today))
@@ -230,6 +243,30 @@ def ics(
         sys.stdout.buffer.flush()
     else:
         _write_file(output, data)
+
+
+@cli.command("policies")
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON array instead of lines.")
+def list_policies(as_json: bool) -> None:
+    """List the policies --policy accepts: key, name, and where the rules come from."""
+    found = policies()
+    if as_json:
+        rows = [
+            {
+                "key": key,
+                "name": {"zh": p.name.zh, "en": p.name.en},
+                "feed_name": {"zh": p.feed_name.zh, "en": p.feed_name.en},
+                "points": p.points,
+                "rules": [{"id": r.id, "basis": r.basis.value} for r in p.rules],
+                "sources": [{"title": r.title, "url": r.url} for r in p.references],
+            }
+            for key, p in found.items()
+        ]
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    width = max(map(len, found))
+    for key, p in found.items():
+        click.echo(f"{key.ljust(width)}  {p.name.zh} / {p.name.en}")
 
 
 def _write_file(path: Path, data: bytes) -> None:

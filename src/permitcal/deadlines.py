@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any, Unpack
 
-from dateutil.relativedelta import relativedelta
-
-from permitcal.errors import InvalidDateError
-from permitcal.inputs import LATE_RENEWAL_LIMIT, ONE_YEAR, PermitArgs, PermitInput
+from permitcal.cycles import CycleDates, calendar_step, offset_day
+from permitcal.errors import InvalidDateError, InvalidInputError
+from permitcal.inputs import PermitArgs, PermitInput
 from permitcal.policy import (
-    SHANGHAI,
+    DEFAULT_POLICY,
     ActOn,
     Anchor,
     Basis,
@@ -24,6 +23,7 @@ from permitcal.policy import (
     Step,
     Text,
     Unit,
+    get_policy,
 )
 from permitcal.workdays import WorkCalendar, WorkdayAnswer, default_calendar
 
@@ -73,6 +73,11 @@ class Deadline:
     """``nearest_working_day`` is the day the renewed card arrived: the day surely
     open for the deadline fell before it (a year without a notice), and a day
     to act is never before the day one can act (RULES.md)."""
+    track: str = ""
+    """The key of the track the event belongs to (see :class:`permitcal.Track`); its
+    UID is built from it. Empty when computed without a track."""
+    policy: Policy | None = field(default=None, compare=False, repr=False)
+    """The policy whose rule gave the event (for its reminders' wording)."""
 
     def to_dict(self, lang: Lang = "zh") -> dict[str, Any]:
         """JSON-ready form, the one ``permitcal show --json`` prints."""
@@ -95,12 +100,12 @@ class Deadline:
 
 def compute_deadlines(
     *,
-    policy: Policy = SHANGHAI,
+    policy: object = DEFAULT_POLICY,
     calendar: WorkCalendar | None = None,
     today: dt.date | None = None,
     **inputs: Unpack[PermitArgs],
 ) -> list[Deadline]:
-    """Every deadline for the given permit, sorted by date.
+    """Every deadline for the given permit under ``policy`` (a key or a Policy), by date.
 
     Dates may be ``datetime.date`` objects or ``YYYY-MM-DD`` strings. With
     ``today`` the cycles start at the one still live that day (RULES.md,
@@ -112,105 +117,113 @@ def compute_deadlines(
     >>> today = dt.date(2026, 11, 27)
     >>> sorted({str(d.expiry) for d in compute_deadlines(issued="2023-06-01", today=today)})
     ['2027-06-01', '2028-06-01', '2029-06-01']
+    >>> [(d.rule, str(d.date)) for d in compute_deadlines(
+    ...     policy="beijing", issued="2024-03-31", cycles=1)]
+    [('B1', '2025-02-28'), ('B2', '2025-04-30'), ('B3', '2025-05-01')]
     """
-    return compute(PermitInput.create(**inputs), policy, calendar, today)
+    return compute(PermitInput.create(policy=policy, **inputs), None, calendar, today)
 
 
 def compute(
     permit: PermitInput,
-    policy: Policy = SHANGHAI,
+    policy: object = None,
     calendar: WorkCalendar | None = None,
     today: dt.date | None = None,
 ) -> list[Deadline]:
-    """Every deadline for already validated inputs, sorted by date then rule order."""
+    """Every deadline for already validated inputs, sorted by date then rule order.
+
+    The permit was validated under its own policy, which counts its cycles;
+    ``policy``, when given, must be that one (a key or the Policy).
+    """
+    policy = _permit_policy(permit, policy)
     cal = calendar or default_calendar()
     rules = [
         r
         for r in policy.rules
         if (permit.source_rules or r.basis is Basis.OFFICIAL) and (permit.points or not r.points)
     ]
-    window = _window(permit, today)
+    window = permit.window(today)
     card = permit.card_received
     card_cycle = None if card is None else _cycle_of_card(card, permit, window)
+    first = window[0].number
     results: list[Deadline] = []
-    for cycle, expiry in window:
+    for cycle in window:
         for rule in rules:
             if rule.requires_change is not None and (
                 # Changes since the last renewal matter for the next one: the first shown.
-                cycle != window[0][0] or rule.requires_change not in permit.changes
+                cycle.number != first or rule.requires_change not in permit.changes
             ):
                 continue
-            renewed = card if card_cycle == cycle else None
-            if _void_by_renewal(rule, expiry, renewed):
+            renewed = card if card_cycle == cycle.number else None
+            if _void_by_renewal(rule, cycle, renewed):
                 continue
-            changes = permit.changes if cycle == window[0][0] else frozenset()
-            results.append(
-                _deadline(rule, cycle, expiry, renewed, changes, policy, cal, permit.points)
-            )
+            changes = permit.changes if cycle.number == first else frozenset()
+            results.append(_deadline(rule, cycle, renewed, changes, policy, cal, permit.points))
     # A card received around `start` belongs to the renewal before cycle 1; its
     # points declaration is still due, so it is shown as cycle 0 while cycle 1 is.
-    if card_cycle == 0 and card is not None and window[0][0] == 1:
+    if card_cycle == 0 and card is not None and first == 1:
+        zero = next(permit.chain())
         for rule in rules:
             if rule.anchor is Anchor.CARD_RECEIVED:
-                results.append(
-                    _deadline(rule, 0, permit.start, card, frozenset(), policy, cal, permit.points)
-                )
+                results.append(_deadline(rule, zero, card, frozenset(), policy, cal, permit.points))
     order = {rule.id: index for index, rule in enumerate(policy.rules)}
     results.sort(key=lambda d: (d.date, d.cycle, order[d.rule]))
     return results
 
 
-def _window(permit: PermitInput, today: dt.date | None) -> list[tuple[int, dt.date]]:
-    """(cycle number, expiry) of each cycle shown; cycle 1 is the input's own expiry."""
-    shown = permit.expiries(today)
-    first = 1
-    expiry = permit.first_expiry
-    while expiry < shown[0]:
-        expiry += ONE_YEAR
-        first += 1
-    return list(enumerate(shown, start=first))
+def _permit_policy(permit: PermitInput, policy: object) -> Policy:
+    """The permit's policy, or a variant of it given here (the same key: a test's subset of
+    rules, say); another policy is a caller's mistake, said plainly."""
+    if policy is None:
+        return permit.policy
+    found = get_policy(policy)
+    if found.id != permit.policy.id:
+        raise InvalidInputError(
+            "policy",
+            f"the permit was validated for {permit.policy.id!r}, not {found.id!r}: "
+            "create it with PermitInput.create(policy=...)",
+            reason="not_one_of",
+            params={"choices": [permit.policy.id]},
+        )
+    return found
 
 
-def _cycle_of_card(card: dt.date, permit: PermitInput, window: list[tuple[int, dt.date]]) -> int:
+def _cycle_of_card(card: dt.date, permit: PermitInput, window: list[CycleDates]) -> int:
     """The cycle whose renewal span holds the card (validated by PermitInput.create).
 
     Cycle 0 is the renewal at ``permit.start`` (when the current period
     began). A card of a renewal beyond the window cannot be shown: an error.
     """
-    last_expiry = window[-1][1]
-    if card > last_expiry + LATE_RENEWAL_LIMIT:
+    latest = offset_day(permit.policy.cycle.renewal_closes, window[-1])
+    if card > latest:
         raise InvalidDateError(
             "card_received",
             card,
-            f"{card} is after the last projected renewal ({last_expiry + LATE_RENEWAL_LIMIT}); "
+            f"{card} is after the last projected renewal ({latest}); "
             "enter a later permit date instead",
             reason="after_last_renewal",
-            params={
-                "date": card.isoformat(),
-                "latest": (last_expiry + LATE_RENEWAL_LIMIT).isoformat(),
-            },
+            params={"date": card.isoformat(), "latest": latest.isoformat()},
         )
     cycle = permit.card_cycle()
     assert cycle is not None
     return cycle
 
 
-def _void_by_renewal(rule: Rule, expiry: dt.date, renewed: dt.date | None) -> bool:
+def _void_by_renewal(rule: Rule, cycle: CycleDates, renewed: dt.date | None) -> bool:
     """A late-renewal event after the recorded renewed card no longer applies."""
     if renewed is None or not rule.void_once_renewed:
         return False
-    day = expiry
+    if rule.anchor not in (Anchor.EXPIRY, Anchor.START):
+        raise ValueError(f"rule {rule.id}: only a cycle's own dates can be void")  # a policy bug
+    day = cycle.expiry if rule.anchor is Anchor.EXPIRY else cycle.start
     for step in rule.steps:
-        if step.unit is not Unit.DAYS or rule.anchor is not Anchor.EXPIRY:
-            raise ValueError(f"rule {rule.id}: only expiry + days can be void")  # a policy bug
-        day += dt.timedelta(days=step.amount)
+        day = calendar_step(day, step)  # a working-day step raises: a policy bug
     return day > renewed
 
 
 def _deadline(
     rule: Rule,
-    cycle: int,
-    expiry: dt.date,
+    cycle_dates: CycleDates,
     card: dt.date | None,
     changes: frozenset[Change],
     policy: Policy,
@@ -220,7 +233,8 @@ def _deadline(
     if not points and rule.without_points is not None:
         title, text = rule.without_points
         rule = replace(rule, title=title, description=text)
-    anchor, estimate = _anchor_date(rule, expiry, card)
+    cycle, expiry = cycle_dates.number, cycle_dates.expiry
+    anchor, estimate = _anchor_date(rule, cycle_dates, card)
     counted = _apply_steps(anchor, rule.steps, cal)
     day = counted.date
     nearest = _WORKING_DAY_TO_ACT[rule.kind.act_on](cal, day)
@@ -252,6 +266,7 @@ def _deadline(
         act_on_receipt=act_on_receipt,
         surely_rest_day=surely_rest_day,
         points=points,
+        estimated_cycle=cycle_dates.estimate,
     )
     return Deadline(
         rule=rule.id,
@@ -260,7 +275,7 @@ def _deadline(
         kind=rule.kind,
         basis=rule.basis,
         expiry=expiry,
-        estimate=estimate,
+        estimate=estimate or cycle_dates.estimate,
         provisional=counted.provisional or nearest.provisional,
         date_provisional=counted.provisional,
         working_day=working_day,
@@ -270,13 +285,17 @@ def _deadline(
         remind=rule.remind,
         surely_rest_day=surely_rest_day,
         act_on_receipt=act_on_receipt,
+        policy=policy,
     )
 
 
-def _anchor_date(rule: Rule, expiry: dt.date, card: dt.date | None) -> tuple[dt.date, bool]:
+def _anchor_date(rule: Rule, cycle: CycleDates, card: dt.date | None) -> tuple[dt.date, bool]:
     """The date the rule counts from, and whether it is a fallback (an estimate)."""
+    expiry = cycle.expiry
     if rule.anchor is Anchor.EXPIRY:
         return expiry, False
+    if rule.anchor is Anchor.START:
+        return cycle.start, False
     if rule.anchor is Anchor.CARD_RECEIVED and card is not None:
         return card, False
     if rule.fallback_anchor is Anchor.EXPIRY:
@@ -288,10 +307,8 @@ def _apply_steps(start: dt.date, steps: tuple[Step, ...], cal: WorkCalendar) -> 
     """Apply the steps in order; only working-day steps can make the result provisional."""
     day, unpublished = start, set[int]()
     for step in steps:
-        if step.unit is Unit.DAYS:
-            day += dt.timedelta(days=step.amount)
-        elif step.unit is Unit.MONTHS:
-            day += relativedelta(months=step.amount)
+        if step.unit is not Unit.WORKING_DAYS:
+            day = calendar_step(day, step)
         else:
             if step.amount < 1:
                 raise ValueError("working-day steps count forward")  # a policy bug
@@ -318,6 +335,7 @@ def _describe(
     act_on_receipt: bool = False,
     surely_rest_day: bool = False,
     points: bool = True,
+    estimated_cycle: bool = False,
 ) -> Text:
     """The event description: the rule's text, then notes that apply to this date.
 
@@ -359,11 +377,17 @@ def _describe(
         )
     if estimate and rule.estimate_note is not None:
         parts.append(rule.estimate_note)
+    if estimated_cycle and policy.cycle.estimate_note is not None:
+        parts.append(policy.cycle.estimate_note)
     if card is not None and rule.anchor is Anchor.CARD_RECEIVED:
         parts.append(policy.wording.card_received_line.format(date=card))
     if rule.checklist:
-        parts.append(policy.procedure if points else policy.procedure_without_points)
+        # Without points, where the policy has them: the permit's endorsement only.
+        with_points = points or not policy.points
+        parts.append(policy.procedure if with_points else policy.procedure_without_points)
         parts.append(_checklist(policy, changes, points))
+    if policy.event_note is not None:
+        parts.append(policy.event_note)
     parts.append(policy.wording.cycle_line.format(expiry=expiry))
     parts.append(_basis_note(policy, rule))
     if rule.references:

@@ -93,6 +93,10 @@ class PermitcalError(ValueError):
         A date in a year without holiday data; ``year``, ``first``, ``last``.
     ``bad_holiday_data``
         A holiday file or notice that cannot be used; ``source``.
+    ``no_points``
+        Points (积分) asked of a policy that has none; ``policy``.
+    ``duplicate_track``
+        Two tracks of one feed share a key (their UIDs would collide); ``text``.
     """
 
     def __init__(

@@ -14,7 +14,7 @@ from permitcal._version import __version__
 from permitcal.deadlines import Deadline
 from permitcal.errors import InvalidInputError
 from permitcal.inputs import PermitInput
-from permitcal.policy import SHANGHAI, Lang, Policy, Text
+from permitcal.policy import DEFAULT_POLICY, Lang, Policy, Text, get_policy
 from permitcal.settings_schema import (
     DEFAULT_ALARMS,
     LANGS,
@@ -22,6 +22,7 @@ from permitcal.settings_schema import (
     MAX_ALARMS,
     MIN_ALARM_DAYS,
 )
+from permitcal.tracks import check_key
 
 # The limits and defaults above are declared with the settings table; still importable here.
 __all__ = [
@@ -31,6 +32,7 @@ __all__ = [
     "RenderOptions",
     "content_fingerprint",
     "default_identity",
+    "event_uid",
     "parse_alarms",
     "parse_lang",
     "restamp",
@@ -101,15 +103,14 @@ def _text(value: object) -> dict[str, object]:
     return {"text": value} if isinstance(value, str) else {}
 
 
-def default_identity(permit: PermitInput, policy: Policy = SHANGHAI) -> str:
-    """A UID prefix derived from the inputs, for callers with no stored identity."""
-    digest = hashlib.sha256(f"{policy.id};{permit.canonical()}".encode()).hexdigest()
+def default_identity(permit: PermitInput, policy: object = None) -> str:
+    """A UID prefix (track key) derived from the inputs, for callers with no stored identity.
+
+    ``policy`` is the permit's own by default (the one it was validated for).
+    """
+    rules = permit.policy if policy is None else get_policy(policy)
+    digest = hashlib.sha256(f"{rules.id};{permit.canonical()}".encode()).hexdigest()
     return f"in-{digest[:24]}"
-
-
-def _bad_identity_char(char: str) -> bool:
-    """Characters that would break or blur a UID: its own separators, any space, controls."""
-    return char in "@;," or char.isspace() or not char.isprintable()
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,7 +118,8 @@ class RenderOptions:
     """Everything besides the deadlines that the bytes depend on."""
 
     identity: str
-    """Stable per subscription: UIDs are ``<identity>-<expiry YYYYMMDD>-<rule>@permitcal``."""
+    """Stable per subscription: the track key of events computed without a track, so
+    their UIDs are ``<identity>-<expiry YYYYMMDD>-<rule>@permitcal`` (see :func:`event_uid`)."""
     lang: Lang = "zh"
     stamp: dt.datetime | None = None
     """Last change of the record (UTC): DTSTAMP and LAST-MODIFIED. Default: the policy date."""
@@ -130,15 +132,13 @@ class RenderOptions:
     prodid: str = DEFAULT_PRODID
     refresh_interval: dt.timedelta | None = None
     """Off by default: Xiaomi's calendar is reported to reject files that carry it."""
-    policy: Policy = SHANGHAI
+    policy: Policy = DEFAULT_POLICY  # type: ignore[assignment]  # a key, resolved below
+    """The feed's policy (a key or a Policy): its name and description head the calendar;
+    each event is worded by the policy that gave it."""
 
     def __post_init__(self) -> None:
-        if not self.identity or any(_bad_identity_char(c) for c in self.identity):
-            raise InvalidInputError(
-                "identity",
-                "must be non-empty, without @ , ; spaces or control characters",
-                reason="bad_characters" if self.identity else "required",
-            )
+        # The identity is the track key of events computed without a track.
+        check_key(self.identity, "identity")
         if self.stamp is not None and self.stamp.utcoffset() is None:
             raise InvalidInputError("stamp", "must be timezone-aware (UTC)", reason="no_timezone")
         sequence_message = "must be a whole number ≥ 0"
@@ -151,6 +151,7 @@ class RenderOptions:
                 reason="too_small",
                 params={"value": self.sequence, "min": 0},
             )
+        object.__setattr__(self, "policy", get_policy(self.policy))
         object.__setattr__(self, "alarms", parse_alarms(self.alarms))
         object.__setattr__(self, "lang", parse_lang(self.lang))
 
@@ -204,11 +205,25 @@ def to_vcalendar(deadlines: Sequence[Deadline], options: RenderOptions) -> Calen
     return cal
 
 
-def _uid(options: RenderOptions, deadline: Deadline, suffix: str = "") -> str:
-    # A cycle is named by its expiry, not by its place in the window, so an
-    # event keeps its UID when the window moves on (RULES.md, "Cycles over time").
+def event_uid(track: str, deadline: Deadline, suffix: str = "") -> str:
+    """The UID of a deadline's event (``suffix``: of one of its reminders) in ``track``.
+
+    The one place UIDs are made. A cycle is named by its expiry, not by its
+    place in the window, so an event keeps its UID when the window moves on
+    (RULES.md, "Cycles over time"); the track key keeps the events of two
+    permits in one feed apart.
+    """
     cycle = deadline.expiry.strftime("%Y%m%d")
-    return f"{options.identity}-{cycle}-{deadline.rule}{suffix}@{_UID_DOMAIN}"
+    return f"{track}-{cycle}-{deadline.rule}{suffix}@{_UID_DOMAIN}"
+
+
+def _uid(options: RenderOptions, deadline: Deadline, suffix: str = "") -> str:
+    return event_uid(deadline.track or options.identity, deadline, suffix)
+
+
+def _policy(options: RenderOptions, deadline: Deadline) -> Policy:
+    """The policy that words an event: the one that gave it, else the feed's."""
+    return deadline.policy or options.policy
 
 
 def _base_event(
@@ -218,6 +233,7 @@ def _base_event(
     description: str,
     options: RenderOptions,
     alarm_on: dt.date | None,
+    category: Text,
 ) -> Event:
     """An all-day, transparent, confirmed event with deterministic stamps."""
     stamp = options.utc_stamp
@@ -230,7 +246,7 @@ def _base_event(
     event.add("dtend", day + dt.timedelta(days=1))
     event.add("summary", summary)
     event.add("description", description)
-    event.add("categories", [options.policy.category.get(options.lang, " / ")])
+    event.add("categories", [category.get(options.lang, " / ")])
     event.add("transp", "TRANSPARENT")
     event.add("status", "CONFIRMED")
     if options.url:
@@ -275,12 +291,13 @@ def _event(deadline: Deadline, options: RenderOptions) -> Event:
         deadline.description.get(options.lang),
         options,
         _alarm_day(deadline),
+        _policy(options, deadline).category,
     )
 
 
 def _reminder(deadline: Deadline, days: int, options: RenderOptions) -> Event:
     """A separate event ``days`` before the act-by day: what is left to do and by when."""
-    policy, lang, title = options.policy, options.lang, deadline.title
+    policy, lang, title = _policy(options, deadline), options.lang, deadline.title
     wording = policy.wording
     act_by = deadline.nearest_working_day
     template = wording.reminder_title_one_day if days == 1 else wording.reminder_title
@@ -315,6 +332,7 @@ def _reminder(deadline: Deadline, days: int, options: RenderOptions) -> Event:
         "\n\n".join(p.get(lang) for p in parts),
         options,
         day,
+        policy.category,
     )
 
 

@@ -4,14 +4,21 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import TypedDict
 
-from dateutil.relativedelta import relativedelta
-
+from permitcal.cycles import (
+    CARD_SPAN_REASONS,
+    CycleDates,
+    calendar_step,
+    chain,
+    cycle_of_card,
+    offset_day,
+)
 from permitcal.errors import InvalidDateError, InvalidInputError
-from permitcal.policy import Change
+from permitcal.policy import Change, Policy, Step
+from permitcal.policy.registry import DEFAULT_POLICY, get_policy
 from permitcal.settings_schema import (
     DATE_LIMITS,
     DEFAULT_CYCLES,
@@ -44,10 +51,9 @@ __all__ = [
     "shanghai_today",
 ]
 
-ONE_YEAR = relativedelta(years=1)
 
-# Late renewal is possible up to 90 days after an expiry (R5): until then a
-# cycle is still live. The window to renew opens 30 days before it (R2).
+# Shanghai's numbers, kept importable for callers of 0.x: every computation now
+# reads them from the policy's cycle (Policy.cycle), where each city sets its own.
 LATE_RENEWAL_LIMIT = dt.timedelta(days=90)
 RENEWAL_WINDOW = dt.timedelta(days=30)
 
@@ -105,28 +111,42 @@ def parse_date(value: object, field_name: str) -> dt.date:
         ) from None
 
 
-def parse_changes(values: Iterable[object]) -> frozenset[Change]:
-    """Material changes from their names (``"address"``, ``"employer"``, …)."""
+def parse_changes(values: Iterable[object], policy: Policy | None = None) -> frozenset[Change]:
+    """Material changes from their names (``"address"``, ``"employer"``, …).
+
+    With ``policy``, only the changes its checklist knows (the points-related
+    ones exist only where there are points).
+    """
     if isinstance(values, str | bytes):
         raise InvalidInputError("changes", "expected a list of change names", reason="not_a_list")
+    allowed = tuple(Change) if policy is None else policy.changes
     changes = set()
     for value in values:
-        if isinstance(value, Change):
-            changes.add(value)
-            continue
         try:
-            if not isinstance(value, str):
+            if isinstance(value, Change):
+                change = value
+            elif isinstance(value, str):
+                change = Change(value)
+            else:
                 raise ValueError(value)
-            changes.add(Change(value))
+            if change not in allowed:
+                raise ValueError(value)
+            changes.add(change)
         except ValueError:
-            known = [c.value for c in Change]
+            known = [c.value for c in allowed]
+            given = value.value if isinstance(value, Change) else value  # its name, not its repr
             raise InvalidInputError(
                 "changes",
-                f"unknown change {value!r}; known changes: {', '.join(known)}",
+                f"{_whose(policy)} change {given!r}; known changes: {', '.join(known)}",
                 reason="not_one_of",
-                params={"choices": known, **_text(value)},
+                params={"choices": known, **_text(given)},
             ) from None
     return frozenset(changes)
+
+
+def _whose(policy: Policy | None) -> str:
+    """ "unknown", or whose checklist lacks the change (Beijing has no "spouse")."""
+    return "unknown" if policy is None else f"the {policy.id} policy has no"
 
 
 class PermitArgs(TypedDict, total=False):
@@ -143,10 +163,12 @@ class PermitArgs(TypedDict, total=False):
 
 @dataclass(frozen=True, slots=True)
 class PermitInput:
-    """Validated inputs: exactly one of ``issued`` and ``expires``, and the options."""
+    """Validated inputs under one policy: exactly one of ``issued`` and ``expires``, and options."""
 
     first_expiry: dt.date
-    """Expiry of cycle 1: ``issued`` + 1 year, or ``expires`` as printed on the card."""
+    """Expiry of cycle 1: ``issued`` + one validity, or ``expires`` as printed on the card."""
+    policy: Policy
+    """The rules the permit was validated for; they also count its cycles."""
     issued: dt.date | None = None
     expires: dt.date | None = None
     card_received: dt.date | None = None
@@ -160,15 +182,21 @@ class PermitInput:
     def create(
         cls,
         *,
+        policy: object = DEFAULT_POLICY,
         issued: object = None,
         expires: object = None,
         card_received: object = None,
         changes: Iterable[object] = (),
         cycles: object = DEFAULT_CYCLES,
         source_rules: object = True,
-        points: object = True,
+        points: object = None,
     ) -> PermitInput:
-        """Validate raw values (dates or ISO strings); raise a PermitcalError on bad input."""
+        """Validate raw values (dates or ISO strings); raise a PermitcalError on bad input.
+
+        ``policy`` is a key of :func:`permitcal.policies` or a Policy. ``points``
+        defaults to true where the policy has points, and is an error where it has none.
+        """
+        rules = get_policy(policy)
         if issued is None and expires is None:
             raise InvalidInputError(
                 "issued",
@@ -192,13 +220,14 @@ class PermitInput:
                 reason="out_of_range",
                 params={"value": cycles, "min": MIN_CYCLES, "max": MAX_CYCLES},
             )
-        source, has_points = _flag("source_rules", source_rules), _flag("points", points)
+        source = _flag("source_rules", source_rules)
+        has_points = _points(rules, points)
 
         issued_date = None if issued is None else parse_date(issued, "issued")
         expires_date = None if expires is None else parse_date(expires, "expires")
         if issued_date is not None:
             _check_range("issued", issued_date, *DATE_LIMITS["issued"])
-            first_expiry = issued_date + ONE_YEAR
+            first_expiry = _after_validity(rules, issued_date)
         else:
             assert expires_date is not None
             _check_range("expires", expires_date, *DATE_LIMITS["expires"])
@@ -206,51 +235,77 @@ class PermitInput:
 
         card = None if card_received is None else parse_date(card_received, "card_received")
         if card is not None:
-            start = issued_date if issued_date is not None else first_expiry - ONE_YEAR
-            cycle_of_card(card, start, first_expiry, anchor="issued" if issued_date else "expires")
+            start = (
+                issued_date if issued_date is not None else _before_validity(rules, first_expiry)
+            )
+            cycle_of_card(
+                card,
+                start,
+                first_expiry,
+                anchor="issued" if issued_date else "expires",
+                policy=rules,
+            )
 
         return cls(
             first_expiry=first_expiry,
+            policy=rules,
             issued=issued_date,
             expires=expires_date,
             card_received=card,
-            changes=parse_changes(changes),
+            changes=parse_changes(changes, rules),
             cycles=cycles,
             source_rules=source,
             points=has_points,
         )
 
-    def expiries(self, today: dt.date | None = None) -> list[dt.date]:
-        """The expiries of the cycles shown: from the live one on ``today``, else from the first.
+    def chain(self, *, with_card: bool = True) -> Iterator[CycleDates]:
+        """The cycles from 0 upward; with the recorded card moving it where the policy says."""
+        renewal = None
+        if with_card and self.card_received is not None and self.policy.cycle.counts_from_renewal:
+            renewal = (self.card_cycle() or 0, self.card_received)
+        return chain(self.policy.cycle, self.start, self.first_expiry, renewal)
 
-        The live cycle is the earliest whose late-renewal events are still
-        ahead (expiry + 90 days ≥ today), never one before the first expiry.
+    def window(self, today: dt.date | None = None) -> list[CycleDates]:
+        """The cycles shown: from the one live on ``today`` (else from cycle 1), ``cycles`` of them.
+
+        The live cycle is the earliest whose late events are still ahead (the
+        policy's ``live_until`` ≥ today), never one before the first expiry.
         """
-        first = self.first_expiry
-        if today is not None:
-            while first + LATE_RENEWAL_LIMIT < today:
-                first += ONE_YEAR
-        return expiries(first, self.cycles)
+        shown: list[CycleDates] = []
+        for cycle in self.chain():
+            if cycle.number == 0:
+                continue
+            live_until = offset_day(self.policy.cycle.live_until, cycle)
+            if not shown and today is not None and live_until < today:
+                continue
+            shown.append(cycle)
+            if len(shown) == self.cycles:
+                break
+        return shown
+
+    def expiries(self, today: dt.date | None = None) -> list[dt.date]:
+        """The expiries of the cycles shown (see :meth:`window`)."""
+        return [cycle.expiry for cycle in self.window(today)]
 
     def card_cycle(self) -> int | None:
         """The cycle whose renewal produced ``card_received`` (0: the one at ``start``)."""
         if self.card_received is None:
             return None
-        return cycle_of_card(self.card_received, self.start, self.first_expiry)
+        return cycle_of_card(self.card_received, self.start, self.first_expiry, policy=self.policy)
 
     def cycle_expiry(self, cycle: int) -> dt.date:
         """The expiry of ``cycle`` in the chain: ``start`` for 0, ``first_expiry`` for 1, …"""
-        if cycle == 0:
-            return self.start
-        expiry = self.first_expiry
-        for _ in range(cycle - 1):
-            expiry += ONE_YEAR  # one step at a time: 29 Feb → 28 Feb, then stays
-        return expiry
+        for found in self.chain():
+            if found.number == cycle:
+                return found.expiry
+        raise ValueError(f"no cycle {cycle}")  # beyond the last year a date can hold
 
     @property
     def start(self) -> dt.date:
-        """When the current period began: ``issued``, or the expiry − 1 year."""
-        return self.issued if self.issued is not None else self.first_expiry - ONE_YEAR
+        """When the current period began: ``issued``, or the expiry − one validity."""
+        if self.issued is not None:
+            return self.issued
+        return _before_validity(self.policy, self.first_expiry)
 
     def canonical(self) -> str:
         """A stable text form of everything that affects the output; used for default UIDs."""
@@ -264,76 +319,31 @@ class PermitInput:
         )
 
 
-def expiries(first: dt.date, cycles: int) -> list[dt.date]:
-    """Each cycle's expiry is one year after the previous one (29 Feb → 28 Feb, then stays)."""
-    result = [first]
-    for _ in range(cycles - 1):
-        result.append(result[-1] + ONE_YEAR)
-    return result
+def _after_validity(policy: Policy, day: dt.date) -> dt.date:
+    for step in policy.cycle.validity:
+        day = calendar_step(day, step)
+    return day
 
 
-# The reasons for which a card fits no renewal of the chain (a stored card may
-# carry one from before the rule: it is then treated as absent, not an error).
-CARD_SPAN_REASONS = frozenset({"before_issued", "card_outside_renewal"})
-
-# Beyond this the chain would step past the last year a date can hold; no
-# renewal span of a supported permit comes near it.
-_LAST_CHAIN_YEAR = 9990
+def _before_validity(policy: Policy, day: dt.date) -> dt.date:
+    for step in reversed(policy.cycle.validity):
+        day = calendar_step(day, Step(-step.amount, step.unit))
+    return day
 
 
-def cycle_of_card(
-    card: dt.date, start: dt.date, first_expiry: dt.date, *, anchor: str = "issued"
-) -> int:
-    """The cycle whose renewal span (E − 30 days … E + 90 days) holds ``card``.
-
-    Cycle 0 is the renewal at ``start`` (when the current period began),
-    cycle 1 the one at ``first_expiry``, each later one a year after the
-    previous (29 Feb → 28 Feb, then stays). The spans are 120 days wide and a
-    year apart, so at most one holds the card; a card in none is not a renewal
-    (RULES.md, "Dates a real card cannot carry"), and guessing the nearest
-    cycle would take away that cycle's late-renewal warnings.
-    """
-    earliest = start - RENEWAL_WINDOW
-    if card < earliest:
-        what = "issued" if anchor == "issued" else "took effect (expiry − 1 year)"
-        raise InvalidDateError(
-            "card_received",
-            card,
-            f"{card} is more than 30 days before the permit {what} ({start})",
-            reason="before_issued",
-            params={
-                "date": card.isoformat(),
-                "start": start.isoformat(),
-                "earliest": earliest.isoformat(),
-                "days": RENEWAL_WINDOW.days,
-                "anchor": anchor,
-            },
+def _points(policy: Policy, value: object) -> bool:
+    """The ``points`` option: true by default where the policy has points; absent elsewhere."""
+    if value is None:
+        return policy.points
+    has = _flag("points", value)
+    if has and not policy.points:
+        raise InvalidInputError(
+            "points",
+            f"the {policy.id} policy has no points (积分); leave the option out",
+            reason="no_points",
+            params={"policy": policy.id},
         )
-    cycle, expiry, previous = 0, start, start
-    while card > expiry + LATE_RENEWAL_LIMIT:
-        previous = expiry
-        expiry = first_expiry if cycle == 0 else expiry + ONE_YEAR
-        cycle += 1
-        if card < expiry - RENEWAL_WINDOW or expiry.year >= _LAST_CHAIN_YEAR:
-            late_until = previous + LATE_RENEWAL_LIMIT
-            opens = expiry - RENEWAL_WINDOW
-            raise InvalidDateError(
-                "card_received",
-                card,
-                f"{card} falls in no renewal: the permit expiring on {previous} could be "
-                f"renewed until {late_until}, the next renewal opens on {opens} (30 days "
-                f"before {expiry}). A card received more than 90 days after an expiry is "
-                "a new permit: enter its date as the issue date",
-                reason="card_outside_renewal",
-                params={
-                    "date": card.isoformat(),
-                    "expiry_before": previous.isoformat(),
-                    "late_until": late_until.isoformat(),
-                    "next_expiry": expiry.isoformat(),
-                    "window_opens": opens.isoformat(),
-                },
-            )
-    return cycle
+    return has
 
 
 def _check_range(field_name: str, value: dt.date, earliest: dt.date, latest: dt.date) -> None:

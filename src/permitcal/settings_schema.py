@@ -10,7 +10,7 @@ from typing import Literal
 
 from dateutil.relativedelta import relativedelta
 
-from permitcal.policy import Change, Lang, Text
+from permitcal.policy import DEFAULT_POLICY, POLICY_KEYS, Change, Lang, Text
 
 __all__ = [
     "BY_NAME",
@@ -61,7 +61,7 @@ Kind = Literal["date", "names", "whole", "choice", "days", "flag"]
 ``date``: a ``date`` or None (JSON text or null, a DATE column).
 ``names``: a set of names from ``choices`` (a JSON list, comma-separated text).
 ``whole``: a whole number from ``minimum`` to ``maximum``.
-``choice``: one name from ``choices``.
+``choice``: one name from ``choices`` (the calendar's language, the policy's key).
 ``days``: whole numbers of days, each ``minimum``…``maximum``, at most ``max_items``
 (a JSON list, comma-separated text; empty text means none).
 ``flag``: true or false (in text: 1/0, yes/no, on/off; empty is false, an unticked box).
@@ -182,6 +182,17 @@ SETTINGS: tuple[Setting, ...] = (
         default=True,
         # Asked both ways on the command line: --points (the default) or --no-points.
         cli="--points/--no-points",
+    ),
+    Setting(
+        "policy",
+        "choice",
+        Text("适用规定", "Rules"),
+        "Whose rules count the deadlines: a city's policy, or the national rules chosen "
+        "explicitly (`permitcal policies` lists them).",
+        default=DEFAULT_POLICY,
+        choices=POLICY_KEYS,
+        cli="--policy",
+        metavar="KEY",
     ),
 )
 

@@ -176,8 +176,8 @@ CASES: list[tuple[str, Any, str, str]] = [
     (
         "form",
         {**FORM, "changes": "pets"},
-        "变更事项：“pets”不是可选的值，请选择居住地址、工作单位、学历、职称或配偶 / 子女。",
-        "Changes: “pets” is not one of the choices; choose address, employer, education, professional title or spouse / child.",
+        "变更事项：“pets”不是可选的值，请选择居住地址、工作单位、学历、职称或配偶。",
+        "Changes: “pets” is not one of the choices; choose address, employer, education, professional title or spouse.",
     ),
     (
         "strings",
@@ -257,11 +257,14 @@ SAMPLE_PARAMS: dict[str, dict[str, object]] = {
     "no_timezone": {},
     "no_holiday_data": {"year": 2101, "first": 2001, "last": 2100},
     "bad_holiday_data": {"source": "2027.json"},
+    "no_points": {"policy": "beijing"},
+    "duplicate_track": {"text": "me"},
 }
 SAMPLE_FIELDS = {
     "not_one_of": "lang",
     "unknown_field": "colour",
     "not_confirmed": "confirm",
+    "duplicate_track": "track",
     "expires_too_far_ahead": "expires",
 }
 

@@ -15,6 +15,7 @@ from schemathesis import Case, GenerationMode
 from schemathesis.checks import positive_data_acceptance  # type: ignore[attr-defined]
 
 from permitcal.inputs import DATE_LIMITS
+from permitcal.policy import policies
 from permitcal.web.openapi import openapi_document
 from tests.web.conftest import create_subscription, path_of
 
@@ -95,8 +96,9 @@ def refused_for_a_rule_between_fields(case: Case, status: int) -> bool:
 
     A stale If-Match is refused with 412.
 
-    Exactly one of issued and expires (a PATCH counts the stored one too), and
-    card_received between the permit date and the last projected renewal.
+    Exactly one of issued and expires (a PATCH counts the stored one too),
+    card_received between the permit date and the last projected renewal, and
+    under a policy without points neither points nor the points' changes.
     """
     if status == 412:
         # A drawn If-Match is almost never the subscription's real ETag.
@@ -111,7 +113,28 @@ def refused_for_a_rule_between_fields(case: Case, status: int) -> bool:
     else:
         values = dict(case.body)
     anchors = [name for name in ("issued", "expires") if values.get(name) not in (None, "")]
-    return len(anchors) != 1 or values.get("card_received") not in (None, "")
+    given = dict(case.query or {}) if case.method == "GET" else dict(case.body)
+    return (
+        len(anchors) != 1
+        or values.get("card_received") not in (None, "")
+        or _refused_by_policy(given)
+    )
+
+
+def _refused_by_policy(values: dict[str, Any]) -> bool:
+    """Points, or a change only the points need, asked of a policy that has no points."""
+    policy = policies().get(values.get("policy") or "")
+    if policy is None or policy.points:
+        return False
+    points = values.get("points")
+    asked = points is True or (isinstance(points, str) and points.strip().lower() in TRUE)
+    changes = values.get("changes") or []
+    names = changes.split(",") if isinstance(changes, str) else changes
+    known = {c.value for c in policy.changes}
+    return asked or any(name.strip() and name.strip() not in known for name in names)
+
+
+TRUE = ("1", "true", "yes", "on")
 
 
 def _patched_anchors(body: dict[str, Any]) -> dict[str, Any]:

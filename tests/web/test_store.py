@@ -23,7 +23,7 @@ from tests.web.conftest import fresh_schema, make_app, path_of, require_or_skip,
 
 NOW = dt.datetime(2026, 11, 20, 8, 0, 0, tzinfo=dt.UTC)
 # Columns of subscriptions added by migrations after 0001.
-LATER_COLUMNS = frozenset({"points"})
+LATER_COLUMNS = frozenset({"points", "policy"})
 OLD_ROW = {
     "account": "0123456789ab",
     "feed_hash": "f" * 64,

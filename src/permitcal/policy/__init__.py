@@ -1,13 +1,17 @@
-"""Layer 1: the rules as data (the vocabulary, and the Shanghai policy written in it)."""
+"""Layer 1: the rules as data (the vocabulary, each city's policy, and their registry)."""
 
+from permitcal.policy.beijing import BEIJING
 from permitcal.policy.model import (
+    WEEKDAYS,
     ActOn,
     Anchor,
     Basis,
     Change,
     ChangeChecklist,
+    Cycle,
     Kind,
     Lang,
+    Offset,
     Policy,
     Reference,
     Rule,
@@ -16,17 +20,26 @@ from permitcal.policy.model import (
     Unit,
     Wording,
 )
+from permitcal.policy.national import NATIONAL
+from permitcal.policy.registry import DEFAULT_POLICY, POLICY_KEYS, get_policy, policies
 from permitcal.policy.shanghai import SHANGHAI
 
 __all__ = [
+    "BEIJING",
+    "DEFAULT_POLICY",
+    "NATIONAL",
+    "POLICY_KEYS",
     "SHANGHAI",
+    "WEEKDAYS",
     "ActOn",
     "Anchor",
     "Basis",
     "Change",
     "ChangeChecklist",
+    "Cycle",
     "Kind",
     "Lang",
+    "Offset",
     "Policy",
     "Reference",
     "Rule",
@@ -34,4 +47,6 @@ __all__ = [
     "Text",
     "Unit",
     "Wording",
+    "get_policy",
+    "policies",
 ]

@@ -9,12 +9,15 @@ from enum import StrEnum
 from typing import Literal
 
 __all__ = [
+    "WEEKDAYS",
     "Anchor",
     "Basis",
     "Change",
     "ChangeChecklist",
+    "Cycle",
     "Kind",
     "Lang",
+    "Offset",
     "Policy",
     "Reference",
     "Rule",
@@ -38,6 +41,7 @@ class Unit(StrEnum):
 
     DAYS = "days"  # calendar days: no holiday data needed
     MONTHS = "months"  # calendar months, clamped to the month's end (relativedelta)
+    YEARS = "years"  # calendar years: 29 February → 28 February (relativedelta)
     WORKING_DAYS = "working_days"  # mainland-China working days, 调休 included
 
 
@@ -45,6 +49,7 @@ class Anchor(StrEnum):
     """The date a rule counts from."""
 
     EXPIRY = "expiry"  # the cycle's expiry date E
+    START = "start"  # the day the cycle began: issue, or the renewal it counts from
     CARD_RECEIVED = "card_received"  # the day the renewed card was received
 
 
@@ -127,6 +132,18 @@ class Text:
             self.zh.format(**{k: v.zh if isinstance(v, Text) else v for k, v in values.items()}),
             self.en.format(**{k: v.en if isinstance(v, Text) else v for k, v in values.items()}),
         )
+
+
+WEEKDAYS = (
+    Text("星期一", "Monday"),
+    Text("星期二", "Tuesday"),
+    Text("星期三", "Wednesday"),
+    Text("星期四", "Thursday"),
+    Text("星期五", "Friday"),
+    Text("星期六", "Saturday"),
+    Text("星期日", "Sunday"),
+)
+"""The weekdays' names, Monday first: the same whatever the policy (pages name days too)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -266,6 +283,38 @@ class Wording:
 
 
 @dataclass(frozen=True, slots=True)
+class Offset:
+    """A day counted from one of a cycle's two dates (its start or its expiry)."""
+
+    anchor: Anchor
+    steps: tuple[Step, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Cycle:
+    """A policy's yearly cycle: how long a permit runs and when a renewal belongs to it.
+
+    These numbers decide which cycles a feed shows and which renewal a recorded
+    date belongs to; they are the policy's, never the engine's.
+    """
+
+    validity: tuple[Step, ...]
+    """From a cycle's start (issue, or the renewal it counts from) to its expiry."""
+    renewal_opens: Offset
+    """The first day a renewal (a recorded card or endorsement) can belong to the cycle."""
+    renewal_closes: Offset
+    """The last such day; a later one is a new start (enter it as the issue date)."""
+    live_until: Offset
+    """The cycle is shown while *today* is on or before this day (its last late event)."""
+    counts_from_renewal: bool = False
+    """The next cycle starts on the day of the renewal (Beijing, national) rather than at
+    the expiry (Shanghai): a recorded renewal moves the chain, and a cycle whose renewal
+    is not recorded yet is an estimate, counted as if renewed on the first day possible."""
+    estimate_note: Text | None = None
+    """Explains an estimated cycle (only with ``counts_from_renewal``)."""
+
+
+@dataclass(frozen=True, slots=True)
 class Policy:
     """A city's complete rule set; a policy change is a new Policy, not new code."""
 
@@ -287,6 +336,14 @@ class Policy:
     checklists: tuple[ChangeChecklist, ...]
     wording: Wording
     """The sentences events are written with, apart from the rules themselves."""
+    cycle: Cycle
+    """Validity, renewal span and live horizon of each yearly cycle."""
+    name: Text
+    """The place or rule set, for lists (``permitcal policies``, the API's answers)."""
+    points: bool = False
+    """Whether holders can have points (积分): only then is the ``points`` option allowed."""
+    event_note: Text | None = None
+    """Added to every event's description (the national rules: the city may have its own)."""
 
     @property
     def rest_day_notes(self) -> Mapping[Kind, Text]:
@@ -311,6 +368,24 @@ class Policy:
             Kind.DEADLINE: self.wording.provisional_rest_day,
             Kind.OPENING: self.wording.provisional_opening,
         }
+
+    @property
+    def changes(self) -> tuple[Change, ...]:
+        """The material changes this policy knows, in the order its checklist gives them."""
+        return tuple(c.change for c in self.checklists)
+
+    def change_label(self, change: Change) -> Text:
+        """A change's name, declared once in the checklist: the page, messages and events
+        all read it here."""
+        for item in self.checklists:
+            if item.change is change:
+                return item.label
+        raise KeyError(change)  # a programming error: parse_changes checks the policy
+
+    @property
+    def references(self) -> tuple[Reference, ...]:
+        """Every source the rules cite, once each, in the order they are first cited."""
+        return tuple(dict.fromkeys(r for rule in self.rules for r in rule.references))
 
     def rule(self, rule_id: str) -> Rule:
         """The rule with this id; ``KeyError`` is a programming error, not bad input."""

@@ -20,7 +20,9 @@ from permitcal.policy.model import (
     Basis,
     Change,
     ChangeChecklist,
+    Cycle,
     Kind,
+    Offset,
     Policy,
     Reference,
     Rule,
@@ -378,4 +380,16 @@ SHANGHAI = Policy(
     ),
     checklists=_CHECKLISTS,
     wording=SHANGHAI_WORDING,
+    # One year from issue or from the old expiry, whenever the renewal was made
+    # (an early endorsement takes effect at the old expiry); a card belongs to the
+    # renewal at E from R2's opening (E − 30 days) to R5's last day (E + 90 days),
+    # and a cycle is live while R5 is still ahead.
+    cycle=Cycle(
+        validity=(Step(1, Unit.YEARS),),
+        renewal_opens=Offset(Anchor.EXPIRY, (Step(-30, Unit.DAYS),)),
+        renewal_closes=Offset(Anchor.EXPIRY, (Step(90, Unit.DAYS),)),
+        live_until=Offset(Anchor.EXPIRY, (Step(90, Unit.DAYS),)),
+    ),
+    name=Text("上海市居住证（含积分）", "Shanghai residence permit (with points)"),
+    points=True,
 )

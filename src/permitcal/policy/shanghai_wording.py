@@ -6,7 +6,7 @@ is a change here, and a change of rule never needs one.
 
 from __future__ import annotations
 
-from permitcal.policy.model import Text, Wording
+from permitcal.policy.model import WEEKDAYS, Text, Wording
 
 __all__ = ["SHANGHAI_WORDING"]
 
@@ -106,15 +106,7 @@ SHANGHAI_WORDING = Wording(
         "Provisional: the holiday schedule is not yet published; the day to act is counted "
         "the safe way and may change once it is.",
     ),
-    weekdays=(
-        Text("星期一", "Monday"),
-        Text("星期二", "Tuesday"),
-        Text("星期三", "Wednesday"),
-        Text("星期四", "Thursday"),
-        Text("星期五", "Friday"),
-        Text("星期六", "Saturday"),
-        Text("星期日", "Sunday"),
-    ),
+    weekdays=WEEKDAYS,
     references_heading=Text("参考：", "References:"),
     cycle_line=Text(
         "所属周期：{expiry}到期的居住证及其签注。",

@@ -44,7 +44,7 @@ def subscription_links(sub: Subscription, feed_token: str) -> FeedLinks:
         name=FEED_FILENAME.removesuffix(".ics"),
         _external=True,
     )
-    return feed_links(url, service().policy.feed_name.get(sub.settings.lang, " "))
+    return feed_links(url, sub.settings.rules.feed_name.get(sub.settings.lang, " "))
 
 
 def home_url_key(environ: WSGIEnvironment) -> tuple[object, ...]:

@@ -6,10 +6,12 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
+from dateutil.relativedelta import relativedelta
 from werkzeug.datastructures import MultiDict
 
 from permitcal.errors import InvalidDateError, InvalidInputError, PermitcalError
-from permitcal.inputs import ONE_YEAR, RENEWAL_WINDOW
+from permitcal.inputs import RENEWAL_WINDOW
+from permitcal.policy import get_policy
 from permitcal.settings_schema import BY_NAME, DATE_LIMITS, DEFAULT_ALARMS
 from permitcal.web.messages import explain, form_field
 from permitcal.web.settings import FeedSettings
@@ -66,8 +68,12 @@ def form_limits() -> dict[str, Any]:
     }
 
 
-def settings_from_form(form: MultiDict[str, str]) -> FeedSettings:
-    """The page form → settings; the date field is issued or expires as the radio says."""
+def settings_from_form(form: MultiDict[str, str], policy: str | None = None) -> FeedSettings:
+    """The page form → settings; the date field is issued or expires as the radio says.
+
+    ``policy`` is the stored one when the form names none (the page has no
+    policy question yet): editing a Beijing calendar keeps it Beijing's.
+    """
     kind = date_kind(form)
     if kind not in ("issued", "expires"):
         raise InvalidInputError(
@@ -86,7 +92,11 @@ def settings_from_form(form: MultiDict[str, str]) -> FeedSettings:
         "source_rules": "0" if form.get("official_only") else "1",
         # Two radio buttons; a form without them (an older page) keeps the default.
         "points": form.get("points", "1"),
+        "policy": form.get("policy") or policy or "",
     }
+    if values["policy"] and not get_policy(values["policy"]).points:
+        # The page's points question does not apply: the policy has no points.
+        del values["points"]
     if not values[kind].strip():
         raise InvalidInputError(kind, "enter a date", reason="required")
     return FeedSettings.from_strings(values)
@@ -131,10 +141,14 @@ def form_values(settings: FeedSettings | None, form: MultiDict[str, str] | None)
 
 def _latest_typed(today: dt.date) -> dict[str, dt.date]:
     """The latest date a real card can carry, by field: a permit takes effect when issued
-    or endorsed, at most the renewal window ahead; it runs one year; a card in hand came."""
+    or endorsed, at most the renewal window ahead; it runs one year; a card in hand came.
+
+    These are Shanghai's numbers (RULES.md, "Dates a real card cannot carry"): the page
+    asks for a Shanghai permit; the other policies have no page question yet.
+    """
     return {
         "issued": today + RENEWAL_WINDOW,
-        "expires": today + ONE_YEAR + RENEWAL_WINDOW,
+        "expires": today + relativedelta(years=1) + RENEWAL_WINDOW,
         "card_received": today,
     }
 

@@ -8,7 +8,7 @@ from typing import Literal
 
 from permitcal.errors import PermitcalError
 from permitcal.inputs import DATE_LIMITS, MAX_CYCLES, MIN_CYCLES
-from permitcal.policy import Change, Text
+from permitcal.policy import Text, policies
 from permitcal.settings_schema import MAX_ALARM_DAYS, MAX_ALARMS, MIN_ALARM_DAYS, SETTINGS
 from permitcal.web.texts import DATE_FORMAT, MONTHS, UiLang
 
@@ -30,6 +30,7 @@ FIELD_NAMES: dict[str, Text] = {
     "published_through": Text("已公布节假日的年份", "Holidays published through"),
     "holiday_data": Text("节假日数据", "Holiday data"),
     "download": Text("下载", "Download"),
+    "track": Text("日历中的居住证", "Permit in the calendar"),
 }
 """Each field an error can name → its (Chinese, English) name in a sentence."""
 
@@ -42,13 +43,13 @@ _CHOICE_NAMES: dict[str, dict[str, Text]] = {
         "en": Text("英文", "English"),
         "both": Text("中英双语", "both"),
     },
+    # Declared once, in each policy's checklist (the policies agree on the names).
     "changes": {
-        Change.ADDRESS.value: Text("居住地址", "address"),
-        Change.EMPLOYER.value: Text("工作单位", "employer"),
-        Change.EDUCATION.value: Text("学历", "education"),
-        Change.TITLE.value: Text("职称", "professional title"),
-        Change.SPOUSE.value: Text("配偶 / 子女", "spouse / child"),
+        c.value: Text(p.change_label(c).zh, p.change_label(c).en.lower())
+        for p in policies().values()
+        for c in p.changes
     },
+    "policy": {key: p.name for key, p in policies().items()},
     "date_kind": {"issued": FIELD_NAMES["issued"], "expires": FIELD_NAMES["expires"]},
 }
 
@@ -141,6 +142,14 @@ _SENTENCES: dict[str, Text] = {
         "{field}: “{text}” is not one of the choices; choose {choices}.",
     ),
     "not_one_of/no_text": Text("{field}：请选择{choices}。", "{field}: choose {choices}."),
+    "no_points": Text(
+        "{field}：所选规定没有居住证积分，请不要选择积分。",
+        "{field}: the chosen rules have no points; leave the option off.",
+    ),
+    "duplicate_track": Text(
+        "{field}：同一个日历中有两份居住证用了相同的标识“{text}”。",
+        "{field}: two permits in one calendar share the key “{text}”.",
+    ),
     "not_a_list": Text("{field}：应为一个列表。", "{field}: expected a list."),
     "not_true_or_false": Text(
         "{field}：“{text}”既不是“是”也不是“否”。",

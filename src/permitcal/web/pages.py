@@ -18,7 +18,7 @@ from permitcal._version import __version__
 from permitcal.deadlines import Deadline
 from permitcal.errors import InvalidInputError, PermitcalError
 from permitcal.inputs import parse_date
-from permitcal.policy import Policy
+from permitcal.policy import Policy, get_policy
 from permitcal.policy.model import Anchor, Basis, Kind
 from permitcal.web.about import official_references
 from permitcal.web.errors import error_page
@@ -112,10 +112,11 @@ def create() -> ResponseReturnValue:
     )
 
 
-def _typed_settings(form: MultiDict[str, str]) -> FeedSettings:
+def _typed_settings(form: MultiDict[str, str], policy: str | None = None) -> FeedSettings:
     """The settings a page form sends, checked as the library checks them and, since a
-    person typed them, against the dates a real card can carry."""
-    settings = service().checked(settings_from_form(form))
+    person typed them, against the dates a real card can carry; ``policy`` is the stored
+    one when editing (the form has no policy question)."""
+    settings = service().checked(settings_from_form(form, policy))
     problem = typed_date_problem(
         service().today(),
         issued=settings.issued,
@@ -177,12 +178,12 @@ def _manage_page(
         "manage.html",
         status=status,
         sub=sub,
-        next=next_step(deadlines, found.policy, today, lang),
+        next=next_step(deadlines, sub.settings.rules, today, lang),
         upcoming=upcoming,
         past=past,
         legend=_legend(upcoming + past, lang),
-        points_rules={rule.id for rule in found.policy.rules if rule.points},
-        lapse_notes=_lapse_notes(deadlines, found.policy, lang),
+        points_rules={rule.id for rule in sub.settings.rules.rules if rule.points},
+        lapse_notes=_lapse_notes(deadlines, sub.settings.rules, lang),
         deadline_lang=lang,
         manage_url=manage_url,
         manage_token=manage_token,
@@ -296,7 +297,7 @@ def _back_to_notice(token: str, done: str) -> ResponseReturnValue:
 def update(token: str) -> ResponseReturnValue:
     sub = _subscription(token)
     try:
-        settings = _typed_settings(request.form)
+        settings = _typed_settings(request.form, sub.settings.policy)
     except PermitcalError as error:
         return _manage_page(
             sub, token, "", form=request.form, error=FormError.of(error, ui_lang()), status=400
@@ -368,7 +369,7 @@ def about() -> Response:
     return render(
         "about.html",
         operator=current_app.extensions["permitcal_operator"],
-        references=official_references(service().policy),
+        references=official_references(get_policy("shanghai")),
     )
 
 
@@ -422,7 +423,7 @@ def healthz() -> Response:
             "status": "ok",
             "database": "ok",
             "version": __version__,
-            "policy": found.policy.version,
+            "policy": found.versions[0],
             "holiday_data": found.calendar.data_version,
             "holiday_notices_through": found.calendar.published_through,
             "holiday_files": [notice.source for notice in found.calendar.notices],

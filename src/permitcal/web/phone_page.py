@@ -31,7 +31,7 @@ def page(token: str) -> Response:
     today = found.today()
     return render(
         "phone.html",
-        next=next_step(found.deadlines(sub.settings), found.policy, today, ui_lang()),
+        next=next_step(found.deadlines(sub.settings), sub.settings.rules, today, ui_lang()),
         **add_to_phone(
             sub,
             token,

@@ -24,7 +24,7 @@ from permitcal.ical import (
     to_vcalendar,
 )
 from permitcal.inputs import SHANGHAI_TIME, shanghai_today
-from permitcal.policy import SHANGHAI, Policy
+from permitcal.policy import policies
 from permitcal.web.cache import FeedCache, RenderedFeed
 from permitcal.web.settings import FeedSettings
 from permitcal.web.store import Store, Subscription
@@ -108,7 +108,6 @@ class Service:
         store: Store,
         cache: FeedCache,
         calendar: WorkCalendar | None = None,
-        policy: Policy = SHANGHAI,
         clock: Callable[[], dt.datetime] = utcnow,
         public_url: str | None = None,
         compress: bool = True,
@@ -116,7 +115,6 @@ class Service:
         self.store = store
         self.cache = cache
         self.calendar = calendar or default_calendar()
-        self.policy = policy
         self.clock = clock
         self.public_url = public_url or None
         """PERMITCAL_PUBLIC_URL: the events' URL, whatever host a request names."""
@@ -138,8 +136,9 @@ class Service:
 
     @property
     def versions(self) -> tuple[str, str, str]:
-        """Everything besides the record that the bytes depend on."""
-        return (self.policy.version, self.calendar.data_version, __version__)
+        """Everything besides the record that the bytes depend on (every policy's version:
+        a subscription may follow any of them)."""
+        return (policies_version(), self.calendar.data_version, __version__)
 
     def data_since(self, wait: bool = True) -> dt.datetime:
         """When this deployment first served the current rules and holiday data.
@@ -211,7 +210,7 @@ class Service:
     def deadlines(self, settings: FeedSettings) -> list[Deadline]:
         """Today's deadlines of checked or stored settings (a stored card that fits
         no renewal is left out: a stored feed never fails because of it)."""
-        return compute(settings.permit(stored=True), self.policy, self.calendar, self.today())
+        return compute(settings.permit(stored=True), None, self.calendar, self.today())
 
     def checked(self, settings: FeedSettings) -> FeedSettings:
         """``settings`` if today's calendar can be computed from them (else a PermitcalError).
@@ -219,7 +218,7 @@ class Service:
         Checked before storing: a card received after the last projected renewal
         is only found by computing, and a stored record must always render.
         """
-        compute(settings.permit(), self.policy, self.calendar, self.today())
+        compute(settings.permit(), None, self.calendar, self.today())
         return settings
 
     def subscription_feed(
@@ -268,17 +267,18 @@ class Service:
     def render_vcalendar(self, sub: Subscription, home_url: str | None) -> Calendar:
         """A stored subscription's calendar, for its feed and its CalDAV objects alike.
 
-        UIDs come from its account; each event's SEQUENCE and DTSTAMP from the
-        store's record of its content, so they move exactly when it changes.
+        UIDs come from its track key (its account: what its UIDs always were);
+        each event's SEQUENCE and DTSTAMP from the store's record of its content,
+        so they move exactly when it changes.
         ``home_url`` is the events' URL; None leaves it out.
         """
         settings = sub.settings
         options = RenderOptions(
-            identity=f"s-{sub.account}",
+            identity=sub.track_key,
             lang=settings.lang,
             alarms=settings.alarms,
             url=home_url,
-            policy=self.policy,
+            policy=settings.rules,
         )
         vcalendar = to_vcalendar(self.deadlines(settings), options)
         fingerprints = {
@@ -294,19 +294,24 @@ class Service:
         def render() -> bytes:
             permit = settings.permit()
             options = RenderOptions(
-                identity=default_identity(permit, self.policy),
+                identity=default_identity(permit),
                 lang=settings.lang,
                 alarms=settings.alarms,
                 url=home_url,
-                policy=self.policy,
+                policy=permit.policy,
             )
-            return to_ical(compute(permit, self.policy, self.calendar, self.today()), options)
+            return to_ical(compute(permit, None, self.calendar, self.today()), options)
 
         # Nothing stored: the bytes change with the data and, once a day at most,
         # with the window, so Last-Modified moves at the start of each day too.
         day_start = dt.datetime.combine(self.today(), dt.time(), SHANGHAI_TIME)
         rendered = self.cache.get_or_render(key, render)
         return Feed(rendered, max(self.data_since(wait=False), day_start), self.cache, key)
+
+
+def policies_version() -> str:
+    """The versions of every policy in one string (``shanghai=2026.11.4;…``)."""
+    return ";".join(f"{key}={policy.version}" for key, policy in policies().items())
 
 
 def service() -> Service:

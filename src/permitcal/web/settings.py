@@ -11,7 +11,7 @@ from typing import Any
 from permitcal.errors import InvalidDateError, InvalidInputError
 from permitcal.ical import parse_alarms, parse_lang
 from permitcal.inputs import CARD_SPAN_REASONS, PermitInput, parse_changes, parse_date
-from permitcal.policy import Change, Lang
+from permitcal.policy import DEFAULT_POLICY, Change, Lang, Policy, get_policy
 from permitcal.settings_schema import (
     DEFAULT_ALARMS,
     DEFAULT_CYCLES,
@@ -48,6 +48,13 @@ class FeedSettings:
     alarms: tuple[int, ...] = DEFAULT_ALARMS
     source_rules: bool = True
     points: bool = True
+    policy: str = DEFAULT_POLICY
+    """The key of the policy (stored rows from before there were several: Shanghai's)."""
+
+    @property
+    def rules(self) -> Policy:
+        """The policy the key names."""
+        return get_policy(self.policy)
 
     def permit(self, *, stored: bool = False) -> PermitInput:
         """The library's validated input; raises PermitcalError when inconsistent.
@@ -82,6 +89,7 @@ class FeedSettings:
             cycles=self.cycles,
             source_rules=self.source_rules,
             points=self.points,
+            policy=self.policy,
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -122,7 +130,8 @@ class FeedSettings:
                 values["expires"] = None
             if "expires" in values and values["expires"] is not None and "issued" not in values:
                 values["issued"] = None
-        return (replace(base, **values) if base else cls(**values)).checked()
+        found = replace(base, **values) if base else cls(**values)
+        return _without_points(found, "points" in values).checked()
 
     @classmethod
     def from_strings(
@@ -146,12 +155,26 @@ class FeedSettings:
             for s in SETTINGS
             if s.name in data and (data[s.name].strip() or _empty_is_a_value(s))
         }
-        return cls(**values).checked()
+        return _without_points(cls(**values), "points" in values).checked()
 
     def checked(self) -> FeedSettings:
         """Self, after checking the settings together (one anchor, card after issue, …)."""
         self.permit()
         return self
+
+
+def _without_points(settings: FeedSettings, asked: bool) -> FeedSettings:
+    """Under a policy without points the option is off; asking for points there is an error."""
+    if settings.rules.points or not settings.points:
+        return settings
+    if asked:
+        raise InvalidInputError(
+            "points",
+            f"the {settings.policy} policy has no points (积分); leave the option out",
+            reason="no_points",
+            params={"policy": settings.policy},
+        )
+    return replace(settings, points=False)
 
 
 def _card_fits_no_renewal(error: InvalidDateError) -> bool:
@@ -191,7 +214,7 @@ def _from_json(setting: Setting, raw: object) -> object:
                 )
             return number  # its range is the library's to check, with the rest
         case "choice":
-            return parse_lang(raw)
+            return _choice(name, raw)
         case "flag":
             if not isinstance(raw, bool):
                 raise InvalidInputError(name, "expected true or false", reason="not_true_or_false")
@@ -208,11 +231,18 @@ def _from_text(setting: Setting, text: str) -> object:
         case "whole":
             return _whole_number(name, text)
         case "choice":
-            return parse_lang(text.strip())
+            return _choice(name, text.strip())
         case "days":
             return parse_alarms([_whole_number(name, part) for part in _split(text)])
         case "flag":
             return _boolean(name, text)
+
+
+def _choice(name: str, raw: object) -> str:
+    """A ``choice`` setting's value: the calendar's language, or a policy's key."""
+    if name == "policy":
+        return get_policy(raw).id
+    return parse_lang(raw)
 
 
 def _json_value(setting: Setting, value: Any) -> object:

@@ -50,6 +50,16 @@ class Subscription:
         """The current feed token, for whoever holds the manage token."""
         return feed_token_for(manage_token, self.feed_generation)
 
+    @property
+    def track_key(self) -> str:
+        """The key of its permit's track: what every UID of its feed starts with.
+
+        Written here once (the feed, CalDAV's object names and its reports all
+        read it); it is what the UIDs were before there were tracks, so every
+        subscription keeps its UIDs and SEQUENCE.
+        """
+        return f"s-{self.account}"
+
 
 @dataclass(frozen=True, slots=True)
 class FeedStamp:

@@ -30,6 +30,8 @@ subscriptions = Table(
     Column("source_rules", Boolean, nullable=False),
     # Added by migration 0003; rows stored before it have points (the default).
     Column("points", Boolean, nullable=False, server_default=true()),
+    # Added by migration 0004; rows stored before it are Shanghai's (the only policy then).
+    Column("policy", String(16), nullable=False, server_default="shanghai"),
     Column("created_at", DateTime, nullable=False),  # naive UTC, the same on every backend
     Column("updated_at", DateTime, nullable=False),
     Column("revision", Integer, nullable=False),  # SEQUENCE of the events

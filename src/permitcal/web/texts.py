@@ -7,7 +7,7 @@ from typing import Literal
 
 from flask import has_request_context, request
 
-from permitcal.policy import SHANGHAI, Text
+from permitcal.policy import WEEKDAYS, Text, get_policy, policies
 
 __all__ = [
     "APP_NAMES",
@@ -22,10 +22,14 @@ __all__ = [
 
 UiLang = Literal["zh", "en"]
 
+# The page asks for a Shanghai permit (the other policies have no page question yet):
+# its name for the calendar is the page's.
+_PAGE_POLICY = get_policy("shanghai")
+
 UI: dict[str, Text] = {
     # One name for the calendar everywhere: the header, the page title and the name the
     # phone's calendar list shows (the feed's), so a holder recognises it there.
-    "title": SHANGHAI.feed_name,
+    "title": _PAGE_POLICY.feed_name,
     "tagline": Text(
         "输入居住证日期，得到签注、补签、积分申报等所有截止日，并订阅到手机日历。",
         "Enter your permit date, get every endorsement and points deadline, and subscribe from your phone's calendar.",
@@ -49,11 +53,8 @@ UI: dict[str, Text] = {
         "Ticked changes make the calendar list the documents to bring on the day you can start"
         " the endorsement; a new degree also gets a reminder to start its verification early.",
     ),
-    "change_address": Text("居住地址", "Address"),
-    "change_employer": Text("工作单位", "Employer"),
-    "change_education": Text("学历", "Education"),
-    "change_title": Text("职称", "Professional title"),
-    "change_spouse": Text("配偶 / 子女", "Spouse / child"),
+    # The changes' names are declared once, in each policy's checklist.
+    **{f"change_{c.value}": p.change_label(c) for p in policies().values() for c in p.changes},
     "lang": Text("日历语言", "Calendar language"),
     "lang_zh": Text("中文", "Chinese"),
     "lang_en": Text("英文", "English"),
@@ -187,12 +188,12 @@ UI: dict[str, Text] = {
     "renewed_submit": Text("保存拿到新证的日期", "Save the day you got the new card"),
     "bad_input": Text("输入有误", "Invalid input"),
     "index_h1": Text(
-        f"生成你的“{SHANGHAI.feed_name.zh}”日历",
-        f"Make your “{SHANGHAI.feed_name.en}” calendar",
+        f"生成你的“{_PAGE_POLICY.feed_name.zh}”日历",
+        f"Make your “{_PAGE_POLICY.feed_name.en}” calendar",
     ),
     "created": Text("日历已创建", "Your calendar is ready"),
     "manage_h1": Text(
-        f"你的“{SHANGHAI.feed_name.zh}”日历", f"Your “{SHANGHAI.feed_name.en}” calendar"
+        f"你的“{_PAGE_POLICY.feed_name.zh}”日历", f"Your “{_PAGE_POLICY.feed_name.en}” calendar"
     ),
     "next_deadline": Text("下一个截止日", "Next deadline"),
     "next_opens": Text("{day}起可以{todo}", "You can {todo} from {day}"),
@@ -535,5 +536,5 @@ def format_day(day: dt.date, lang: UiLang, weekday: bool = True) -> str:
     text = DATE_FORMAT[lang].format(year=day.year, month=MONTHS[lang][day.month - 1], day=day.day)
     if not weekday:
         return text
-    name = SHANGHAI.wording.weekdays[day.weekday()].get(lang)
+    name = WEEKDAYS[day.weekday()].get(lang)
     return f"{name} {text}" if lang == "en" else f"{text}（{name}）"

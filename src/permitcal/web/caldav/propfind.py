@@ -12,7 +12,6 @@ from permitcal.web.caldav.answers import bad_request, multistatus_response, read
 from permitcal.web.caldav.resources import Context, Resource, children
 from permitcal.web.caldav.xmlutil import CALDAV, CALSERV, DAV, ICAL, element, qname
 from permitcal.web.errors import plain_response
-from permitcal.web.service import service
 
 __all__ = ["propfind", "response", "wanted_props"]
 
@@ -75,7 +74,7 @@ def _properties(ctx: Context, resource: Resource) -> dict[str, PropBuilder]:
                 d("displayname"): lambda: element(d("displayname"), ctx.display_name),
                 c("calendar-description"): lambda: element(
                     c("calendar-description"),
-                    service().policy.feed_description.get(ctx.sub.settings.lang),
+                    ctx.sub.settings.rules.feed_description.get(ctx.sub.settings.lang),
                 ),
                 c("supported-calendar-component-set"): lambda: element(
                     c("supported-calendar-component-set"),

@@ -86,7 +86,7 @@ def context(sub: Subscription) -> Context:
         root_href=url_for("caldav.root"),
         principal_href=principal_href,
         collection_href=f"{principal_href}{COLLECTION_SEGMENT}/",
-        display_name=service().policy.feed_name.get(sub.settings.lang, " "),
+        display_name=sub.settings.rules.feed_name.get(sub.settings.lang, " "),
         last_modified=max(sub.updated_at, service().data_since()),
     )
 
