@@ -80,13 +80,14 @@ def day_filter(day: dt.date, lang: UiLang, column: bool = False) -> Markup:
 
 
 def _index(status: int, form: MultiDict[str, str] | None, **context: Any) -> Response:
+    today = service().today()  # once: the card field's max and the date limits agree
     return render(
         "index.html",
         status=status,
         form=form_values(None, form),
         switch_form="create-form",
-        today=service().today(),
-        date_limits=page_date_limits(service().today()),
+        today=today,
+        date_limits=page_date_limits(today),
         **context,
     )
 
