@@ -56,7 +56,7 @@ test-repeat: setup
 golden: setup
 	PERMITCAL_REGENERATE_GOLDEN=1 $(BIN)/pytest tests/test_golden.py
 
-# Rewrite the steps in docs/phones/*.md from permitcal.web.phones after changing a step.
+# Rewrite the steps in docs/phones/*.md from permitcal.web.page.phones after changing a step.
 phone-docs: setup
 	PERMITCAL_REGENERATE_PHONE_DOCS=1 $(BIN)/pytest -q tests/test_phone_docs.py
 

@@ -11,7 +11,7 @@ from typing import Any
 from flask import Flask, Response
 
 from permitcal.web import create_app
-from permitcal.web.security import SECURITY_HEADERS
+from permitcal.web.serving.security import SECURITY_HEADERS
 
 
 def create_bench_app() -> Flask:

@@ -41,11 +41,11 @@ from pathlib import Path
 
 from sqlalchemy import insert
 
-from permitcal.web.migrate import upgrade
-from permitcal.web.settings import FeedSettings
-from permitcal.web.store import Store
-from permitcal.web.tables import subscriptions
-from permitcal.web.tokens import hash_token, new_token
+from permitcal.web.storage.migrate import upgrade
+from permitcal.web.storage.settings import FeedSettings
+from permitcal.web.storage.store import Store
+from permitcal.web.storage.tables import subscriptions
+from permitcal.web.storage.tokens import hash_token, new_token
 
 ROOT = Path(__file__).resolve().parents[1]
 

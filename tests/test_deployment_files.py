@@ -23,7 +23,7 @@ from urllib.parse import urlsplit
 import pytest
 import yaml
 
-from permitcal.web.tokens import feed_token_for, new_token
+from permitcal.web.storage.tokens import feed_token_for, new_token
 
 ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "deployment.md"
@@ -204,7 +204,7 @@ def test_app_trusts_its_one_proxy(compose: dict[str, Any]) -> None:
     env = environment(service(compose, "app"))
     assert env["PERMITCAL_PROXY_FIX"] == "true"
     # Docker's port proxy connects from the network's gateway, a private address.
-    from permitcal.web.proxy import parse_networks
+    from permitcal.web.serving.proxy import parse_networks
 
     trusted = parse_networks(env["PERMITCAL_TRUSTED_PROXIES"])
     for gateway in ("172.17.0.1", "172.18.0.1", "192.168.16.1", "127.0.0.1"):

@@ -1,4 +1,4 @@
-"""docs/phones/*.md and the page's steps say the same: both come from permitcal.web.phones.
+"""docs/phones/*.md and the page's steps say the same: both come from permitcal.web.page.phones.
 
 Each phone's doc holds its steps between markers, as ``steps_markdown`` renders them; after
 changing a step, ``make phone-docs`` rewrites the blocks (review the diff). Each doc also
@@ -14,9 +14,9 @@ from pathlib import Path
 
 import pytest
 
-from permitcal.web.devices import _APPS
-from permitcal.web.phones import LINK_WIDGETS, PHONES, Phone, shown_steps, steps_markdown
-from permitcal.web.texts import APP_NAMES, UI
+from permitcal.web.page.devices import _APPS
+from permitcal.web.page.phones import LINK_WIDGETS, PHONES, Phone, shown_steps, steps_markdown
+from permitcal.web.words.texts import APP_NAMES, UI
 
 DOCS = Path(__file__).resolve().parents[1] / "docs" / "phones"
 REGENERATE = os.environ.get("PERMITCAL_REGENERATE_PHONE_DOCS") == "1"
@@ -24,7 +24,7 @@ REGENERATE = os.environ.get("PERMITCAL_REGENERATE_PHONE_DOCS") == "1"
 
 def block(lang: str) -> re.Pattern[str]:
     return re.compile(
-        rf"(<!-- steps {lang}: generated from src/permitcal/web/phones.py \(make phone-docs\) -->\n)"
+        rf"(<!-- steps {lang}: generated from src/permitcal/web/page/phones.py \(make phone-docs\) -->\n)"
         rf"(.*?)(<!-- /steps {lang} -->)",
         re.S,
     )

@@ -54,7 +54,7 @@ def serve(host: str, port: int, threads: int) -> None:
     _require_web_extra()
     from permitcal.web import create_app
     from permitcal.web.embedded import embedded_server
-    from permitcal.web.logs import AccessLog, configure_logging
+    from permitcal.web.serving.logs import AccessLog, configure_logging
 
     configure_logging()
     app = create_app()
@@ -80,7 +80,7 @@ def _prepare_schema(app: Flask) -> None:
     from sqlalchemy.exc import SQLAlchemyError
 
     from permitcal.web import database_url
-    from permitcal.web.service import Service
+    from permitcal.web.feeds.service import Service
 
     url = database_url(app)
     if url.startswith("sqlite"):
@@ -127,7 +127,7 @@ def _upgrade_and_say(url: str, timeout: float) -> None:
     """Upgrade the schema at ``url``; say what was done in one line (a failure too)."""
     from sqlalchemy.exc import SQLAlchemyError
 
-    from permitcal.web.migrate import upgrade as upgrade_schema
+    from permitcal.web.storage.migrate import upgrade as upgrade_schema
 
     try:
         before, after = upgrade_schema(url, timeout=timeout)

@@ -20,7 +20,7 @@ class PermitcalError(ValueError):
 
     ``reason`` says what is wrong in a fixed snake_case word, and ``params``
     holds the values a sentence about it needs, so that an interface can say
-    it in its own words and language (see :mod:`permitcal.web.messages`).
+    it in its own words and language (see :mod:`permitcal.web.words.messages`).
     Params are JSON values only: text, whole numbers and lists of text; dates
     are ISO ``YYYY-MM-DD`` text. ``text`` is always the value exactly as
     given, and is present only when that value was text.

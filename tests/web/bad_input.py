@@ -11,8 +11,8 @@ from werkzeug.datastructures import MultiDict
 
 import permitcal
 from permitcal.errors import PermitcalError
-from permitcal.web.pages import settings_from_form
-from permitcal.web.settings import FeedSettings
+from permitcal.web.page.views import settings_from_form
+from permitcal.web.storage.settings import FeedSettings
 
 SRC = Path(permitcal.__file__).parent
 GOOD = {"issued": "2024-06-01"}

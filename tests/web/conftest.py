@@ -19,9 +19,9 @@ from sqlalchemy import create_engine
 from werkzeug.serving import make_server
 
 from permitcal.web import create_app
-from permitcal.web.migrate import upgrade
-from permitcal.web.service import Service
-from permitcal.web.tables import metadata
+from permitcal.web.feeds.service import Service
+from permitcal.web.storage.migrate import upgrade
+from permitcal.web.storage.tables import metadata
 
 NOW = dt.datetime(2026, 11, 20, 8, 0, 0, tzinfo=dt.UTC)
 

@@ -248,7 +248,7 @@ def test_openapi_document(client: FlaskClient) -> None:
         "/api/subscriptions/{token}/rotate",
     } <= doc["paths"].keys()
     settings = doc["components"]["schemas"]["Settings"]["properties"]
-    from permitcal.web.settings import FIELDS
+    from permitcal.web.storage.settings import FIELDS
 
     assert set(settings) == set(FIELDS)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import gzip
 
-from permitcal.web.cache import FeedCache, RenderedFeed
+from permitcal.web.feeds.cache import FeedCache, RenderedFeed
 
 
 def test_hits_do_not_render_again() -> None:

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from permitcal.errors import InvalidInputError
 from permitcal.policy import policies
-from permitcal.web.messages import explain
-from permitcal.web.texts import UI
+from permitcal.web.words.messages import explain
+from permitcal.web.words.texts import UI
 
 
 def test_issue_18_change_labels_are_declared_once_in_the_policy() -> None:

@@ -11,8 +11,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
-from permitcal.web import config_flag, create_app
-from permitcal.web.compress import accepts_gzip, matched_etag
+from permitcal.web.app import config_flag, create_app
+from permitcal.web.serving.compress import accepts_gzip, matched_etag
 from tests.web.caldav_helpers import XML, basic_auth, propfind_body
 from tests.web.conftest import (
     PassedToFlask,

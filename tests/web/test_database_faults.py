@@ -22,7 +22,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from permitcal.web.migrate import head_revision, upgrade
+from permitcal.web.storage.migrate import head_revision, upgrade
 from tests.web.conftest import (
     create_subscription,
     fresh_schema,

@@ -9,9 +9,9 @@ import time
 
 import pytest
 
-from permitcal.web.db_budget import DatabaseBudget, DatabaseTimeout
-from permitcal.web.logs import RedactingFormatter
-from permitcal.web.tokens import new_token
+from permitcal.web.serving.logs import RedactingFormatter
+from permitcal.web.storage.db_budget import DatabaseBudget, DatabaseTimeout
+from permitcal.web.storage.tokens import new_token
 
 
 class Target:

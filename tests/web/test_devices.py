@@ -1,11 +1,11 @@
-"""permitcal.web.devices: the phone and the in-app browser from real User-Agent strings."""
+"""permitcal.web.page.devices: the phone and the in-app browser from real User-Agent strings."""
 
 from __future__ import annotations
 
 import pytest
 from werkzeug.datastructures import EnvironHeaders, Headers
 
-from permitcal.web.devices import (
+from permitcal.web.page.devices import (
     ACCEPT_CH,
     VARY,
     InApp,
@@ -14,7 +14,7 @@ from permitcal.web.devices import (
     in_app_browser,
     own_browser,
 )
-from permitcal.web.phones import PHONES
+from permitcal.web.page.phones import PHONES
 
 # The detector may only name what the page's picker offers.
 PICKER_KEYS = {phone.key for phone in PHONES}

@@ -10,7 +10,7 @@ from flask.testing import FlaskClient
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from permitcal.web.settings import FIELDS
+from permitcal.web.storage.settings import FIELDS
 from tests.web.caldav_helpers import basic_auth
 from tests.web.conftest import create_subscription, path_of, service
 

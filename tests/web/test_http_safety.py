@@ -12,9 +12,9 @@ from typing import Any
 import pytest
 from flask.testing import FlaskClient
 
-from permitcal.web import _instance_secret
+from permitcal.web.app import _instance_secret
 from permitcal.web.gunicorn_conf import RedactingLogger
-from permitcal.web.logs import AccessLog, redact
+from permitcal.web.serving.logs import AccessLog, redact
 from tests.web.conftest import create_subscription, make_app, path_of, service
 
 TOKEN = "Zx9_-abcDEF0123456789abcdefABCDEF"

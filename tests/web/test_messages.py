@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from permitcal.errors import InvalidInputError, PermitcalError
-from permitcal.web.messages import FIELD_NAMES, REASONS, browser_messages, explain
+from permitcal.web.words.messages import FIELD_NAMES, REASONS, browser_messages, explain
 from tests.web.bad_input import FORM, GOOD, SOURCES, SRC, from_strings
 
 # (how it is sent, what is sent, the Chinese sentence, the English sentence)

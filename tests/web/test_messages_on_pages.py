@@ -12,8 +12,8 @@ from markupsafe import escape
 from permitcal.errors import InvalidDateError, InvalidInputError, PermitcalError
 from permitcal.ical import MAX_ALARM_DAYS, MAX_ALARMS, RenderOptions
 from permitcal.inputs import DATE_LIMITS, MAX_CYCLES, PermitInput, parse_date
-from permitcal.web.messages import browser_messages, explain, form_field
-from permitcal.web.texts import UiLang
+from permitcal.web.words.messages import browser_messages, explain, form_field
+from permitcal.web.words.texts import UiLang
 from tests.web.bad_input import FORM, GOOD, from_form, from_strings
 
 # The pages' own raise sites: caught where the page would show them.

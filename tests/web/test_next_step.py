@@ -8,8 +8,8 @@ import pytest
 
 from permitcal import compute_deadlines
 from permitcal.policy import SHANGHAI
-from permitcal.web.next_step import next_step
-from permitcal.web.texts import format_day
+from permitcal.web.page.next_step import next_step
+from permitcal.web.words.texts import format_day
 
 
 @pytest.mark.parametrize(

@@ -16,7 +16,7 @@ from schemathesis.checks import positive_data_acceptance  # type: ignore[attr-de
 
 from permitcal.inputs import DATE_LIMITS
 from permitcal.policy import policies
-from permitcal.web.openapi import openapi_document
+from permitcal.web.api.openapi import openapi_document
 from tests.web.conftest import create_subscription, path_of
 
 # The JSON API, the feeds and the health check; the HTML pages (forms with a

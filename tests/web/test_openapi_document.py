@@ -10,7 +10,7 @@ from flask.testing import FlaskClient
 from openapi_spec_validator import validate
 
 from permitcal.settings_schema import BY_NAME, SETTINGS, Setting
-from permitcal.web.openapi import NOT_DOCUMENTED, WEBDAV_METHODS, openapi_document
+from permitcal.web.api.openapi import NOT_DOCUMENTED, WEBDAV_METHODS, openapi_document
 
 # Flask answers HEAD as GET on every path.
 IMPLIED = {"HEAD"}

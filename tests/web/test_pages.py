@@ -13,8 +13,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from permitcal.inputs import DATE_LIMITS
-from permitcal.web.phones import PHONES, Phone
-from permitcal.web.texts import UI, format_day
+from permitcal.web.page.phones import PHONES, Phone
+from permitcal.web.words.texts import UI, format_day
 from tests.web.caldav_helpers import authorization
 from tests.web.conftest import Clock, latest_typed, make_app, service
 

@@ -7,7 +7,7 @@ import re
 
 from flask.testing import FlaskClient
 
-from permitcal.web.logs import redact
+from permitcal.web.serving.logs import redact
 from tests.web.conftest import create_subscription, path_of
 
 HUAWEI = (

@@ -18,7 +18,7 @@ from urllib.parse import urlsplit
 
 import pytest
 
-from permitcal.web.phones import phone_by_key
+from permitcal.web.page.phones import phone_by_key
 from tests.web.test_browser import ARTIFACTS
 
 PHONE_SCREEN = {"width": 360, "height": 800}
@@ -162,7 +162,7 @@ SCENARIOS = {
     },
 }
 
-# The widget that is each phone's main action (see permitcal.web.phones).
+# The widget that is each phone's main action (see permitcal.web.page.phones).
 MAIN_ACTION = {
     "iphone": "#phone-iphone .main-action",
     "xiaomi": "#phone-xiaomi .main-action",

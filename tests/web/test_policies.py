@@ -9,9 +9,9 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine, insert
 
-from permitcal.web.migrate import upgrade
-from permitcal.web.store import Store
-from permitcal.web.tables import subscriptions
+from permitcal.web.storage.migrate import upgrade
+from permitcal.web.storage.store import Store
+from permitcal.web.storage.tables import subscriptions
 from tests.ics_checks import assert_well_formed, events
 from tests.web.conftest import create_subscription, make_app, path_of, service
 

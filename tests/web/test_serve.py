@@ -11,7 +11,7 @@ from pathlib import Path
 
 from sqlalchemy import create_engine
 
-from permitcal.web.tables import metadata
+from permitcal.web.storage.tables import metadata
 from tests.web.conftest import require_or_skip
 from tests.web.servers import BIN, environment, free_port, permitcal_serve, status_of, wait_for
 

@@ -8,10 +8,10 @@ import click
 
 from permitcal.cli import cli
 from permitcal.settings_schema import BY_NAME, NAMES, SETTINGS
-from permitcal.web.forms import form_limits
-from permitcal.web.messages import FIELD_NAMES
-from permitcal.web.settings import FIELDS, FeedSettings
-from permitcal.web.tables import subscriptions
+from permitcal.web.page.forms import form_limits
+from permitcal.web.storage.settings import FIELDS, FeedSettings
+from permitcal.web.storage.tables import subscriptions
+from permitcal.web.words.messages import FIELD_NAMES
 
 
 def test_feed_settings_has_one_attribute_per_setting_with_its_default() -> None:

@@ -13,11 +13,11 @@ from alembic.migration import MigrationContext
 from flask.testing import FlaskClient
 from sqlalchemy import MetaData, Table, create_engine, inspect, select
 
-from permitcal.web.migrate import head_revision, upgrade
-from permitcal.web.settings import FeedSettings
-from permitcal.web.store import Store
-from permitcal.web.tables import data_versions, metadata, subscriptions
-from permitcal.web.tokens import hash_token
+from permitcal.web.storage.migrate import head_revision, upgrade
+from permitcal.web.storage.settings import FeedSettings
+from permitcal.web.storage.store import Store
+from permitcal.web.storage.tables import data_versions, metadata, subscriptions
+from permitcal.web.storage.tokens import hash_token
 from tests.ics_checks import assert_well_formed, events
 from tests.web.conftest import fresh_schema, make_app, path_of, require_or_skip, service
 

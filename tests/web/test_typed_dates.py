@@ -10,9 +10,9 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-from permitcal.web.forms import typed_date_problem
-from permitcal.web.messages import browser_messages, explain
-from permitcal.web.texts import format_day
+from permitcal.web.page.forms import typed_date_problem
+from permitcal.web.words.messages import browser_messages, explain
+from permitcal.web.words.texts import format_day
 from tests.web.conftest import Clock, service
 
 FORM = {"lang": "zh", "alarms": "7,1", "cycles": "3", "points": "1"}

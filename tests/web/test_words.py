@@ -12,8 +12,8 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from permitcal.policy import SHANGHAI
-from permitcal.web.messages import _SENTENCES
-from permitcal.web.texts import UI
+from permitcal.web.words.messages import _SENTENCES
+from permitcal.web.words.texts import UI
 from tests.web.conftest import make_app, path_of, service
 from tests.web.test_pages import FORM, plain, submit
 

@@ -46,7 +46,7 @@ def embedded_server(
 ) -> BaseWSGIServer | MultiSocketServer:
     """A waitress server bound to ``host``:``port`` (raises OSError when it cannot bind).
 
-    Forwarded headers are left to the app (``permitcal.web.proxy``), which
+    Forwarded headers are left to the app (``permitcal.web.serving.proxy``), which
     trusts only PERMITCAL_TRUSTED_PROXIES, as it does under gunicorn.
     """
     options: dict[str, Any] = {

@@ -9,9 +9,9 @@ from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.exceptions import HTTPException
 
 from permitcal.errors import PermitcalError
-from permitcal.web.messages import explain
-from permitcal.web.service import WriteConflict, service
-from permitcal.web.texts import ui_lang, ui_text
+from permitcal.web.feeds.service import WriteConflict, service
+from permitcal.web.words.messages import explain
+from permitcal.web.words.texts import ui_lang, ui_text
 
 __all__ = ["api_error", "error_page", "plain_response", "register_error_handlers"]
 

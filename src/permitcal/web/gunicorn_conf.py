@@ -15,7 +15,7 @@ from typing import Any
 
 from gunicorn.glogging import Logger
 
-from permitcal.web.logs import RedactingFormatter, redact
+from permitcal.web.serving.logs import RedactingFormatter, redact
 
 bind = os.environ.get("PERMITCAL_BIND", "127.0.0.1:8000")
 # Rendering a feed is CPU work in Python: processes, not threads, use the cores;

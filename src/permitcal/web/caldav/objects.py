@@ -14,8 +14,8 @@ from typing import TYPE_CHECKING
 from icalendar import Calendar, Event
 
 if TYPE_CHECKING:
-    from permitcal.web.service import Service
-    from permitcal.web.store import Subscription
+    from permitcal.web.feeds.service import Service
+    from permitcal.web.storage.store import Subscription
 
 __all__ = [
     "CalendarObject",

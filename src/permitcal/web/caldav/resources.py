@@ -9,12 +9,12 @@ from dataclasses import dataclass
 from flask import request, url_for
 from werkzeug.exceptions import HTTPException
 
-from permitcal.web.caldav.account import COLLECTION_SEGMENT
 from permitcal.web.caldav.objects import CalendarObject, Snapshot, caldav_snapshot
 from permitcal.web.errors import plain_response
-from permitcal.web.service import service
-from permitcal.web.store import Subscription
-from permitcal.web.tokens import looks_like_token
+from permitcal.web.feeds.caldav_account import COLLECTION_SEGMENT
+from permitcal.web.feeds.service import service
+from permitcal.web.storage.store import Subscription
+from permitcal.web.storage.tokens import looks_like_token
 
 __all__ = ["Context", "Resource", "authenticate", "children", "context", "resolve"]
 

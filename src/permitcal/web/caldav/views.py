@@ -5,15 +5,15 @@ from __future__ import annotations
 from flask import Blueprint, Response, request, url_for
 from flask.typing import ResponseReturnValue
 
-from permitcal.web.caldav.account import COLLECTION_SEGMENT
 from permitcal.web.caldav.answers import forbidden, not_found
 from permitcal.web.caldav.propfind import propfind
 from permitcal.web.caldav.reports import report
 from permitcal.web.caldav.resources import Context, Resource, authenticate, context, resolve
-from permitcal.web.compress import compress_response, matched_etag
 from permitcal.web.errors import plain_response
-from permitcal.web.feeds import CALENDAR_TYPE
-from permitcal.web.service import service
+from permitcal.web.feeds.caldav_account import COLLECTION_SEGMENT
+from permitcal.web.feeds.service import service
+from permitcal.web.feeds.views import CALENDAR_TYPE
+from permitcal.web.serving.compress import compress_response, matched_etag
 
 __all__ = ["COLLECTION_SEGMENT", "bp"]
 

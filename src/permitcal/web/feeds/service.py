@@ -1,0 +1,320 @@
+"""What the blueprints share: the store, the feed cache, and feed rendering."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import threading
+import time
+from collections.abc import Callable, Hashable
+from dataclasses import dataclass
+
+from flask import current_app
+from icalendar import Calendar
+from sqlalchemy.exc import SQLAlchemyError
+
+from permitcal._version import __version__
+from permitcal.deadlines import Deadline, compute
+from permitcal.ical import (
+    RenderOptions,
+    content_fingerprint,
+    default_identity,
+    restamp,
+    to_ical,
+    to_vcalendar,
+)
+from permitcal.inputs import SHANGHAI_TIME, shanghai_today
+from permitcal.policy import policies
+from permitcal.web.feeds.cache import FeedCache, RenderedFeed
+from permitcal.web.storage.settings import FeedSettings
+from permitcal.web.storage.store import Store, Subscription
+from permitcal.workdays import WorkCalendar, default_calendar
+
+__all__ = [
+    "Feed",
+    "Service",
+    "SubscriptionGone",
+    "WriteConflict",
+    "retry_write",
+    "service",
+    "utcnow",
+]
+
+WRITE_ATTEMPTS = 5
+# After the database failed to say when the data were first served, the
+# stateless feed uses the process start for this long without asking again.
+DATA_SINCE_RETRY_SECONDS = 10.0
+
+log = logging.getLogger(__name__)
+
+
+def latest_stamp(vcalendar: Calendar) -> dt.datetime | None:
+    """The newest DTSTAMP of the calendar's events: when its content last changed."""
+    stamps = [event.decoded("DTSTAMP") for event in vcalendar.walk("VEVENT")]
+    return max(stamps, default=None)
+
+
+def utcnow() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+class SubscriptionGone(LookupError):
+    """The subscription was deleted while its feed was being served."""
+
+
+class WriteConflict(RuntimeError):
+    """Other requests kept changing the subscription while this one tried to write."""
+
+
+def retry_write(
+    read: Callable[[], Subscription], write: Callable[[Subscription], Subscription | None]
+) -> Subscription:
+    """Apply ``write`` to a fresh read until it lands (compare-and-set in the store).
+
+    ``write`` returns None when the row changed under it; it is then computed
+    again from what the other writer stored, so that both changes survive.
+    ``read`` answers a vanished subscription itself (a 404).
+    """
+    for _ in range(WRITE_ATTEMPTS):
+        written = write(read())
+        if written is not None:
+            return written
+    raise WriteConflict
+
+
+@dataclass(frozen=True, slots=True)
+class Feed:
+    """A rendered feed with what HTTP caching needs."""
+
+    rendered: RenderedFeed
+    last_modified: dt.datetime
+    cache: FeedCache | None = None
+    """Where the rendering is kept, under ``key``: its gzip form is counted there."""
+    key: Hashable = None
+
+    def gzip_body(self) -> bytes:
+        """The gzip bytes, compressed once per cached rendering (and counted in the cache)."""
+        body, attached = self.rendered.gzipped()
+        if attached and self.cache is not None:
+            self.cache.charge(self.key, self.rendered, len(body))
+        return body
+
+
+class Service:
+    """One per app: owns the store and the cache; renders feeds through the library."""
+
+    def __init__(
+        self,
+        store: Store,
+        cache: FeedCache,
+        calendar: WorkCalendar | None = None,
+        clock: Callable[[], dt.datetime] = utcnow,
+        public_url: str | None = None,
+        compress: bool = True,
+    ) -> None:
+        self.store = store
+        self.cache = cache
+        self.calendar = calendar or default_calendar()
+        self.clock = clock
+        self.public_url = public_url or None
+        """PERMITCAL_PUBLIC_URL: the events' URL, whatever host a request names."""
+        self.compress = compress
+        """gzip feeds and CalDAV answers for clients that ask (PERMITCAL_COMPRESS)."""
+        self._data_since: dict[str, dt.datetime] = {}
+        self.home_urls: dict[tuple[object, ...], str] = {}
+        """The start page's external URL per request host, filled by the feed views."""
+        self._data_since_retry = 0.0
+        self._loading = False
+        self._loading_lock = threading.Lock()
+        self._schema_current = False
+        self._started = clock().replace(microsecond=0)
+
+    @property
+    def versions_key(self) -> str:
+        """The versions as one string: part of every cache key and of data_since."""
+        return "/".join(self.versions)
+
+    @property
+    def versions(self) -> tuple[str, str, str]:
+        """Everything besides the record that the bytes depend on (every policy's version:
+        a subscription may follow any of them)."""
+        return (policies_version(), self.calendar.data_version, __version__)
+
+    def data_since(self, wait: bool = True) -> dt.datetime:
+        """When this deployment first served the current rules and holiday data.
+
+        Stored in the database, so every worker and every restart agrees; it
+        moves when the policy, the holiday data or the library changes, which
+        keeps Last-Modified moving whenever the bytes can change. While the
+        database is unreachable, this process's start stands in, not
+        remembered, so the stored value wins once the database is back.
+        Without ``wait`` (the stateless feed, which needs no database) the
+        database is asked on a thread of its own and the process start serves
+        until it answers: no stateless fetch ever waits on the database.
+        """
+        key = self.versions_key
+        found = self._data_since.get(key)
+        if found is not None:
+            return found
+        if time.monotonic() < self._data_since_retry:
+            return self._started  # the database failed just now: don't ask again yet
+        if not wait:
+            self._load_data_since_later(key)
+            return self._started
+        return self._load_data_since(key)
+
+    def _load_data_since(self, key: str) -> dt.datetime:
+        # No lock around the query: a hung database would queue every feed behind
+        # it. Concurrent first reads agree (first_seen keeps the first).
+        try:
+            found = self.store.first_seen(key, self.clock())
+        except SQLAlchemyError:
+            self._data_since_retry = time.monotonic() + DATA_SINCE_RETRY_SECONDS
+            log.warning("database unavailable; Last-Modified from process start")
+            return self._started
+        self._data_since[key] = found
+        return found
+
+    def _load_data_since_later(self, key: str) -> None:
+        """Ask the database on a thread of its own (one at a time), within the usual bound."""
+        with self._loading_lock:
+            if self._loading:
+                return
+            self._loading = True
+
+        def load() -> None:
+            try:
+                with self.store.budget.request():
+                    self._load_data_since(key)
+            finally:
+                self._loading = False
+
+        threading.Thread(target=load, name="permitcal-data-since", daemon=True).start()
+
+    def schema_problem(self) -> str | None:
+        """What keeps the schema from serving (one line naming the fix), or None.
+
+        Once seen current, not asked again: schemas only move forward, by
+        `permitcal db upgrade`, which the operator runs before a new version.
+        """
+        if self._schema_current:
+            return None
+        state = self.store.schema_state()
+        self._schema_current = state.current
+        return state.problem()
+
+    def today(self) -> dt.date:
+        """Today in Shanghai: where every feed, CalDAV object, page and answer starts."""
+        return shanghai_today(self.clock())
+
+    def deadlines(self, settings: FeedSettings) -> list[Deadline]:
+        """Today's deadlines of checked or stored settings (a stored card that fits
+        no renewal is left out: a stored feed never fails because of it)."""
+        return compute(settings.permit(stored=True), None, self.calendar, self.today())
+
+    def checked(self, settings: FeedSettings) -> FeedSettings:
+        """``settings`` if today's calendar can be computed from them (else a PermitcalError).
+
+        Checked before storing: a card received after the last projected renewal
+        is only found by computing, and a stored record must always render.
+        """
+        compute(settings.permit(), None, self.calendar, self.today())
+        return settings
+
+    def subscription_feed(
+        self, feed_token: str, home_url: str, *, cached_only: bool = False
+    ) -> Feed | None:
+        """The feed behind a feed token, or None for an unknown token.
+
+        Each fetch reads only the record's id, revision and stamp (through the
+        unique index on the token hash); the settings are read and the feed
+        rendered only when no rendering of this revision is cached. With
+        ``cached_only``, a feed that would need rendering gives None instead.
+        """
+        stamp = self.store.feed_stamp(feed_token)
+        if stamp is None:
+            return None
+        home_url = self.public_url or home_url
+        # Today is in the key: the window moves at most once a day (the bytes, and
+        # so the ETag, change only if an event did).
+        key = (
+            "sub",
+            stamp.id,
+            stamp.revision,
+            stamp.updated_raw,
+            self.versions_key,
+            home_url,
+            self.today(),
+        )
+
+        def render() -> RenderedFeed:
+            sub = self.store.by_id(stamp.id)
+            if sub is None:  # deleted between the two reads
+                raise SubscriptionGone(stamp.id)
+            vcalendar = self.render_vcalendar(sub, home_url)
+            return RenderedFeed.of(vcalendar.to_ical(), latest_stamp(vcalendar))
+
+        rendered: RenderedFeed | None = (
+            self.cache.peek(key)
+            if cached_only
+            else self.cache.get_or_build(key, render, lambda f: len(f.body))
+        )
+        if rendered is None:
+            return None
+        last_modified = max(stamp.updated_at, self.data_since(), rendered.modified)
+        return Feed(rendered, last_modified, self.cache, key)
+
+    def render_vcalendar(self, sub: Subscription, home_url: str | None) -> Calendar:
+        """A stored subscription's calendar, for its feed and its CalDAV objects alike.
+
+        UIDs come from its track key (its account: what its UIDs always were);
+        each event's SEQUENCE and DTSTAMP from the store's record of its content,
+        so they move exactly when it changes.
+        ``home_url`` is the events' URL; None leaves it out.
+        """
+        settings = sub.settings
+        options = RenderOptions(
+            identity=sub.track_key,
+            lang=settings.lang,
+            alarms=settings.alarms,
+            url=home_url,
+            policy=settings.rules,
+        )
+        vcalendar = to_vcalendar(self.deadlines(settings), options)
+        fingerprints = {
+            str(event["UID"]): content_fingerprint(event) for event in vcalendar.walk("VEVENT")
+        }
+        restamp(vcalendar, self.store.event_versions(sub.id, fingerprints, self.clock()))
+        return vcalendar
+
+    def adhoc_feed(self, settings: FeedSettings, home_url: str) -> Feed:
+        home_url = self.public_url or home_url
+        key = ("adhoc", settings, self.versions_key, home_url, self.today())
+
+        def render() -> bytes:
+            permit = settings.permit()
+            options = RenderOptions(
+                identity=default_identity(permit),
+                lang=settings.lang,
+                alarms=settings.alarms,
+                url=home_url,
+                policy=permit.policy,
+            )
+            return to_ical(compute(permit, None, self.calendar, self.today()), options)
+
+        # Nothing stored: the bytes change with the data and, once a day at most,
+        # with the window, so Last-Modified moves at the start of each day too.
+        day_start = dt.datetime.combine(self.today(), dt.time(), SHANGHAI_TIME)
+        rendered = self.cache.get_or_render(key, render)
+        return Feed(rendered, max(self.data_since(wait=False), day_start), self.cache, key)
+
+
+def policies_version() -> str:
+    """The versions of every policy in one string (``shanghai=2026.11.4;…``)."""
+    return ";".join(f"{key}={policy.version}" for key, policy in policies().items())
+
+
+def service() -> Service:
+    """The current app's service."""
+    found: Service = current_app.extensions["permitcal"]
+    return found

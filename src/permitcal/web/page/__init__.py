@@ -1,0 +1,1 @@
+"""The web page a person uses: the form, the manage page, the phone page, phone steps, templates."""

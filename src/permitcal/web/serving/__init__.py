@@ -1,0 +1,1 @@
+"""HTTP plumbing every answer passes: proxy trust, security headers, gzip, logs, body limits."""

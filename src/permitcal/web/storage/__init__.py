@@ -1,0 +1,1 @@
+"""The database: subscriptions, their settings and secrets, the schema and its migrations."""

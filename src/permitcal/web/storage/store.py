@@ -1,0 +1,388 @@
+"""Subscriptions in a SQL database (SQLite by default, PostgreSQL for scale) via SQLAlchemy Core."""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+from collections.abc import Iterator
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+from sqlalchemy import (
+    Connection,
+    Engine,
+    Select,
+    bindparam,
+    delete,
+    func,
+    insert,
+    select,
+    text,
+    update,
+)
+from sqlalchemy.exc import IntegrityError
+
+from permitcal.web.storage.db_budget import DatabaseBudget
+from permitcal.web.storage.engine import DEFAULT_TIMEOUT, bounded_engine
+from permitcal.web.storage.migrate import SchemaState, schema_state
+from permitcal.web.storage.reader_pool import ReaderPool
+from permitcal.web.storage.settings import FeedSettings
+from permitcal.web.storage.tables import data_versions, event_versions, subscriptions
+from permitcal.web.storage.tokens import feed_token_for, hash_token, new_account_id, new_token
+
+__all__ = ["Created", "FeedStamp", "Store", "Subscription"]
+
+
+@dataclass(frozen=True, slots=True)
+class Subscription:
+    """One stored subscription, as read from the database."""
+
+    id: int
+    account: str
+    settings: FeedSettings
+    created_at: dt.datetime
+    updated_at: dt.datetime
+    revision: int
+    feed_generation: int
+
+    def feed_token(self, manage_token: str) -> str:
+        """The current feed token, for whoever holds the manage token."""
+        return feed_token_for(manage_token, self.feed_generation)
+
+    @property
+    def track_key(self) -> str:
+        """The key of its permit's track: what every UID of its feed starts with.
+
+        Written here once (the feed, CalDAV's object names and its reports all
+        read it); it is what the UIDs were before there were tracks, so every
+        subscription keeps its UIDs and SEQUENCE.
+        """
+        return f"s-{self.account}"
+
+
+@dataclass(frozen=True, slots=True)
+class FeedStamp:
+    """What decides whether a cached feed is still current: read on every fetch."""
+
+    id: int
+    revision: int
+    updated_raw: object
+    """``updated_at`` as the driver returns it (text on SQLite); hashable, cheap to compare."""
+
+    @property
+    def updated_at(self) -> dt.datetime:
+        return _parse_stamp(self.updated_raw)
+
+
+@dataclass(frozen=True, slots=True)
+class Created:
+    """A new subscription and its two secrets, which exist only in this answer."""
+
+    subscription: Subscription
+    feed_token: str
+    manage_token: str
+
+
+class Store:
+    """All database access of the service; one instance per app, safe across threads."""
+
+    def __init__(
+        self,
+        url: str,
+        timeout: float = DEFAULT_TIMEOUT,
+        budget: DatabaseBudget | None = None,
+        **engine_options: Any,
+    ) -> None:
+        self.url = url
+        self.budget = budget or DatabaseBudget(timeout)
+        """Each request's time on the database (see db_budget); the app sets it per request."""
+        # Creating the engine opens no connection: a worker boots with the database down.
+        self.engine: Engine = bounded_engine(url, timeout, self.budget, **engine_options)
+        # The feed-fetch query, compiled once for this database's driver: on the
+        # hottest path the SQLAlchemy execution layer would cost more than the
+        # indexed lookup itself.
+        compiled = _STAMP_BY_FEED_HASH.compile(dialect=self.engine.dialect)
+        self._stamp_sql = str(compiled)
+        self._stamp_positional = compiled.positional
+        self._readers = ReaderPool(self.engine, self.budget)
+
+    def ping(self) -> None:
+        with self.engine.connect() as conn:
+            conn.execute(text("SELECT 1"))
+
+    def schema_state(self) -> SchemaState:
+        """Whether ``permitcal db upgrade`` has brought the schema to this version's."""
+        with self.engine.connect() as conn:
+            return schema_state(conn)
+
+    def create(self, settings: FeedSettings, now: dt.datetime) -> Created:
+        manage_token = new_token()
+        feed_token = feed_token_for(manage_token, 0)
+        stamp = _naive_utc(now)
+        row = {
+            "account": new_account_id(),
+            "feed_hash": hash_token(feed_token),
+            "manage_hash": hash_token(manage_token),
+            "feed_generation": 0,
+            **settings.to_row(),
+            "created_at": stamp,
+            "updated_at": stamp,
+            "revision": 0,
+        }
+        with self._writing() as conn:
+            new_id = conn.execute(insert(subscriptions).values(**row)).inserted_primary_key
+        assert new_id is not None
+        aware = stamp.replace(tzinfo=dt.UTC)
+        sub = Subscription(new_id[0], row["account"], settings, aware, aware, 0, 0)
+        return Created(sub, feed_token, manage_token)
+
+    def by_feed_token(self, token: str) -> Subscription | None:
+        return self._lookup(_BY_FEED_HASH, hash_token(token))
+
+    def feed_stamp(self, token: str) -> FeedStamp | None:
+        """The few columns a feed fetch needs when its rendering is cached."""
+        key = hash_token(token)
+        params: Any = (key,) if self._stamp_positional else {"key": key}
+        row = self._readers.fetch_one(self._stamp_sql, params)
+        return None if row is None else FeedStamp(row[0], row[1], row[2])
+
+    def by_id(self, sub_id: int) -> Subscription | None:
+        return self._lookup(_BY_ID, sub_id)
+
+    def by_manage_token(self, token: str) -> Subscription | None:
+        return self._lookup(_BY_MANAGE_HASH, hash_token(token))
+
+    def update(
+        self, sub: Subscription, settings: FeedSettings, now: dt.datetime
+    ) -> Subscription | None:
+        """New settings, written only if ``sub`` is still the stored revision.
+
+        The revision goes up so that clients replace their events. None when
+        someone else changed or deleted the subscription since ``sub`` was read:
+        the caller reads it again, so that no acknowledged change is lost.
+        """
+        stamp = _naive_utc(now)
+        statement = (
+            update(subscriptions)
+            .where(subscriptions.c.id == sub.id, subscriptions.c.revision == sub.revision)
+            .values(**settings.to_row(), updated_at=stamp, revision=sub.revision + 1)
+        )
+        return self._write_then_reload(sub, statement)
+
+    def rotate_feed_token(self, sub: Subscription, manage_token: str) -> Subscription | None:
+        """The next feed token generation; the old feed URL stops working at once.
+
+        None when the subscription was deleted or rotated by someone else since
+        ``sub`` was read (the old URL is retired either way).
+        """
+        generation = sub.feed_generation + 1
+        statement = (
+            update(subscriptions)
+            .where(
+                subscriptions.c.id == sub.id,
+                subscriptions.c.feed_generation == sub.feed_generation,
+            )
+            .values(
+                feed_hash=hash_token(feed_token_for(manage_token, generation)),
+                feed_generation=generation,
+            )
+        )
+        return self._write_then_reload(sub, statement)
+
+    def delete(self, sub: Subscription) -> bool:
+        """False when it was already gone (deleted by a concurrent request)."""
+        with self._writing() as conn:
+            deleted = conn.execute(delete(subscriptions).where(subscriptions.c.id == sub.id))
+            conn.execute(delete(event_versions).where(event_versions.c.subscription_id == sub.id))
+        return deleted.rowcount > 0
+
+    def event_versions(
+        self, sub_id: int, fingerprints: dict[str, str], now: dt.datetime
+    ) -> dict[str, tuple[int, dt.datetime]]:
+        """(SEQUENCE, stamp) of each event: raised, and stamped ``now``, when its content changed.
+
+        ``fingerprints`` maps each UID to a hash of its content. A new UID
+        starts at 0; rows of UIDs no longer rendered are dropped. Writes are
+        conditional on the hash they replace and inserts ignore a row another
+        worker added first, so concurrent renders agree and bump only once.
+        """
+        stamp = _naive_utc(now)
+        mine = event_versions.c.subscription_id == sub_id
+        # Read alone first: most renders change nothing and write nothing. A read
+        # transaction that then writes would fail at once on SQLite (WAL) when
+        # another connection wrote in between ("database is locked", which the
+        # busy timeout does not cover), so writes get a transaction of their own,
+        # each statement conditional on what it replaces.
+        with self.engine.connect() as conn:
+            stored = {row.uid: row for row in conn.execute(select(event_versions).where(mine))}
+        new = [uid for uid in fingerprints if uid not in stored]
+        changed = {
+            uid: row
+            for uid, row in stored.items()
+            if uid in fingerprints and fingerprints[uid] != row.content_hash
+        }
+        gone = [uid for uid in stored if uid not in fingerprints]
+        if not (new or changed or gone):
+            result = stored
+        else:
+            with self._writing() as conn:
+                if conn.dialect.name == "postgresql":
+                    # One writer per subscription at a time: two renders of different
+                    # content touching the same rows in other orders would deadlock.
+                    # (SQLite has one writer at all; a read first would break its lock.)
+                    conn.execute(
+                        select(subscriptions.c.id)
+                        .where(subscriptions.c.id == sub_id)
+                        .with_for_update()
+                    )
+                if new:
+                    rows = [
+                        {
+                            "subscription_id": sub_id,
+                            "uid": uid,
+                            "content_hash": fingerprints[uid],
+                            "sequence": 0,
+                            "stamp": stamp,
+                        }
+                        for uid in new
+                    ]
+                    conn.execute(_insert_ignoring_duplicates(conn, rows))
+                if changed:
+                    # One statement for all changed events: the write lock is held
+                    # for as few round trips as possible.
+                    conn.execute(
+                        _BUMP_EVENT,
+                        [
+                            {
+                                "sub": sub_id,
+                                "key": uid,
+                                "old": row.content_hash,
+                                "new": fingerprints[uid],
+                                "seq": row.sequence + 1,
+                                "stamp": stamp,
+                            }
+                            for uid, row in changed.items()
+                        ],
+                    )
+                if gone:
+                    conn.execute(delete(event_versions).where(mine, event_versions.c.uid.in_(gone)))
+                result = {row.uid: row for row in conn.execute(select(event_versions).where(mine))}
+        # A render of other content at the same moment may just have dropped a
+        # row this one added: such an event is new here, as if inserted now.
+        fresh = (0, stamp.replace(tzinfo=dt.UTC))
+        return {
+            uid: (result[uid].sequence, _parse_stamp(result[uid].stamp)) if uid in result else fresh
+            for uid in fingerprints
+        }
+
+    def count(self) -> int:
+        with self.engine.connect() as conn:
+            return int(conn.execute(select(func.count()).select_from(subscriptions)).scalar_one())
+
+    def first_seen(self, version: str, now: dt.datetime) -> dt.datetime:
+        """When this deployment first served data ``version`` (for Last-Modified)."""
+        query = select(data_versions.c.first_seen).where(data_versions.c.version == version)
+        with self.engine.connect() as conn:
+            seen = conn.execute(query).scalar_one_or_none()
+        if seen is None:
+            try:
+                with self._writing() as conn:
+                    conn.execute(
+                        insert(data_versions).values(version=version, first_seen=_naive_utc(now))
+                    )
+            except IntegrityError:
+                pass  # another worker recorded it first; read theirs
+            with self.engine.connect() as conn:
+                seen = conn.execute(query).scalar_one()
+        first: dt.datetime = seen
+        return first.replace(tzinfo=dt.UTC)
+
+    def dispose(self) -> None:
+        self._readers.close_all()
+        self.engine.dispose()
+
+    @contextlib.contextmanager
+    def _writing(self) -> Iterator[Connection]:
+        """A write transaction; on SQLite it takes the write lock at its start.
+
+        SQLite in WAL mode starts a transaction as a reader and upgrades on the
+        first write; when another connection commits between the two, the
+        upgrade fails at once with "database is locked", and the busy timeout
+        does not apply (seen under load). BEGIN IMMEDIATE waits for the lock
+        instead, up to the busy timeout.
+        """
+        with self.engine.begin() as conn:
+            if conn.dialect.name == "sqlite":
+                conn.exec_driver_sql("BEGIN IMMEDIATE")
+            yield conn
+
+    def _write_then_reload(self, sub: Subscription, statement: Any) -> Subscription | None:
+        with self._writing() as conn:
+            if conn.execute(statement).rowcount == 0:
+                return None
+            # Read back in the same transaction: what this write produced, even
+            # if another writer follows at once.
+            row = conn.execute(_BY_ID, {"key": sub.id}).mappings().first()
+        return None if row is None else _from_row(row)
+
+    def _lookup(self, statement: Select[Any], key: object) -> Subscription | None:
+        with self.engine.connect() as conn:
+            row = conn.execute(statement, {"key": key}).mappings().first()
+        return None if row is None else _from_row(row)
+
+
+# Built once: on the hot path (every feed fetch) SQLAlchemy then skips
+# constructing and keying the statement again.
+_BY_FEED_HASH = select(subscriptions).where(subscriptions.c.feed_hash == bindparam("key"))
+_BY_MANAGE_HASH = select(subscriptions).where(subscriptions.c.manage_hash == bindparam("key"))
+_BY_ID = select(subscriptions).where(subscriptions.c.id == bindparam("key"))
+_BUMP_EVENT = (
+    update(event_versions)
+    .where(
+        event_versions.c.subscription_id == bindparam("sub"),
+        event_versions.c.uid == bindparam("key"),
+        event_versions.c.content_hash == bindparam("old"),
+    )
+    .values(content_hash=bindparam("new"), sequence=bindparam("seq"), stamp=bindparam("stamp"))
+)
+_STAMP_BY_FEED_HASH = select(
+    subscriptions.c.id, subscriptions.c.revision, subscriptions.c.updated_at
+).where(subscriptions.c.feed_hash == bindparam("key"))
+
+
+@lru_cache(maxsize=4096)
+def _parse_stamp(raw: object) -> dt.datetime:
+    # SQLite keeps DateTime as ISO text; servers return naive UTC datetimes.
+    moment = dt.datetime.fromisoformat(raw) if isinstance(raw, str) else raw
+    if not isinstance(moment, dt.datetime):
+        raise TypeError(f"unexpected timestamp {raw!r}")
+    return moment.replace(tzinfo=dt.UTC)
+
+
+def _insert_ignoring_duplicates(conn: Any, rows: list[dict[str, Any]]) -> Any:
+    """INSERT … ON CONFLICT DO NOTHING, in the dialect of this connection."""
+    from sqlalchemy.dialects import postgresql, sqlite
+
+    if conn.dialect.name == "postgresql":
+        return postgresql.insert(event_versions).values(rows).on_conflict_do_nothing()
+    return sqlite.insert(event_versions).values(rows).on_conflict_do_nothing()
+
+
+def _from_row(row: Any) -> Subscription:
+    settings = FeedSettings.from_row(row)
+    return Subscription(
+        row["id"],
+        row["account"],
+        settings,
+        _parse_stamp(row["created_at"]),
+        _parse_stamp(row["updated_at"]),
+        row["revision"],
+        row["feed_generation"],
+    )
+
+
+def _naive_utc(moment: dt.datetime) -> dt.datetime:
+    # Whole seconds: iCalendar and HTTP dates have no fractions, and equal
+    # stamps must give equal bytes after a round trip through the database.
+    return moment.astimezone(dt.UTC).replace(tzinfo=None, microsecond=0)
