@@ -97,6 +97,24 @@ class PermitcalError(ValueError):
         Points (积分) asked of a policy that has none; ``policy``.
     ``duplicate_track``
         Two tracks of one feed share a key (their UIDs would collide); ``text``.
+    ``not_text``
+        A value that must be text is not (a permit's label).
+    ``control_characters``
+        Text with line breaks or control characters where none may be (a label).
+    ``label_too_long``
+        A permit's label is longer than allowed; ``max``, ``text``.
+    ``label_required``
+        With several permits in one calendar, one has no label; ``max``.
+    ``duplicate_label``
+        Two permits of one calendar have the same label; ``text``.
+    ``too_many_permits``
+        More permits than one calendar holds; ``max``.
+    ``unknown_permit``
+        A permit id that is not one of this calendar's (or named twice).
+    ``name_the_permit``
+        A permit's field given at the top level of a calendar that holds several.
+    ``inside_permits``
+        A permit's field at the top level beside ``permits``.
     """
 
     def __init__(
@@ -112,6 +130,12 @@ class PermitcalError(ValueError):
         self.message = message
         self.reason = reason
         self.params: dict[str, object] = dict(params or {})
+
+    def inside(self, container: str) -> PermitcalError:
+        """The same error, about the field of one item of a list (``permits[1].issued``)."""
+        self.field = f"{container}.{self.field}"
+        self.args = (f"{self.field}: {self.message}",)
+        return self
 
 
 class InvalidDateError(PermitcalError):

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from types import MappingProxyType
 
 from icalendar import Alarm, Calendar, Component, Event, vDuration, vText
 from icalendar.prop import vDDDTypes, vInt
@@ -22,7 +23,7 @@ from permitcal.settings_schema import (
     MAX_ALARMS,
     MIN_ALARM_DAYS,
 )
-from permitcal.tracks import check_key
+from permitcal.tracks import check_key, check_label
 
 # The limits and defaults above are declared with the settings table; still importable here.
 __all__ = [
@@ -135,10 +136,17 @@ class RenderOptions:
     policy: Policy = DEFAULT_POLICY  # type: ignore[assignment]  # a key, resolved below
     """The feed's policy (a key or a Policy): its name and description head the calendar;
     each event is worded by the policy that gave it."""
+    labels: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    """Track key -> whose permit it is ("妈妈"): a labelled track's titles start with it
+    (a household gives labels only when it holds more than one permit)."""
 
     def __post_init__(self) -> None:
         # The identity is the track key of events computed without a track.
         check_key(self.identity, "identity")
+        for key, label in self.labels.items():
+            check_key(key)
+            check_label(label)
+        object.__setattr__(self, "labels", MappingProxyType(dict(self.labels)))
         if self.stamp is not None and self.stamp.utcoffset() is None:
             raise InvalidInputError("stamp", "must be timezone-aware (UTC)", reason="no_timezone")
         sequence_message = "must be a whole number ≥ 0"
@@ -282,8 +290,20 @@ def _alarm_day(deadline: Deadline) -> dt.date | None:
     return deadline.nearest_working_day if where else deadline.date
 
 
+def _whose(options: RenderOptions, deadline: Deadline) -> str:
+    """The label that starts a household track's titles: "【妈妈】", in English "[Mom] "."""
+    label = options.labels.get(deadline.track or options.identity)
+    if not label:
+        return ""
+    return f"[{label}] " if options.lang == "en" else f"【{label}】"
+
+
 def _event(deadline: Deadline, options: RenderOptions) -> Event:
-    summary = deadline.title.get(options.lang, " ") + _marker(deadline, options.lang)
+    summary = (
+        _whose(options, deadline)
+        + deadline.title.get(options.lang, " ")
+        + _marker(deadline, options.lang)
+    )
     return _base_event(
         _uid(options, deadline),
         deadline.date,
@@ -328,7 +348,7 @@ def _reminder(deadline: Deadline, days: int, options: RenderOptions) -> Event:
     return _base_event(
         _uid(options, deadline, f"-r{days}"),
         day,
-        summary.get(lang, " ") + _marker(deadline, lang),
+        _whose(options, deadline) + summary.get(lang, " ") + _marker(deadline, lang),
         "\n\n".join(p.get(lang) for p in parts),
         options,
         day,

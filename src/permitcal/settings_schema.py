@@ -20,6 +20,7 @@ __all__ = [
     "DEFAULT_LANG",
     "EARLIEST_EXPIRY",
     "EARLIEST_ISSUED",
+    "FEED_NAMES",
     "LANGS",
     "LATEST_EXPIRY",
     "LATEST_ISSUED",
@@ -29,6 +30,7 @@ __all__ = [
     "MIN_ALARM_DAYS",
     "MIN_CYCLES",
     "NAMES",
+    "PERMIT_NAMES",
     "SETTINGS",
     "Kind",
     "Setting",
@@ -198,3 +200,14 @@ SETTINGS: tuple[Setting, ...] = (
 
 NAMES: tuple[str, ...] = tuple(s.name for s in SETTINGS)
 BY_NAME: Mapping[str, Setting] = MappingProxyType({s.name: s for s in SETTINGS})
+PERMIT_NAMES: tuple[str, ...] = (
+    "issued",
+    "expires",
+    "card_received",
+    "changes",
+    "points",
+    "policy",
+)
+"""Each permit's own settings: in a household (several permits, one calendar) each has its own."""
+FEED_NAMES: tuple[str, ...] = tuple(n for n in NAMES if n not in PERMIT_NAMES)
+"""The settings of the calendar as a whole (how many cycles, language, reminders, source rules)."""

@@ -13,7 +13,10 @@ from permitcal.inputs import PermitArgs, PermitInput
 from permitcal.policy import DEFAULT_POLICY, Policy
 from permitcal.workdays import WorkCalendar
 
-__all__ = ["Track", "bad_key_char", "check_key", "compute_tracks"]
+__all__ = ["MAX_LABEL", "Track", "bad_key_char", "check_key", "check_label", "compute_tracks"]
+
+MAX_LABEL = 8
+"""A household label names whose permit it is ("妈妈", "Lily"): short, as it starts titles."""
 
 
 def bad_key_char(char: str) -> bool:
@@ -30,6 +33,25 @@ def check_key(key: object, field: str = "track") -> str:
             reason="bad_characters" if key else "required",
         )
     return key
+
+
+def check_label(label: object, field: str = "label") -> str:
+    """A permit's label, trimmed: at most MAX_LABEL characters, no line breaks or controls."""
+    if not isinstance(label, str):
+        raise InvalidInputError(field, "expected text", reason="not_text")
+    text = label.strip()
+    if len(text) > MAX_LABEL:
+        raise InvalidInputError(
+            field,
+            f"at most {MAX_LABEL} characters",
+            reason="label_too_long",
+            params={"max": MAX_LABEL, "text": text},
+        )
+    if any(not c.isprintable() for c in text):
+        raise InvalidInputError(
+            field, "without line breaks or control characters", reason="control_characters"
+        )
+    return text
 
 
 @dataclass(frozen=True, slots=True)

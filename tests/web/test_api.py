@@ -60,6 +60,8 @@ def test_deadlines_match_the_cli_json(client: FlaskClient) -> None:
     cli_rows = json.loads(
         CliRunner().invoke(cli, ["show", "--issued", "2023-06-01", "--json"]).output
     )
+    # Each row also names its permit: the subscription's only one.
+    assert {row.pop("permit") for row in body["deadlines"]} == {body["permits"][0]["id"]}
     assert body["deadlines"] == cli_rows
 
 

@@ -259,12 +259,27 @@ SAMPLE_PARAMS: dict[str, dict[str, object]] = {
     "bad_holiday_data": {"source": "2027.json"},
     "no_points": {"policy": "beijing"},
     "duplicate_track": {"text": "me"},
+    "not_text": {},
+    "label_too_long": {"text": "Grandmother", "max": 8},
+    "control_characters": {},
+    "label_required": {"max": 8},
+    "duplicate_label": {"text": "Mom"},
+    "too_many_permits": {"max": 6},
+    "unknown_permit": {},
+    "name_the_permit": {},
+    "inside_permits": {},
 }
 SAMPLE_FIELDS = {
     "not_one_of": "lang",
     "unknown_field": "colour",
     "not_confirmed": "confirm",
     "duplicate_track": "track",
+    "label_required": "permits[1].label",
+    "duplicate_label": "permits[2].label",
+    "too_many_permits": "permits",
+    "unknown_permit": "permits[0].id",
+    "name_the_permit": "permits",
+    "inside_permits": "issued",
     "expires_too_far_ahead": "expires",
 }
 

@@ -105,6 +105,8 @@ def refused_for_a_rule_between_fields(case: Case, status: int) -> bool:
         return "If-Match" in (case.headers or {})
     if status != 400:
         return False
+    if isinstance(case.body, dict) and "permits" in case.body:
+        return _household_refused(case.body)
     values: dict[str, Any]
     if case.method == "GET":
         values = dict(case.query or {})
@@ -118,6 +120,21 @@ def refused_for_a_rule_between_fields(case: Case, status: int) -> bool:
         len(anchors) != 1
         or values.get("card_received") not in (None, "")
         or _refused_by_policy(given)
+    )
+
+
+def _household_refused(body: dict[str, Any]) -> bool:
+    """A household's rules between fields: each new permit's one anchor and its card (as
+    above), an id that is not one of this calendar's, and distinct labels for several."""
+    permits = body["permits"]
+    labels = [str(p.get("label") or "").strip() for p in permits]
+    several = len(permits) > 1 and (not all(labels) or len(set(labels)) != len(labels))
+    return several or any(
+        entry.get("id") is not None  # drawn ids are never this calendar's
+        or len([n for n in ("issued", "expires") if entry.get(n) not in (None, "")]) != 1
+        or entry.get("card_received") not in (None, "")
+        or _refused_by_policy(entry)
+        for entry in permits
     )
 
 

@@ -7,13 +7,13 @@ from pathlib import Path
 
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import create_engine, insert
+from sqlalchemy import MetaData, create_engine, insert
 
 from permitcal.web.storage.migrate import upgrade
 from permitcal.web.storage.store import Store
-from permitcal.web.storage.tables import subscriptions
 from tests.ics_checks import assert_well_formed, events
 from tests.web.conftest import create_subscription, make_app, path_of, service
+from tests.web.old_schema import subscriptions_before_permits
 
 
 def test_a_subscription_follows_the_policy_it_names(client: FlaskClient) -> None:
@@ -72,7 +72,7 @@ def test_a_subscription_stored_before_policies_keeps_its_feed(tmp_path: Path) ->
     engine = create_engine(url)
     with engine.begin() as conn:
         conn.execute(
-            insert(subscriptions).values(
+            insert(subscriptions_before_permits(MetaData(), policy=False)).values(
                 account="0123456789ab",
                 feed_hash="f" * 64,
                 manage_hash="m" * 64,

@@ -7,10 +7,10 @@ import dataclasses
 import click
 
 from permitcal.cli import cli
-from permitcal.settings_schema import BY_NAME, NAMES, SETTINGS
+from permitcal.settings_schema import BY_NAME, FEED_NAMES, NAMES, PERMIT_NAMES, SETTINGS
 from permitcal.web.page.forms import form_limits
 from permitcal.web.storage.settings import FIELDS, FeedSettings
-from permitcal.web.storage.tables import subscriptions
+from permitcal.web.storage.tables import permits, subscriptions
 from permitcal.web.words.messages import FIELD_NAMES
 
 
@@ -23,7 +23,11 @@ def test_feed_settings_has_one_attribute_per_setting_with_its_default() -> None:
 
 
 def test_the_store_has_a_column_per_setting_and_round_trips_them() -> None:
-    assert set(NAMES) <= set(subscriptions.c.keys())
+    # Each setting has exactly one home: the calendar's row or each permit's row.
+    assert set(FEED_NAMES) <= set(subscriptions.c.keys())
+    assert set(PERMIT_NAMES) <= set(permits.c.keys())
+    assert not set(PERMIT_NAMES) & set(subscriptions.c.keys())
+    assert set(FEED_NAMES) | set(PERMIT_NAMES) == set(NAMES)
     settings = FeedSettings.from_json(
         {"expires": "2025-03-01", "changes": ["spouse", "address"], "alarms": [3, 30]}
     )

@@ -11,7 +11,7 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask.testing import FlaskClient
-from sqlalchemy import MetaData, Table, create_engine, inspect, select
+from sqlalchemy import MetaData, create_engine, inspect, select
 
 from permitcal.web.storage.migrate import head_revision, upgrade
 from permitcal.web.storage.settings import FeedSettings
@@ -20,10 +20,10 @@ from permitcal.web.storage.tables import data_versions, metadata, subscriptions
 from permitcal.web.storage.tokens import hash_token
 from tests.ics_checks import assert_well_formed, events
 from tests.web.conftest import fresh_schema, make_app, path_of, require_or_skip, service
+from tests.web.old_schema import subscriptions_before_permits
 
 NOW = dt.datetime(2026, 11, 20, 8, 0, 0, tzinfo=dt.UTC)
 # Columns of subscriptions added by migrations after 0001.
-LATER_COLUMNS = frozenset({"points", "policy"})
 OLD_ROW = {
     "account": "0123456789ab",
     "feed_hash": "f" * 64,
@@ -156,11 +156,7 @@ def test_a_database_from_before_migrations_is_adopted(tmp_path: Path) -> None:
     # What `init-db` made before there were migrations: the two tables of revision 0001
     # (without the columns later migrations add).
     old = MetaData()
-    old_subscriptions = Table(
-        "subscriptions",
-        old,
-        *(column._copy() for column in subscriptions.columns if column.name not in LATER_COLUMNS),
-    )
+    old_subscriptions = subscriptions_before_permits(old, points=False, policy=False)
     data_versions.to_metadata(old)
     old.create_all(engine)
     with engine.begin() as conn:

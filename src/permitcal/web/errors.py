@@ -33,11 +33,17 @@ _CODES = {
 
 
 def api_error(
-    status: int, message: str, code: str | None = None, field: str | None = None
+    status: int,
+    message: str,
+    code: str | None = None,
+    field: str | None = None,
+    reason: str | None = None,
 ) -> Response:
     error: dict[str, str] = {"code": code or _CODES.get(status, "error"), "message": message}
     if field is not None:
         error["field"] = field
+    if reason is not None:
+        error["reason"] = reason  # the library's reason: what exactly is wrong, for programs
     response = jsonify({"error": error})
     response.status_code = status
     return response
@@ -66,7 +72,7 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(PermitcalError)
     def bad_input(error: PermitcalError) -> Response:
         if _wants_json():
-            return api_error(400, str(error), "invalid_input", error.field)
+            return api_error(400, str(error), "invalid_input", error.field, error.reason)
         if _is_feed():
             # A person reads the first two lines; whoever built the URL, the third.
             return plain_response(400, f"{explain(error, 'zh')}\n{explain(error, 'en')}\n({error})")

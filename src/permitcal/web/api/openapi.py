@@ -176,7 +176,7 @@ def _paths() -> dict[str, Any]:
                 "summary": "Create a subscription",
                 "requestBody": {
                     "required": True,
-                    "content": {"application/json": {"schema": ref("NewSettings")}},
+                    "content": {"application/json": {"schema": ref("NewSubscription")}},
                 },
                 "responses": {
                     "201": json_content(ref("Subscription"), "Created."),
@@ -200,7 +200,7 @@ def _paths() -> dict[str, Any]:
                 "summary": "Change some settings (null clears a date; issued replaces expires and vice versa)",
                 "requestBody": {
                     "required": True,
-                    "content": {"application/json": {"schema": ref("Settings")}},
+                    "content": {"application/json": {"schema": ref("SubscriptionChange")}},
                 },
                 "parameters": [_IF_MATCH],
                 "responses": {

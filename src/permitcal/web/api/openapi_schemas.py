@@ -5,7 +5,9 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from permitcal.settings_schema import SETTINGS, Setting
+from permitcal.settings_schema import PERMIT_NAMES, SETTINGS, Setting
+from permitcal.tracks import MAX_LABEL
+from permitcal.web.storage.household import MAX_PERMITS
 
 __all__ = [
     "COMPONENTS",
@@ -159,6 +161,56 @@ _DEADLINE: dict[str, Any] = {
         "nearest_working_day": {"type": "string", "format": "date"},
         "title": {"type": "string"},
         "description": {"type": "string"},
+        "permit": {
+            "type": "string",
+            "description": "In a subscription's answer: the id of the permit it belongs to.",
+        },
+    },
+}
+
+_LABEL = {
+    "type": "string",
+    "maxLength": MAX_LABEL,
+    "description": "Whose permit it is; event titles start with it when there are several.",
+}
+# One permit of a household: its own settings (the calendar-wide ones are the household's).
+_PERMIT: dict[str, Any] = {
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {
+        "id": {
+            "type": ["string", "null"],
+            "description": "Stable; every UID of the permit's events starts with it. "
+            "In a PATCH: an entry with an id changes that permit, one without adds a permit.",
+        },
+        "label": _LABEL,
+        **{name: SETTINGS_PROPERTIES[name] for name in PERMIT_NAMES},
+    },
+}
+_CALENDAR_PROPERTIES = {n: s for n, s in SETTINGS_PROPERTIES.items() if n not in PERMIT_NAMES}
+_PERMITS_LIST = {
+    "type": "array",
+    "minItems": 1,
+    "maxItems": MAX_PERMITS,
+    "items": {"$ref": "#/components/schemas/Permit"},
+    "description": "The permits of one calendar (a household), in order; in a PATCH the "
+    "whole new list: a stored permit not listed is removed.",
+}
+_HOUSEHOLD: dict[str, Any] = {
+    "type": "object",
+    "additionalProperties": False,
+    "required": ["permits"],
+    "properties": {**_CALENDAR_PROPERTIES, "permits": _PERMITS_LIST},
+}
+# A new permit needs one anchor; a stored one (named by its id) keeps its own.
+_NEW_HOUSEHOLD: dict[str, Any] = {
+    **_HOUSEHOLD,
+    "properties": {
+        **_CALENDAR_PROPERTIES,
+        "permits": {
+            **_PERMITS_LIST,
+            "items": {"allOf": [{"$ref": "#/components/schemas/Permit"}, _ONE_ANCHOR]},
+        },
     },
 }
 
@@ -185,7 +237,11 @@ _SUBSCRIPTION: dict[str, Any] = {
         "revision": {"type": "integer"},
         "created_at": {"type": "string", "format": "date-time"},
         "updated_at": {"type": "string", "format": "date-time"},
-        "settings": {"$ref": "#/components/schemas/Settings"},
+        "settings": {
+            "$ref": "#/components/schemas/Settings",
+            "description": "The calendar-wide settings and the first permit's own.",
+        },
+        "permits": {"type": "array", "items": {"$ref": "#/components/schemas/Permit"}},
         "deadlines": {"type": "array", "items": {"$ref": "#/components/schemas/Deadline"}},
     },
 }
@@ -200,6 +256,10 @@ _ERROR: dict[str, Any] = {
                 "code": {"type": "string"},
                 "message": {"type": "string"},
                 "field": {"type": "string"},
+                "reason": {
+                    "type": "string",
+                    "description": "Why the input was refused (the library's reasons).",
+                },
             },
         }
     },
@@ -222,6 +282,11 @@ COMPONENTS: dict[str, Any] = {
             "properties": SETTINGS_PROPERTIES,
         },
         "NewSettings": {"allOf": [ref("Settings"), _ONE_ANCHOR]},
+        "Permit": _PERMIT,
+        "Household": _HOUSEHOLD,
+        "NewHousehold": _NEW_HOUSEHOLD,
+        "NewSubscription": {"oneOf": [ref("NewSettings"), ref("NewHousehold")]},
+        "SubscriptionChange": {"oneOf": [ref("Settings"), ref("Household")]},
         "Deadline": _DEADLINE,
         "Subscription": _SUBSCRIPTION,
         "Error": _ERROR,

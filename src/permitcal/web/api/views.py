@@ -13,6 +13,7 @@ from permitcal.web.errors import api_error
 from permitcal.web.feeds.caldav_account import caldav_account
 from permitcal.web.feeds.service import retry_write, service
 from permitcal.web.feeds.views import subscription_links
+from permitcal.web.storage.household import Household
 from permitcal.web.storage.settings import FeedSettings
 from permitcal.web.storage.store import Subscription
 from permitcal.web.storage.tokens import looks_like_token
@@ -65,8 +66,14 @@ def _nesting(value: Any) -> int:
 
 
 def _describe(sub: Subscription, manage_token: str) -> dict[str, Any]:
-    """The representation every endpoint returns (the manage token included: the caller has it)."""
+    """The representation every endpoint returns (the manage token included: the caller has it).
+
+    ``settings`` are the calendar-wide settings with the first permit's own (all a
+    one-permit client needs); ``permits`` lists every permit, and each deadline
+    names the permit it belongs to.
+    """
     settings = sub.settings
+    deadlines = service().household_deadlines(sub.household)
     return {
         "id": sub.account,
         **subscription_links(sub, sub.feed_token(manage_token)).to_json(),
@@ -78,7 +85,8 @@ def _describe(sub: Subscription, manage_token: str) -> dict[str, Any]:
         "created_at": sub.created_at.isoformat().replace("+00:00", "Z"),
         "updated_at": sub.updated_at.isoformat().replace("+00:00", "Z"),
         "settings": settings.to_json(),
-        "deadlines": [d.to_dict(settings.lang) for d in service().deadlines(settings)],
+        "permits": [p.to_json() for p in sub.household.permits],
+        "deadlines": [{**d.to_dict(settings.lang), "permit": d.track} for d in deadlines],
     }
 
 
@@ -91,8 +99,8 @@ def _subscription(token: str) -> Subscription:
 
 @bp.post("/api/subscriptions")
 def create() -> Response:
-    settings = service().checked(FeedSettings.from_json(_json_body()))
-    created = service().store.create(settings, service().clock())
+    household = service().checked(Household.from_json(_json_body()))
+    created = service().store.create(household, service().clock())
     response = _answer(created.subscription, created.manage_token)
     response.status_code = 201
     response.headers["Location"] = url_for("api.read", token=created.manage_token)
@@ -133,11 +141,11 @@ def patch(token: str) -> Response:
     def write(sub: Subscription) -> Subscription | None:
         # Only the fields the body names change, merged onto the latest stored
         # settings: a concurrent PATCH of another field is kept, not overwritten.
-        settings = service().checked(FeedSettings.from_json(body, base=sub.settings))
+        household = service().checked(Household.from_json(body, base=sub.household))
         _check_if_match(sub)  # after validation: bad input is a 400 whatever the ETag
-        if settings == sub.settings:
+        if household == sub.household:
             return sub  # nothing to change: revision, SEQUENCE and ETag stay
-        return service().store.update(sub, settings, service().clock())
+        return service().store.update(sub, household, service().clock())
 
     return _answer(retry_write(lambda: _subscription(token), write), token)
 

@@ -86,7 +86,7 @@ def caldav_snapshot(service: Service, sub: Subscription) -> Snapshot:
 
     def build() -> Snapshot:
         vcalendar = service.render_vcalendar(sub, url)
-        return snapshot_of(vcalendar, vcalendar.to_ical(), f"{sub.track_key}-")
+        return snapshot_of(vcalendar, vcalendar.to_ical(), sub.uid_prefix)
 
     snapshot: Snapshot = service.cache.get_or_build(key, build, lambda s: s.size)
     return snapshot

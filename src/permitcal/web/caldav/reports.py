@@ -79,7 +79,7 @@ def _multiget(ctx: Context, body: ET.Element, wanted: list[str]) -> Response:
 
 def _sync_collection(ctx: Context, body: ET.Element, wanted: list[str]) -> Response:
     token = (body.findtext(qname(DAV, "sync-token")) or "").strip()
-    prefix = f"{ctx.sub.track_key}-"
+    prefix = ctx.sub.uid_prefix
     current = {o.name: short_etag(o.etag) for o in ctx.snapshot.objects}
     if token:
         previous = decode_sync_token(token, prefix)

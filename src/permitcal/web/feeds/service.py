@@ -8,6 +8,7 @@ import threading
 import time
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from flask import current_app
 from icalendar import Calendar
@@ -15,6 +16,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from permitcal._version import __version__
 from permitcal.deadlines import Deadline, compute
+from permitcal.errors import PermitcalError
 from permitcal.ical import (
     RenderOptions,
     content_fingerprint,
@@ -25,7 +27,9 @@ from permitcal.ical import (
 )
 from permitcal.inputs import SHANGHAI_TIME, shanghai_today
 from permitcal.policy import policies
+from permitcal.tracks import compute_tracks
 from permitcal.web.feeds.cache import FeedCache, RenderedFeed
+from permitcal.web.storage.household import Household
 from permitcal.web.storage.settings import FeedSettings
 from permitcal.web.storage.store import Store, Subscription
 from permitcal.workdays import WorkCalendar, default_calendar
@@ -98,6 +102,9 @@ class Feed:
         if attached and self.cache is not None:
             self.cache.charge(self.key, self.rendered, len(body))
         return body
+
+
+_Checked = TypeVar("_Checked", FeedSettings, Household)
 
 
 class Service:
@@ -212,13 +219,29 @@ class Service:
         no renewal is left out: a stored feed never fails because of it)."""
         return compute(settings.permit(stored=True), None, self.calendar, self.today())
 
-    def checked(self, settings: FeedSettings) -> FeedSettings:
-        """``settings`` if today's calendar can be computed from them (else a PermitcalError).
+    def household_deadlines(self, household: Household) -> list[Deadline]:
+        """Today's deadlines of every permit of a household, each marked with its track key."""
+        return compute_tracks(household.tracks(), self.calendar, self.today())
+
+    def checked(self, settings: _Checked) -> _Checked:
+        """``settings`` (or every permit of a household) if today's calendar can be
+        computed from them (else a PermitcalError).
 
         Checked before storing: a card received after the last projected renewal
         is only found by computing, and a stored record must always render.
         """
-        compute(settings.permit(), None, self.calendar, self.today())
+        every = (
+            [p.settings for p in settings.permits]
+            if isinstance(settings, Household)
+            else [settings]
+        )
+        for index, each in enumerate(every):
+            try:
+                compute(each.permit(), None, self.calendar, self.today())
+            except PermitcalError as error:
+                if len(every) > 1:
+                    raise error.inside(f"permits[{index}]") from None
+                raise
         return settings
 
     def subscription_feed(
@@ -267,20 +290,22 @@ class Service:
     def render_vcalendar(self, sub: Subscription, home_url: str | None) -> Calendar:
         """A stored subscription's calendar, for its feed and its CalDAV objects alike.
 
-        UIDs come from its track key (its account: what its UIDs always were);
+        UIDs come from each permit's track key (the first one's is what its UIDs
+        always were); with several permits, titles start with each one's label;
         each event's SEQUENCE and DTSTAMP from the store's record of its content,
         so they move exactly when it changes.
         ``home_url`` is the events' URL; None leaves it out.
         """
         settings = sub.settings
         options = RenderOptions(
-            identity=sub.track_key,
+            identity=sub.household.permits[0].key or sub.uid_prefix.rstrip("-"),
             lang=settings.lang,
             alarms=settings.alarms,
             url=home_url,
             policy=settings.rules,
+            labels=sub.household.labels,
         )
-        vcalendar = to_vcalendar(self.deadlines(settings), options)
+        vcalendar = to_vcalendar(self.household_deadlines(sub.household), options)
         fingerprints = {
             str(event["UID"]): content_fingerprint(event) for event in vcalendar.walk("VEVENT")
         }

@@ -105,11 +105,14 @@ class FeedSettings:
         return cls(**{s.name: _from_row(s, row[s.name]) for s in SETTINGS})
 
     @classmethod
-    def from_json(cls, body: object, base: FeedSettings | None = None) -> FeedSettings:
+    def from_json(
+        cls, body: object, base: FeedSettings | None = None, *, whole: bool = True
+    ) -> FeedSettings:
         """From a JSON object; with ``base``, a partial update (PATCH) of it.
 
         Types are strict (a number is not a date, a string is not a number),
-        unknown fields are refused, and the result is checked as a whole.
+        unknown fields are refused, and the result is checked as a whole
+        (unless not ``whole``: a household's calendar-wide fields, without a permit).
         """
         if not isinstance(body, dict):
             raise InvalidInputError("body", "expected a JSON object", reason="not_an_object")
@@ -131,6 +134,8 @@ class FeedSettings:
             if "expires" in values and values["expires"] is not None and "issued" not in values:
                 values["issued"] = None
         found = replace(base, **values) if base else cls(**values)
+        if not whole:
+            return found
         return _without_points(found, "points" in values).checked()
 
     @classmethod

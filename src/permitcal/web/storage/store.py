@@ -5,7 +5,7 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
 
@@ -25,10 +25,17 @@ from sqlalchemy.exc import IntegrityError
 
 from permitcal.web.storage.db_budget import DatabaseBudget
 from permitcal.web.storage.engine import DEFAULT_TIMEOUT, bounded_engine
+from permitcal.web.storage.household import Household
 from permitcal.web.storage.migrate import SchemaState, schema_state
+from permitcal.web.storage.permit_rows import (
+    feed_row,
+    household_from_rows,
+    read_permit_rows,
+    write_permits,
+)
 from permitcal.web.storage.reader_pool import ReaderPool
 from permitcal.web.storage.settings import FeedSettings
-from permitcal.web.storage.tables import data_versions, event_versions, subscriptions
+from permitcal.web.storage.tables import data_versions, event_versions, permits, subscriptions
 from permitcal.web.storage.tokens import feed_token_for, hash_token, new_account_id, new_token
 
 __all__ = ["Created", "FeedStamp", "Store", "Subscription"]
@@ -40,7 +47,7 @@ class Subscription:
 
     id: int
     account: str
-    settings: FeedSettings
+    household: Household
     created_at: dt.datetime
     updated_at: dt.datetime
     revision: int
@@ -51,14 +58,19 @@ class Subscription:
         return feed_token_for(manage_token, self.feed_generation)
 
     @property
-    def track_key(self) -> str:
-        """The key of its permit's track: what every UID of its feed starts with.
+    def settings(self) -> FeedSettings:
+        """The calendar-wide settings (language, reminders, …) and its first permit's own."""
+        return self.household.settings
 
-        Written here once (the feed, CalDAV's object names and its reports all
-        read it); it is what the UIDs were before there were tracks, so every
-        subscription keeps its UIDs and SEQUENCE.
+    @property
+    def uid_prefix(self) -> str:
+        """What every UID of its feed starts with: each permit's track key is under it.
+
+        The first permit's key is ``s-<account>``, what the UIDs were before
+        there were tracks and households, so every subscription keeps its UIDs
+        and SEQUENCE; CalDAV's sync tokens leave this common part out.
         """
-        return f"s-{self.account}"
+        return f"s-{self.account}-"
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,25 +128,30 @@ class Store:
         with self.engine.connect() as conn:
             return schema_state(conn)
 
-    def create(self, settings: FeedSettings, now: dt.datetime) -> Created:
+    def create(self, household: Household | FeedSettings, now: dt.datetime) -> Created:
+        """A new subscription of one permit (settings) or a household."""
+        if isinstance(household, FeedSettings):
+            household = Household.single(household)
         manage_token = new_token()
         feed_token = feed_token_for(manage_token, 0)
         stamp = _naive_utc(now)
+        account = new_account_id()
         row = {
-            "account": new_account_id(),
+            "account": account,
             "feed_hash": hash_token(feed_token),
             "manage_hash": hash_token(manage_token),
             "feed_generation": 0,
-            **settings.to_row(),
+            **feed_row(household.settings),
             "created_at": stamp,
             "updated_at": stamp,
             "revision": 0,
         }
         with self._writing() as conn:
             new_id = conn.execute(insert(subscriptions).values(**row)).inserted_primary_key
-        assert new_id is not None
-        aware = stamp.replace(tzinfo=dt.UTC)
-        sub = Subscription(new_id[0], row["account"], settings, aware, aware, 0, 0)
+            assert new_id is not None
+            write_permits(conn, new_id[0], account, household)
+            sub = _from_row(conn.execute(_BY_ID, {"key": new_id[0]}).mappings().one(), conn)
+        assert sub is not None  # read back inside the transaction that wrote it
         return Created(sub, feed_token, manage_token)
 
     def by_feed_token(self, token: str) -> Subscription | None:
@@ -154,21 +171,30 @@ class Store:
         return self._lookup(_BY_MANAGE_HASH, hash_token(token))
 
     def update(
-        self, sub: Subscription, settings: FeedSettings, now: dt.datetime
+        self, sub: Subscription, household: Household | FeedSettings, now: dt.datetime
     ) -> Subscription | None:
-        """New settings, written only if ``sub`` is still the stored revision.
+        """New settings or permits, written only if ``sub`` is still the stored revision.
 
         The revision goes up so that clients replace their events. None when
         someone else changed or deleted the subscription since ``sub`` was read:
         the caller reads it again, so that no acknowledged change is lost.
+        Settings alone change the first permit (a one-permit subscription's).
         """
+        if isinstance(household, FeedSettings):
+            first = sub.household.permits[0]
+            household = Household(
+                (
+                    replace(first, settings=household),
+                    *sub.household.with_feed(household).permits[1:],
+                )
+            )
         stamp = _naive_utc(now)
         statement = (
             update(subscriptions)
             .where(subscriptions.c.id == sub.id, subscriptions.c.revision == sub.revision)
-            .values(**settings.to_row(), updated_at=stamp, revision=sub.revision + 1)
+            .values(**feed_row(household.settings), updated_at=stamp, revision=sub.revision + 1)
         )
-        return self._write_then_reload(sub, statement)
+        return self._write_then_reload(sub, statement, household)
 
     def rotate_feed_token(self, sub: Subscription, manage_token: str) -> Subscription | None:
         """The next feed token generation; the old feed URL stops working at once.
@@ -195,6 +221,8 @@ class Store:
         with self._writing() as conn:
             deleted = conn.execute(delete(subscriptions).where(subscriptions.c.id == sub.id))
             conn.execute(delete(event_versions).where(event_versions.c.subscription_id == sub.id))
+            # Not left to ON DELETE CASCADE: SQLite enforces foreign keys only when asked.
+            conn.execute(delete(permits).where(permits.c.subscription_id == sub.id))
         return deleted.rowcount > 0
 
     def event_versions(
@@ -317,19 +345,23 @@ class Store:
                 conn.exec_driver_sql("BEGIN IMMEDIATE")
             yield conn
 
-    def _write_then_reload(self, sub: Subscription, statement: Any) -> Subscription | None:
+    def _write_then_reload(
+        self, sub: Subscription, statement: Any, household: Household | None = None
+    ) -> Subscription | None:
         with self._writing() as conn:
             if conn.execute(statement).rowcount == 0:
                 return None
+            if household is not None:
+                write_permits(conn, sub.id, sub.account, household)
             # Read back in the same transaction: what this write produced, even
             # if another writer follows at once.
             row = conn.execute(_BY_ID, {"key": sub.id}).mappings().first()
-        return None if row is None else _from_row(row)
+            return None if row is None else _from_row(row, conn)
 
     def _lookup(self, statement: Select[Any], key: object) -> Subscription | None:
         with self.engine.connect() as conn:
             row = conn.execute(statement, {"key": key}).mappings().first()
-        return None if row is None else _from_row(row)
+            return None if row is None else _from_row(row, conn)
 
 
 # Built once: on the hot path (every feed fetch) SQLAlchemy then skips
@@ -369,12 +401,19 @@ def _insert_ignoring_duplicates(conn: Any, rows: list[dict[str, Any]]) -> Any:
     return sqlite.insert(event_versions).values(rows).on_conflict_do_nothing()
 
 
-def _from_row(row: Any) -> Subscription:
-    settings = FeedSettings.from_row(row)
+def _from_row(row: Any, conn: Connection) -> Subscription | None:
+    """A subscription from its row and, read on the same connection, its permits.
+
+    None when it has no permits: a delete (one transaction for both tables)
+    committed between the two reads.
+    """
+    permit_rows = read_permit_rows(conn, row["id"])
+    if not permit_rows:
+        return None
     return Subscription(
         row["id"],
         row["account"],
-        settings,
+        household_from_rows(row, permit_rows),
         _parse_stamp(row["created_at"]),
         _parse_stamp(row["updated_at"]),
         row["revision"],

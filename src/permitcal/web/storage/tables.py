@@ -2,9 +2,20 @@
 
 from __future__ import annotations
 
-from sqlalchemy import Boolean, Column, Date, DateTime, Integer, MetaData, String, Table, true
+from sqlalchemy import (
+    Boolean,
+    Column,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    UniqueConstraint,
+)
 
-__all__ = ["data_versions", "event_versions", "metadata", "subscriptions"]
+__all__ = ["data_versions", "event_versions", "metadata", "permits", "subscriptions"]
 
 metadata = MetaData()
 
@@ -18,23 +29,43 @@ subscriptions = Table(
     Column("feed_hash", String(64), nullable=False, unique=True),
     Column("manage_hash", String(64), nullable=False, unique=True),
     Column("feed_generation", Integer, nullable=False),  # goes up when the feed URL rotates
-    # The settings, one column per entry of the settings table (FeedSettings.to_row
-    # writes them; a test holds the two together). Lists are comma-separated text.
-    Column("issued", Date, nullable=True),
-    Column("expires", Date, nullable=True),
-    Column("card_received", Date, nullable=True),
-    Column("changes", String(100), nullable=False),
+    # The calendar-wide settings, one column per entry of the settings table that is
+    # not a permit's own (FeedSettings.to_row writes them; a test holds them together).
+    # Lists are comma-separated text.
     Column("cycles", Integer, nullable=False),
     Column("lang", String(4), nullable=False),
     Column("alarms", String(40), nullable=False),
     Column("source_rules", Boolean, nullable=False),
-    # Added by migration 0003; rows stored before it have points (the default).
-    Column("points", Boolean, nullable=False, server_default=true()),
-    # Added by migration 0004; rows stored before it are Shanghai's (the only policy then).
-    Column("policy", String(16), nullable=False, server_default="shanghai"),
     Column("created_at", DateTime, nullable=False),  # naive UTC, the same on every backend
     Column("updated_at", DateTime, nullable=False),
     Column("revision", Integer, nullable=False),  # SEQUENCE of the events
+)
+
+# The permits of a subscription (1 to 6: a household in one calendar), each with its
+# own settings columns. Migration 0005 moved every subscription's permit here, with
+# the key its UIDs always had (s-<account>), so no feed changed.
+permits = Table(
+    "permits",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column(
+        "subscription_id",
+        Integer,
+        ForeignKey("subscriptions.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    Column("position", Integer, nullable=False),  # the order the holder gave them
+    # The track key: every UID of this permit's events starts with it; never changes.
+    Column("key", String(40), nullable=False),
+    Column("label", String(32), nullable=False),  # at most 8 characters; "" alone
+    Column("issued", Date, nullable=True),
+    Column("expires", Date, nullable=True),
+    Column("card_received", Date, nullable=True),
+    Column("changes", String(100), nullable=False),
+    Column("points", Boolean, nullable=False),
+    Column("policy", String(16), nullable=False),
+    UniqueConstraint("subscription_id", "key", name="uq_permits_subscription_key"),
 )
 
 # What each event of a subscription last looked like, so that its SEQUENCE and

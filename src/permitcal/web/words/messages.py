@@ -31,6 +31,9 @@ FIELD_NAMES: dict[str, Text] = {
     "holiday_data": Text("节假日数据", "Holiday data"),
     "download": Text("下载", "Download"),
     "track": Text("日历中的居住证", "Permit in the calendar"),
+    "permits": Text("日历中的居住证", "Permits in the calendar"),
+    "label": Text("称呼", "Name"),
+    "id": Text("居住证编号", "Permit id"),
 }
 """Each field an error can name → its (Chinese, English) name in a sentence."""
 
@@ -171,6 +174,40 @@ _SENTENCES: dict[str, Text] = {
         "{field}: contains characters that cannot be used (@ , ; spaces or control characters).",
     ),
     "no_timezone": Text("{field}：须带时区。", "{field}: a time zone is needed."),
+    "not_text": Text("{field}：应为文字。", "{field}: expected text."),
+    "label_too_long": Text(
+        "{field}：“{text}”超过{max}个字，请写短一些。",
+        "{field}: “{text}” is longer than {max} characters; make it shorter.",
+    ),
+    "control_characters": Text(
+        "{field}：不能含有换行或控制字符。",
+        "{field}: cannot contain line breaks or control characters.",
+    ),
+    "label_required": Text(
+        "{field}：日历里有几张居住证时，每张都要写上是谁的（最多{max}个字），日程标题以它开头。",
+        "{field}: with several permits in one calendar, each needs a name saying whose it is"
+        " (at most {max} characters); event titles start with it.",
+    ),
+    "duplicate_label": Text(
+        "{field}：两张居住证都叫“{text}”，请换一个名字。",
+        "{field}: two permits are both called “{text}”; choose another name.",
+    ),
+    "too_many_permits": Text(
+        "{field}：一个日历最多放{max}张居住证。",
+        "{field}: one calendar holds at most {max} permits.",
+    ),
+    "unknown_permit": Text(
+        "{field}：这个日历里没有这张居住证（或者写了两次）。",
+        "{field}: this calendar has no such permit (or it is named twice).",
+    ),
+    "name_the_permit": Text(
+        "{field}：这个日历有几张居住证，请在 permits 里按 id 修改其中一张。",
+        "{field}: this calendar holds several permits; change one inside permits, by its id.",
+    ),
+    "inside_permits": Text(
+        "{field}：使用 permits 时，每张居住证的项目要写在它自己的条目里。",
+        "{field}: with permits, each permit's fields go inside its own entry.",
+    ),
     "no_holiday_data": Text(
         "{field}：{year}年不在有节假日数据的年份（{first}–{last}年）内。",
         "{field}: {year} is outside the years with holiday data ({first}–{last}).",
@@ -344,7 +381,19 @@ def _sentence(key: str, lang: UiLang) -> str:
 def _field_name(error: PermitcalError, lang: UiLang) -> str:
     if error.reason == "unknown_field":
         return f"“{_text(error.field)}”"  # a name the sender made up: shown as sent
-    return FIELD_NAMES.get(error.field, _UNNAMED).get(lang)
+    return field_name(error.field).get(lang)
+
+
+_ONE_PERMIT = re.compile(r"permits\[([0-9]+)\]\.(.+)")
+
+
+def field_name(field: str) -> Text:
+    """A field's name in a sentence; one permit's field of a household names the permit."""
+    one = _ONE_PERMIT.fullmatch(field)
+    if one is None:
+        return FIELD_NAMES.get(field, _UNNAMED)
+    number, inner = int(one.group(1)) + 1, FIELD_NAMES.get(one.group(2), _UNNAMED)
+    return Text(f"第{number}张居住证的{inner.zh}", f"{inner.en} of permit {number}")
 
 
 def _shown(key: str, value: object, lang: UiLang, *, as_date: bool) -> str:
