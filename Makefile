@@ -70,9 +70,14 @@ ics-check: setup
 	  && $(BIN)/python examples/write_ics.py "$$d/example.ics" \
 	  && "$$d/ics-check/.venv/bin/python" "$$d/ics-check/validate_ics.py" --feed --quiet "$$d/example.ics"
 
-# Feed throughput under gunicorn against constant bytes of the same size (prints figures).
+# Feed throughput under gunicorn against constant bytes of the same size, then the
+# computation's figures (#19): compute against b337383 when BASELINE names that code's
+# Python (see benchmarks/compute_speed.py), cold render against icalendar, FEEDS feeds.
+BASELINE ?= $(PERMITCAL_BASELINE_PYTHON)
+FEEDS ?= 100000
 bench: setup
 	$(BIN)/python benchmarks/feed_throughput.py
+	$(BIN)/python benchmarks/compute_speed.py --feeds $(FEEDS) $(if $(BASELINE),--baseline $(BASELINE))
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis build dist src/*.egg-info

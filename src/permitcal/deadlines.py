@@ -8,6 +8,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Unpack
 
 from permitcal.cycles import CycleDates, calendar_step, offset_day
+from permitcal.descriptions import Describe, describe
 from permitcal.errors import InvalidDateError, InvalidInputError
 from permitcal.inputs import PermitArgs, PermitInput
 from permitcal.policy import (
@@ -251,9 +252,7 @@ def _deadline(
     if not cal.notice_published(day.year):
         years = tuple(sorted({*nearest.unpublished_years, day.year}))
         nearest = WorkdayAnswer(nearest.date, True, years)
-    description = _describe(
-        rule,
-        cycle,
+    facts = Describe(
         expiry,
         day,
         card,
@@ -262,12 +261,12 @@ def _deadline(
         nearest,
         working_day,
         changes,
-        policy,
         act_on_receipt=act_on_receipt,
         surely_rest_day=surely_rest_day,
         points=points,
         estimated_cycle=cycle_dates.estimate,
     )
+    description = describe(rule, policy, facts)
     return Deadline(
         rule=rule.id,
         cycle=cycle,
@@ -317,109 +316,3 @@ def _apply_steps(start: dt.date, steps: tuple[Step, ...], cal: WorkCalendar) -> 
             unpublished.update(answer.unpublished_years)
     years = tuple(sorted(unpublished))
     return WorkdayAnswer(day, bool(years), years)
-
-
-def _describe(
-    rule: Rule,
-    cycle: int,
-    expiry: dt.date,
-    day: dt.date,
-    card: dt.date | None,
-    estimate: bool,
-    counted: WorkdayAnswer,
-    nearest: WorkdayAnswer,
-    working_day: bool,
-    changes: frozenset[Change],
-    policy: Policy,
-    *,
-    act_on_receipt: bool = False,
-    surely_rest_day: bool = False,
-    points: bool = True,
-    estimated_cycle: bool = False,
-) -> Text:
-    """The event description: the rule's text, then notes that apply to this date.
-
-    A deadline on a rest day names its act-by day in the first line and says
-    "today" nowhere (its alarm rang on the act-by day); a day that may be off
-    is said to be one only as a possibility (RULES.md, "Sentences that stay true").
-    """
-    wording = policy.wording
-    weekday = wording.weekdays[nearest.date.weekday()]
-    rest_note = None
-    if not working_day and rule.kind.names_day_to_act:
-        notes = policy.rest_day_notes if surely_rest_day else policy.maybe_rest_day_notes
-        rest_note = notes[rule.kind].format(date=day, nearest=nearest.date, weekday=weekday)
-    # Where the alarm rings on the act-by day (a deadline), the description leads
-    # with that day; an opening's note follows its rule.
-    leads = rule.kind.alarm_on_act_by is True
-    parts: list[Text] = []
-    if act_on_receipt:
-        parts.append(wording.act_on_receipt.format(date=day, card=nearest.date))
-    elif rest_note is not None and leads:
-        parts.append(rest_note)
-    if working_day or not rule.kind.names_day_to_act:
-        parts.append(rule.description.format(day=wording.today, act_by=wording.today))
-    else:
-        act_by = wording.act_by_day.format(date=nearest.date, weekday=weekday)
-        parts.append(rule.description.format(day=day, act_by=act_by))
-    if counted.provisional:
-        parts.append(
-            wording.provisional_date.format(year="/".join(map(str, counted.unpublished_years)))
-        )
-    if rest_note is not None and not leads:
-        parts.append(rest_note)
-    # A consequence names no day to act, so it carries no note about one.
-    if nearest.provisional and not counted.provisional and rule.kind.names_day_to_act:
-        parts.append(
-            policy.provisional_notes[rule.kind].format(
-                year="/".join(map(str, nearest.unpublished_years))
-            )
-        )
-    if estimate and rule.estimate_note is not None:
-        parts.append(rule.estimate_note)
-    if estimated_cycle and policy.cycle.estimate_note is not None:
-        parts.append(policy.cycle.estimate_note)
-    if card is not None and rule.anchor is Anchor.CARD_RECEIVED:
-        parts.append(policy.wording.card_received_line.format(date=card))
-    if rule.checklist:
-        # Without points, where the policy has them: the permit's endorsement only.
-        with_points = points or not policy.points
-        parts.append(policy.procedure if with_points else policy.procedure_without_points)
-        parts.append(_checklist(policy, changes, points))
-    if policy.event_note is not None:
-        parts.append(policy.event_note)
-    parts.append(policy.wording.cycle_line.format(expiry=expiry))
-    parts.append(_basis_note(policy, rule))
-    if rule.references:
-        lines = [r.title if r.url is None else f"{r.title} {r.url}" for r in rule.references]
-        refs = "\n".join(f"- {line}" for line in lines)
-        parts.append(
-            Text(
-                f"{policy.wording.references_heading.zh}\n{refs}",
-                f"{policy.wording.references_heading.en}\n{refs}",
-            )
-        )
-    return Text("\n\n".join(p.zh for p in parts), "\n\n".join(p.en for p in parts))
-
-
-def _basis_note(policy: Policy, rule: Rule) -> Text:
-    """How firm the rule is and, for a source rule, whom to ask (the points' own contact)."""
-    wording = policy.wording
-    if rule.basis is Basis.OFFICIAL:
-        return wording.official_note
-    if rule.points and wording.source_note_points is not None:
-        return wording.source_note_points
-    return wording.source_note
-
-
-def _checklist(policy: Policy, declared: frozenset[Change], points: bool = True) -> Text:
-    """The documents for the declared changes, or for every change when none was declared.
-
-    Without points, the items only the points need are left out.
-    """
-    known = [c for c in policy.checklists if points or not c.points]
-    items = [c for c in known if c.change in declared] or known
-    heading = policy.wording.checklist_declared if declared else policy.wording.checklist_if_changed
-    zh = "\n".join(f"- {c.label.zh}：{c.documents.zh}" for c in items)
-    en = "\n".join(f"- {c.label.en}: {c.documents.en}" for c in items)
-    return Text(f"{heading.zh}\n{zh}", f"{heading.en}\n{en}")

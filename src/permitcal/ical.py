@@ -14,6 +14,7 @@ from icalendar.prop import vDDDTypes, vInt
 from permitcal._version import __version__
 from permitcal.deadlines import Deadline
 from permitcal.errors import InvalidInputError
+from permitcal.ical_write import Item, head_lines, write_calendar
 from permitcal.inputs import PermitInput
 from permitcal.policy import DEFAULT_POLICY, Lang, Policy, Text, get_policy
 from permitcal.settings_schema import (
@@ -172,9 +173,33 @@ class RenderOptions:
 
 
 def to_ical(deadlines: Sequence[Deadline], options: RenderOptions) -> bytes:
-    """The calendar as bytes: CRLF, folded at 75 octets without splitting characters."""
-    data: bytes = to_vcalendar(deadlines, options).to_ical()
-    return data
+    """The calendar as bytes: CRLF, folded at 75 octets without splitting characters.
+
+    The same bytes as ``to_vcalendar(deadlines, options).to_ical()``, written
+    without building the objects (``permitcal.ical_write``).
+    """
+    url = options.url
+    if url and not url.isprintable():
+        # icalendar would refuse or mangle a control character; let it say which.
+        data: bytes = to_vcalendar(deadlines, options).to_ical()
+        return data
+    policy, lang = options.policy, options.lang
+    head = head_lines(
+        options.prodid,
+        policy.feed_name.get(lang, " "),
+        policy.feed_description.get(lang),
+        TIMEZONE,
+        PUBLISHED_TTL,
+        options.refresh_interval,
+    )
+    return write_calendar(
+        head,
+        _items(deadlines, options),
+        stamp=options.utc_stamp,
+        sequence=options.sequence,
+        url=url,
+        alarm_time=ALARM_TIME_OF_DAY if options.alarms else None,
+    )
 
 
 def to_vcalendar(deadlines: Sequence[Deadline], options: RenderOptions) -> Calendar:
@@ -199,18 +224,27 @@ def to_vcalendar(deadlines: Sequence[Deadline], options: RenderOptions) -> Calen
             vDuration(options.refresh_interval),
             parameters={"VALUE": "DURATION"},
         )
-    events = [(d.date, _event(d, options)) for d in deadlines]
-    events.extend(
-        (d.nearest_working_day - dt.timedelta(days=days), _reminder(d, days, options))
+    for item in _items(deadlines, options):
+        cal.add_component(_base_event(item, options))
+    return cal
+
+
+def _items(deadlines: Sequence[Deadline], options: RenderOptions) -> list[Item]:
+    """Every event and reminder of the feed, in date order (then by UID)."""
+    items = [_event(d, options) for d in deadlines]
+    items.extend(
+        _reminder(d, days, options)
         for d in deadlines
         if d.remind
         for days in options.alarms
         if days
     )
-    events.sort(key=lambda pair: (pair[0], str(pair[1]["UID"])))
-    for _, event in events:
-        cal.add_component(event)
-    return cal
+    items.sort(key=_date_and_uid)
+    return items
+
+
+def _date_and_uid(item: Item) -> tuple[dt.date, str]:
+    return item.day, item.uid
 
 
 def event_uid(track: str, deadline: Deadline, suffix: str = "") -> str:
@@ -234,37 +268,30 @@ def _policy(options: RenderOptions, deadline: Deadline) -> Policy:
     return deadline.policy or options.policy
 
 
-def _base_event(
-    uid: str,
-    day: dt.date,
-    summary: str,
-    description: str,
-    options: RenderOptions,
-    alarm_on: dt.date | None,
-    category: Text,
-) -> Event:
+def _base_event(item: Item, options: RenderOptions) -> Event:
     """An all-day, transparent, confirmed event with deterministic stamps."""
     stamp = options.utc_stamp
+    day, summary = item.day, item.summary
     event = Event()
-    event.add("uid", uid)
+    event.add("uid", item.uid)
     event.add("dtstamp", stamp)
     event.add("last-modified", stamp)
     event.add("sequence", options.sequence)
     event.add("dtstart", day)
     event.add("dtend", day + dt.timedelta(days=1))
     event.add("summary", summary)
-    event.add("description", description)
-    event.add("categories", [category.get(options.lang, " / ")])
+    event.add("description", item.description)
+    event.add("categories", [item.category])
     event.add("transp", "TRANSPARENT")
     event.add("status", "CONFIRMED")
     if options.url:
         event.add("url", options.url)
-    if options.alarms and alarm_on is not None:
+    if options.alarms and item.alarm_on is not None:
         # Relative to the event's start (midnight): 09:00 on the day to act.
         alarm = Alarm()
         alarm.add("action", "DISPLAY")
         alarm.add("description", summary)
-        alarm.add("trigger", ALARM_TIME_OF_DAY - (day - alarm_on))
+        alarm.add("trigger", ALARM_TIME_OF_DAY - (day - item.alarm_on))
         event.add_component(alarm)
     return event
 
@@ -298,24 +325,19 @@ def _whose(options: RenderOptions, deadline: Deadline) -> str:
     return f"[{label}] " if options.lang == "en" else f"【{label}】"
 
 
-def _event(deadline: Deadline, options: RenderOptions) -> Event:
-    summary = (
-        _whose(options, deadline)
-        + deadline.title.get(options.lang, " ")
-        + _marker(deadline, options.lang)
-    )
-    return _base_event(
-        _uid(options, deadline),
+def _event(deadline: Deadline, options: RenderOptions) -> Item:
+    lang = options.lang
+    return Item(
         deadline.date,
-        summary,
-        deadline.description.get(options.lang),
-        options,
+        _uid(options, deadline),
+        _whose(options, deadline) + deadline.title.get(lang, " ") + _marker(deadline, lang),
+        deadline.description.get(lang),
         _alarm_day(deadline),
-        _policy(options, deadline).category,
+        _policy(options, deadline).category.get(lang, " / "),
     )
 
 
-def _reminder(deadline: Deadline, days: int, options: RenderOptions) -> Event:
+def _reminder(deadline: Deadline, days: int, options: RenderOptions) -> Item:
     """A separate event ``days`` before the act-by day: what is left to do and by when."""
     policy, lang, title = _policy(options, deadline), options.lang, deadline.title
     wording = policy.wording
@@ -345,14 +367,13 @@ def _reminder(deadline: Deadline, days: int, options: RenderOptions) -> Event:
     if deadline.provisional:
         parts.append(wording.reminder_provisional)
     day = act_by - dt.timedelta(days=days)
-    return _base_event(
-        _uid(options, deadline, f"-r{days}"),
+    return Item(
         day,
+        _uid(options, deadline, f"-r{days}"),
         _whose(options, deadline) + summary.get(lang, " ") + _marker(deadline, lang),
         "\n\n".join(p.get(lang) for p in parts),
-        options,
         day,
-        policy.category,
+        policy.category.get(lang, " / "),
     )
 
 

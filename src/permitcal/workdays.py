@@ -104,19 +104,40 @@ class WorkCalendar:
         self._added = _index_notices(notices)
         while base + 1 in self._added:
             base += 1
-        self.published_through = base
-        """The last year of an unbroken run of known notices (for /healthz and page footers)."""
-        self.notices = tuple(self._added[year] for year in sorted(self._added))
-        """The notices given on top of the package's, by year."""
+        self._published_through = base
+        self._notices = tuple(self._added[year] for year in sorted(self._added))
         # Computed once: reading package metadata costs milliseconds, and the
         # service asks for this on every feed request (it is part of cache keys).
-        self.data_version = _data_version(self.published_through, self.notices)
-        """Identifies the holiday data; part of every cache key of rendered output."""
+        self._data_version = _data_version(base, self._notices)
         self._views: dict[int, _YearView] = {}
+        # Answers by question, per calendar: the holiday data above is fixed at
+        # construction (read-only below), so an answer never goes stale, and a
+        # calendar with other data has its own. Each holds at most one entry per
+        # day of the supported years; every feed asks about the same few
+        # thousand days, so a render scans a day's neighbours once, not per event.
+        self._working: dict[dt.date, bool] = {}
+        self._surely_rest: dict[dt.date, bool] = {}
+        self._scans: dict[tuple[dt.date, int], WorkdayAnswer] = {}
+        self._counts: dict[tuple[dt.date, int], WorkdayAnswer] = {}
+
+    @property
+    def published_through(self) -> int:
+        """The last year of an unbroken run of known notices (for /healthz and page footers)."""
+        return self._published_through
+
+    @property
+    def notices(self) -> tuple[Notice, ...]:
+        """The notices given on top of the package's, by year."""
+        return self._notices
+
+    @property
+    def data_version(self) -> str:
+        """Identifies the holiday data; part of every cache key of rendered output."""
+        return self._data_version
 
     def notice_published(self, year: int) -> bool:
         """Whether the State Council's holiday notice for ``year`` is in the data."""
-        return FIRST_SUPPORTED_YEAR <= year <= self.published_through or year in self._added
+        return FIRST_SUPPORTED_YEAR <= year <= self._published_through or year in self._added
 
     def is_working_day(self, day: dt.date) -> bool:
         """Whether service centres surely work on ``day``: adjusted working weekends count.
@@ -127,10 +148,14 @@ class WorkCalendar:
         :meth:`last_working_day_on_or_before`, so a deadline on such a day
         names an earlier day to act by.
         """
-        view = self._view(day)
-        if day in view.working:
-            return True
-        return day.weekday() < 5 and day not in view.off and day not in view.maybe_off
+        known = self._working.get(day)
+        if known is None:
+            view = self._view(day)
+            known = day in view.working or (
+                day.weekday() < 5 and day not in view.off and day not in view.maybe_off
+            )
+            self._working[day] = known
+        return known
 
     def is_surely_rest_day(self, day: dt.date) -> bool:
         """Whether ``day`` is off whatever a missing notice will say.
@@ -140,6 +165,12 @@ class WorkCalendar:
         surely off; a weekend may still become a make-up working day. Events
         call such a day "可能是休息日 / may be a day off", never a rest day.
         """
+        known = self._surely_rest.get(day)
+        if known is None:
+            known = self._surely_rest[day] = self._find_surely_rest_day(day)
+        return known
+
+    def _find_surely_rest_day(self, day: dt.date) -> bool:
         view = self._view(day)
         if day in view.working:
             return False
@@ -158,6 +189,12 @@ class WorkCalendar:
             raise InvalidInputError(
                 "count", "must be at least 1", reason="too_small", params={"value": count, "min": 1}
             )
+        found = self._counts.get((start, count))
+        if found is None:
+            found = self._counts[start, count] = self._count_working_days(start, count)
+        return found
+
+    def _count_working_days(self, start: dt.date, count: int) -> WorkdayAnswer:
         day, seen = start, {start.year}
         remaining = count
         while remaining:
@@ -189,6 +226,12 @@ class WorkCalendar:
         return self._scan(day - dt.timedelta(days=1), -1)
 
     def _scan(self, day: dt.date, direction: int) -> WorkdayAnswer:
+        found = self._scans.get((day, direction))
+        if found is None:
+            found = self._scans[day, direction] = self._scan_from(day, direction)
+        return found
+
+    def _scan_from(self, day: dt.date, direction: int) -> WorkdayAnswer:
         seen: set[int] = set()
         for _ in range(_MAX_REST_RUN):
             seen.update(self._notice_years(day))
