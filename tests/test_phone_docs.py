@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 
 from permitcal.web.page.devices import _APPS
-from permitcal.web.page.phones import LINK_WIDGETS, PHONES, Phone, shown_steps, steps_markdown
+from permitcal.web.page.phone_steps import shown_steps, steps_markdown
+from permitcal.web.page.phones import LINK_WIDGETS, PHONES, Phone
 from permitcal.web.words.texts import APP_NAMES, UI
 
 DOCS = Path(__file__).resolve().parents[1] / "docs" / "phones"

@@ -19,7 +19,8 @@ from permitcal.web.page.devices import (
     in_app_browser,
     own_browser,
 )
-from permitcal.web.page.phones import PHONES, Phone, phone_by_key, shown_steps
+from permitcal.web.page.phone_steps import shown_steps
+from permitcal.web.page.phones import PHONES, Phone, phone_by_key
 from permitcal.web.storage.store import Subscription
 from permitcal.web.words.texts import APP_NAMES, UiLang, ui_lang
 
