@@ -12,7 +12,7 @@ from flask.testing import FlaskClient
 from tests.ics_checks import events
 from tests.web.conftest import Clock, create_subscription, path_of, service
 
-NEW_PERMIT_ZH = "到期超过90天后才拿到的证是一张新办的居住证：请把它的日期填作签发日期。"
+NEW_PERMIT_ZH = "补签截止以后才拿到的证是一张新办的居住证：请把它的日期填作签发日期。"
 NEW_PERMIT_EN = "A card received more than 90 days after an expiry is a new permit"
 
 

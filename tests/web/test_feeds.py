@@ -87,6 +87,20 @@ def test_download_is_the_same_bytes_as_an_attachment(
     assert download.headers["Content-Disposition"] == 'attachment; filename="shanghai-permit.ics"'
 
 
+def test_the_file_name_names_the_policy(client: FlaskClient) -> None:
+    beijing = create_subscription(client, issued="2024-03-31", policy="beijing")
+    assert beijing["feed_url"].endswith("/beijing-permit.ics")
+    download = client.get(path_of(beijing["download_url"]))
+    assert download.headers["Content-Disposition"] == 'attachment; filename="beijing-permit.ics"'
+    stateless = client.get("/feed.ics?issued=2024-03-31&policy=national&download=1")
+    assert stateless.headers["Content-Disposition"] == 'attachment; filename="national-permit.ics"'
+    # A name that would need quoting in the header is not echoed back.
+    token_path = path_of(beijing["feed_url"]).rsplit("/", 1)[0]
+    odd = client.get(token_path + '/a"b;c.ics?download=1')
+    assert odd.status_code == 200
+    assert odd.headers["Content-Disposition"] == 'attachment; filename="permit.ics"'
+
+
 @pytest.mark.parametrize(
     "path",
     [

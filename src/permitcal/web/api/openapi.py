@@ -62,7 +62,7 @@ _NAME = {
     "name": "name",
     "in": "path",
     "required": True,
-    "description": "Any file name; the API hands out shanghai-permit.",
+    "description": "Any file name; the API hands out <policy>-permit (shanghai-permit).",
     "schema": {"type": "string", "pattern": "^[^/]+$"},
 }
 _DOWNLOAD = {

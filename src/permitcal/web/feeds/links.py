@@ -5,9 +5,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import quote, urlsplit, urlunsplit
 
-__all__ = ["FeedLinks", "feed_links", "webcal"]
+__all__ = ["FeedLinks", "feed_filename", "feed_links", "webcal"]
 
-FEED_FILENAME = "shanghai-permit.ics"
+
+def feed_filename(policy_key: str) -> str:
+    """The feed's file name handed out: its (first) permit's policy, ``beijing-permit.ics``.
+
+    Any name is routed to the same feed; this one tells a person, and a saved
+    download, whose rules the calendar follows.
+    """
+    return f"{policy_key}-permit.ics"
 
 
 def webcal(url: str) -> str:

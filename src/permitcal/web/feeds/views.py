@@ -17,7 +17,7 @@ if TYPE_CHECKING:
 
 from permitcal.errors import InvalidInputError
 from permitcal.web.feeds.cache import RenderedFeed
-from permitcal.web.feeds.links import FEED_FILENAME, FeedLinks, feed_links
+from permitcal.web.feeds.links import FeedLinks, feed_filename, feed_links
 from permitcal.web.feeds.service import Feed, SubscriptionGone, service
 from permitcal.web.serving.compress import VARY, accepts_gzip, matched_etag
 from permitcal.web.storage.db_budget import STARTED_KEY
@@ -41,7 +41,7 @@ def subscription_links(sub: Subscription, feed_token: str) -> FeedLinks:
     url = url_for(
         "feeds.subscription",
         token=feed_token,
-        name=FEED_FILENAME.removesuffix(".ics"),
+        name=feed_filename(sub.settings.policy).removesuffix(".ics"),
         _external=True,
     )
     return feed_links(url, sub.settings.rules.feed_name.get(sub.settings.lang, " "))
@@ -77,14 +77,19 @@ def subscription(token: str, name: str | None = None) -> Response:
         feed = None
     if feed is None:
         abort(404)
-    return _respond(feed)
+    # A download keeps the name its link carried (the handed-out one names the policy).
+    return _respond(feed, f"{name}.ics" if name and _SAFE_NAME.fullmatch(name) else "permit.ics")
 
 
 @bp.get("/feed.ics")
 def adhoc() -> Response:
     # `download` is allowed and read by _respond; settings never look at it.
     settings = FeedSettings.from_strings(request.args, allowed=_ADHOC_PARAMS)
-    return _respond(service().adhoc_feed(settings, home_url()))
+    return _respond(service().adhoc_feed(settings, home_url()), feed_filename(settings.policy))
+
+
+# What a download's file name may be taken from: nothing that needs quoting in a header.
+_SAFE_NAME = re.compile(r"[A-Za-z0-9_-]{1,64}")
 
 
 DOWNLOAD_YES = ("1", "true", "yes", "on")
@@ -106,9 +111,10 @@ def _wants_download() -> bool:
     )
 
 
-def _respond(feed: Feed) -> Response:
+def _respond(feed: Feed, filename: str) -> Response:
     """The feed as a Flask response; HEAD needs nothing here (Werkzeug drops the body)."""
-    download = bool(request.environ.get("QUERY_STRING")) and _wants_download()
+    wanted = bool(request.environ.get("QUERY_STRING")) and _wants_download()
+    download = filename if wanted else None
     status, headers, body = feed_headers(feed, request.environ, service().compress, download)
     if status == 304:
         return Response(status=304, headers=headers)
@@ -116,7 +122,7 @@ def _respond(feed: Feed) -> Response:
 
 
 def feed_headers(
-    feed: Feed, environ: WSGIEnvironment, compress: bool, download: bool = False
+    feed: Feed, environ: WSGIEnvironment, compress: bool, download: str | None = None
 ) -> tuple[int, list[tuple[str, str]], bytes]:
     """Status, headers and body for a feed: strong ETag, Last-Modified, 304, gzip when asked.
 
@@ -149,8 +155,8 @@ def feed_headers(
     if gzipped:
         headers.append(("Content-Encoding", "gzip"))
     headers.append(("Content-Length", str(len(body))))
-    if download:
-        headers.append(("Content-Disposition", f'attachment; filename="{FEED_FILENAME}"'))
+    if download is not None:
+        headers.append(("Content-Disposition", f'attachment; filename="{download}"'))
     return 200, headers, body
 
 

@@ -99,10 +99,11 @@ _SENTENCES: dict[str, Text] = {
         "{field}: {date} is after the last endorsement in the calendar, which closes on {latest}; enter your current permit's date instead.",
     ),
     "card_outside_renewal": Text(
+        # Policy-neutral: each policy has its own window and late span, named by the dates.
         "{field}：{date}不在任何一次签注的办理期内：{expiry_before}到期的居住证最迟可在{late_until}补签，"
-        "下一次签注从{window_opens}（{next_expiry}到期前30天）才开始。"
-        "到期超过90天后才拿到的证是一张新办的居住证：请把它的日期填作签发日期。",
-        "{field}: {date} falls in no endorsement: the permit expiring on {expiry_before} could be endorsed late until {late_until}, and the next endorsement opens on {window_opens} (30 days before {next_expiry}). A card received more than 90 days after an expiry is a new permit: enter its date as the issue date.",
+        "下一次签注从{window_opens}才开始（那张在{next_expiry}到期）。"
+        "补签截止以后才拿到的证是一张新办的居住证：请把它的日期填作签发日期。",
+        "{field}: {date} falls in no endorsement: the permit expiring on {expiry_before} could be endorsed late until {late_until}, and the next endorsement opens on {window_opens} (for the expiry on {next_expiry}). A card received after the late endorsement closed is a new permit: enter its date as the issue date.",
     ),
     "later_than_today": Text(
         "{field}：{date}晚于今天（{today}）。",
