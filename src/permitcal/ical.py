@@ -6,6 +6,7 @@ import datetime as dt
 import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Protocol
 
 from icalendar import Alarm, Calendar, Component, Event, vDuration, vText
 from icalendar.prop import vDDDTypes, vInt
@@ -29,6 +30,7 @@ __all__ = [
     "DEFAULT_ALARMS",
     "DEFAULT_PRODID",
     "LANGS",
+    "CalendarItem",
     "RenderOptions",
     "content_fingerprint",
     "default_identity",
@@ -163,14 +165,39 @@ class RenderOptions:
         return self.stamp.astimezone(dt.UTC).replace(microsecond=0)
 
 
-def to_ical(deadlines: Sequence[Deadline], options: RenderOptions) -> bytes:
+class CalendarItem(Protocol):
+    """An event that renders itself (a school track's): anything but a permit's deadline."""
+
+    @property
+    def date(self) -> dt.date: ...
+
+    def vevents(self, options: RenderOptions) -> list[tuple[dt.date, Event]]:
+        """(sort date, VEVENT) pairs, built with this module's UIDs and stamps."""
+        ...
+
+
+class _UidSlot(Protocol):
+    """What names an event's UID: the date that names its cycle, and its rule."""
+
+    @property
+    def expiry(self) -> dt.date: ...
+
+    @property
+    def rule(self) -> str: ...
+
+
+def to_ical(deadlines: Sequence[Deadline | CalendarItem], options: RenderOptions) -> bytes:
     """The calendar as bytes: CRLF, folded at 75 octets without splitting characters."""
     data: bytes = to_vcalendar(deadlines, options).to_ical()
     return data
 
 
-def to_vcalendar(deadlines: Sequence[Deadline], options: RenderOptions) -> Calendar:
-    """The calendar object, calendar properties first, events in date order."""
+def to_vcalendar(deadlines: Sequence[Deadline | CalendarItem], options: RenderOptions) -> Calendar:
+    """The calendar object, calendar properties first, events in date order.
+
+    Items other than deadlines (school events) render themselves; a deadline's
+    event is the same with or without them.
+    """
     policy, lang = options.policy, options.lang
     cal = Calendar()
     cal.add("prodid", options.prodid)
@@ -191,21 +218,24 @@ def to_vcalendar(deadlines: Sequence[Deadline], options: RenderOptions) -> Calen
             vDuration(options.refresh_interval),
             parameters={"VALUE": "DURATION"},
         )
-    events = [(d.date, _event(d, options)) for d in deadlines]
+    permit_events = [d for d in deadlines if isinstance(d, Deadline)]
+    events = [(d.date, _event(d, options)) for d in permit_events]
     events.extend(
         (d.nearest_working_day - dt.timedelta(days=days), _reminder(d, days, options))
-        for d in deadlines
+        for d in permit_events
         if d.remind
         for days in options.alarms
         if days
     )
+    others = [item for item in deadlines if not isinstance(item, Deadline)]
+    events.extend(pair for item in others for pair in item.vevents(options))
     events.sort(key=lambda pair: (pair[0], str(pair[1]["UID"])))
     for _, event in events:
         cal.add_component(event)
     return cal
 
 
-def event_uid(track: str, deadline: Deadline, suffix: str = "") -> str:
+def event_uid(track: str, deadline: _UidSlot, suffix: str = "") -> str:
     """The UID of a deadline's event (``suffix``: of one of its reminders) in ``track``.
 
     The one place UIDs are made. A cycle is named by its expiry, not by its
