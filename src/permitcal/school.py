@@ -9,6 +9,7 @@ from typing import Any
 
 from permitcal.deadlines import Deadline
 from permitcal.errors import InvalidInputError
+from permitcal.inputs import PermitInput
 from permitcal.policy import Text
 from permitcal.school_data import (
     Checkpoint,
@@ -24,7 +25,15 @@ from permitcal.school_wording import W, checkpoint_text, estimate_mark, join, so
 from permitcal.tracks import Track, check_key, compute_tracks
 from permitcal.workdays import WorkCalendar, default_calendar
 
-__all__ = ["SEASON_LEAD", "SchoolTrack", "compute_feed", "compute_school", "parse_school"]
+__all__ = [
+    "SEASON_LEAD",
+    "SchoolTrack",
+    "compute_feed",
+    "compute_school",
+    "parse_school",
+    "school_feed",
+    "school_key",
+]
 
 FIRST_YEAR, LAST_YEAR = 2000, 2099
 
@@ -67,7 +76,11 @@ def parse_school(value: object) -> tuple[Stage, int]:
             "school",
             f"the year must be a whole number {FIRST_YEAR}–{LAST_YEAR}, not {year_value!r}",
             reason="out_of_range",
-            params={"min": FIRST_YEAR, "max": LAST_YEAR},
+            params={
+                "min": FIRST_YEAR,
+                "max": LAST_YEAR,
+                **({"value": year} if isinstance(year, int) else {}),
+            },
         )
     return Stage(stage_value), year
 
@@ -144,7 +157,7 @@ def compute_school(
         if track.policy.id != school.city:
             raise InvalidInputError(
                 "school",
-                f"{school.city}'s school checkpoints check a {school.city} permit, and {key!r} "
+                f"the {school.city} school checkpoints need a {school.city} permit, and {key!r} "
                 f"is under {track.policy.id!r}",
                 reason="wrong_city",
                 params={"text": key},
@@ -179,6 +192,36 @@ def compute_feed(
         merged.extend((e.date, index, e) for e in compute_school(school, tracks, calendar, data))
     merged.sort(key=lambda item: (item[0], item[1]))
     return [item for _, _, item in merged]
+
+
+def school_key(identity: str, stage: Stage, year: int) -> str:
+    """The key of a one-permit feed's school track: ``<identity>.school-<stage>-<year>``.
+
+    Built from the feed's identity, so it is as stable as the permit's own UIDs
+    and never equal to another feed's.
+    """
+    return f"{identity}.school-{stage.value}-{year}"
+
+
+def school_feed(
+    permit: PermitInput,
+    identity: str,
+    schools: Sequence[object],
+    calendar: WorkCalendar | None = None,
+    today: dt.date | None = None,
+    data: SchoolData | None = None,
+) -> list[Deadline | SchoolEvent]:
+    """One permit (its track keyed by ``identity``) and school tracks that depend on it.
+
+    For a caller with one permit (the CLI, :func:`permitcal.ics_bytes`, a stateless
+    feed): each of ``schools`` is ``"STAGE:YEAR"`` or a ``(stage, year)`` pair.
+    """
+    parsed = list(dict.fromkeys(parse_school(value) for value in schools))
+    tracks = [
+        SchoolTrack(school_key(identity, stage, year), stage, year, (identity,))
+        for stage, year in parsed
+    ]
+    return compute_feed([Track(identity, permit)], tracks, calendar, today, data)
 
 
 def _stage_name(school: SchoolTrack) -> Text:
