@@ -78,3 +78,32 @@ def test_serve_says_which_extra_to_install(bare_venv: Path) -> None:
         assert refused.returncode == 2
         assert "pip install 'permitcal[web]'" in refused.stderr
         assert "Traceback" not in refused.stderr
+
+
+def test_the_school_checkpoints_ship_in_the_wheel(bare_venv: Path) -> None:
+    """The packaged data file is package data: a school track works from the wheel alone."""
+    python = bare_venv / "bin" / "python"
+    probe = (
+        "import permitcal; "
+        "d = permitcal.default_school_data(); "
+        "print(d.source, sorted(s.value for s in d.cities['shanghai']))"
+    )
+    assert run(python, "-c", probe).stdout.split() == [
+        "permitcal/data/school_checkpoints.json",
+        "['gaokao',",
+        "'junior',",
+        "'kindergarten',",
+        "'primary',",
+        "'zhongkao']",
+    ]
+    shown = run(
+        bare_venv / "bin" / "permitcal",
+        "show",
+        "--expires",
+        "2027-04-20",
+        "--today",
+        "2026-12-01",
+        "--school",
+        "primary:2027",
+    )
+    assert "info_registration" in shown.stdout
