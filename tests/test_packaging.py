@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import venv
@@ -31,8 +32,15 @@ def bare_venv(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A fresh venv with the wheel installed and no extras."""
     where = tmp_path_factory.mktemp("packaging")
     wheels = where / "wheels"
+    # Each pytest worker that runs a test here builds its own wheel: from its own copy
+    # of the sources, since two builds in one tree race on build/ and the egg-info.
+    tree = where / "tree"
+    junk = shutil.ignore_patterns("__pycache__", "*.egg-info", "build")
+    shutil.copytree(ROOT / "src", tree / "src", ignore=junk)
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy2(ROOT / name, tree / name)
     built = run(
-        sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", wheels, ROOT, check=False
+        sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", wheels, tree, check=False
     )
     if built.returncode != 0:
         message = f"cannot build the wheel (is a package index reachable?): {built.stderr[-500:]}"

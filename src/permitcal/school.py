@@ -106,9 +106,15 @@ class SchoolTrack:
         stage, year = parse_school((self.stage, self.year))
         object.__setattr__(self, "stage", stage)
         object.__setattr__(self, "year", year)
-        object.__setattr__(self, "permits", tuple(check_key(k, "permits") for k in self.permits))
+        # The permits are part of the school input ("which permits it depends on").
+        object.__setattr__(self, "permits", tuple(check_key(k, "school") for k in self.permits))
         if len(set(self.permits)) != len(self.permits):
-            raise InvalidInputError("permits", "a permit is named twice", reason="duplicate_track")
+            raise InvalidInputError(
+                "school",
+                "a permit is named twice",
+                reason="duplicate_track",
+                params={"text": next(k for k in self.permits if self.permits.count(k) > 1)},
+            )
 
     @classmethod
     def create(
