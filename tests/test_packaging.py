@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import venv
@@ -31,8 +32,15 @@ def bare_venv(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A fresh venv with the wheel installed and no extras."""
     where = tmp_path_factory.mktemp("packaging")
     wheels = where / "wheels"
+    # Each pytest worker that runs a test here builds its own wheel: from its own copy
+    # of the sources, since two builds in one tree race on build/ and the egg-info.
+    tree = where / "tree"
+    junk = shutil.ignore_patterns("__pycache__", "*.egg-info", "build")
+    shutil.copytree(ROOT / "src", tree / "src", ignore=junk)
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy2(ROOT / name, tree / name)
     built = run(
-        sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", wheels, ROOT, check=False
+        sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", wheels, tree, check=False
     )
     if built.returncode != 0:
         message = f"cannot build the wheel (is a package index reachable?): {built.stderr[-500:]}"
@@ -78,3 +86,32 @@ def test_serve_says_which_extra_to_install(bare_venv: Path) -> None:
         assert refused.returncode == 2
         assert "pip install 'permitcal[web]'" in refused.stderr
         assert "Traceback" not in refused.stderr
+
+
+def test_the_school_checkpoints_ship_in_the_wheel(bare_venv: Path) -> None:
+    """The packaged data file is package data: a school track works from the wheel alone."""
+    python = bare_venv / "bin" / "python"
+    probe = (
+        "import permitcal; "
+        "d = permitcal.default_school_data(); "
+        "print(d.source, sorted(s.value for s in d.cities['shanghai']))"
+    )
+    assert run(python, "-c", probe).stdout.split() == [
+        "permitcal/data/school_checkpoints.json",
+        "['gaokao',",
+        "'junior',",
+        "'kindergarten',",
+        "'primary',",
+        "'zhongkao']",
+    ]
+    shown = run(
+        bare_venv / "bin" / "permitcal",
+        "show",
+        "--expires",
+        "2027-04-20",
+        "--today",
+        "2026-12-01",
+        "--school",
+        "primary:2027",
+    )
+    assert "info_registration" in shown.stdout

@@ -31,6 +31,15 @@ from permitcal.policy import (
     get_policy,
     policies,
 )
+from permitcal.school import SchoolTrack, compute_feed, compute_school, parse_school
+from permitcal.school_data import (
+    SchoolData,
+    SchoolDataError,
+    Stage,
+    default_school_data,
+    load_school_data,
+)
+from permitcal.school_events import SchoolEvent
 from permitcal.tracks import Track, compute_tracks
 from permitcal.workdays import WorkCalendar, WorkdayAnswer
 
@@ -50,6 +59,11 @@ __all__ = [
     "Policy",
     "RenderOptions",
     "Rule",
+    "SchoolData",
+    "SchoolDataError",
+    "SchoolEvent",
+    "SchoolTrack",
+    "Stage",
     "Text",
     "Track",
     "WorkCalendar",
@@ -57,11 +71,16 @@ __all__ = [
     "__version__",
     "compute",
     "compute_deadlines",
+    "compute_feed",
+    "compute_school",
     "compute_tracks",
     "default_identity",
+    "default_school_data",
     "get_policy",
     "ics_bytes",
+    "load_school_data",
     "parse_date",
+    "parse_school",
     "policies",
     "to_ical",
     "to_vcalendar",

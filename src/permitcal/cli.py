@@ -21,6 +21,9 @@ from permitcal.holiday_files import load_calendar
 from permitcal.ical import RenderOptions, default_identity, to_ical
 from permitcal.inputs import PermitInput, parse_date, shanghai_today
 from permitcal.policy import Lang, policies
+from permitcal.school import school_feed
+from permitcal.school_data import SCHOOL_DATA_ENV, SchoolData, load_school_data
+from permitcal.school_events import SchoolEvent
 from permitcal.settings_schema import BY_NAME, DEFAULT_ALARMS, SETTINGS, Setting
 from permitcal.workdays import WorkCalendar
 
@@ -68,6 +71,21 @@ def _permit_options(command: F) -> F:
             multiple=True,
             metavar="FILE",
             help="A holiday-cn notice file (or folder of them) to apply; repeat for several.",
+        ),
+        click.option(
+            "--school",
+            "school",
+            multiple=True,
+            metavar="STAGE:YEAR",
+            help="Add a child's school step that depends on this permit: kindergarten, "
+            "primary, junior, zhongkao or gaokao, and the year (primary:2027). Repeat for several.",
+        ),
+        click.option(
+            "--school-data",
+            "school_data",
+            metavar="FILE",
+            help="A school checkpoint file to use instead of the packaged one "
+            f"(default: ${SCHOOL_DATA_ENV}, if set).",
         ),
         click.option(
             "--today",
@@ -152,6 +170,25 @@ def _calendar(paths: Sequence[str]) -> WorkCalendar | None:
     return load_calendar(paths) if paths else None
 
 
+def _school_data(path: str | None) -> SchoolData | None:
+    """--school-data, checked (exit 2 if bad); None: the environment's or the packaged file."""
+    return None if path is None else load_school_data(path)
+
+
+def _feed(
+    permit: PermitInput,
+    identity: str,
+    school: Sequence[str],
+    school_data: str | None,
+    calendar: WorkCalendar | None,
+    today: dt.date,
+) -> list[Deadline | SchoolEvent]:
+    """The permit's deadlines, and with --school its school tracks' events, by date."""
+    if not school:
+        return list(compute(permit, calendar=calendar, today=today))
+    return school_feed(permit, identity, school, calendar, today, _school_data(school_data))
+
+
 def _today(value: str | None) -> dt.date:
     """--today, or the date in Shanghai now: a calendar that starts at the live cycle."""
     return shanghai_today() if value is None else parse_date(value, "today")
@@ -171,6 +208,8 @@ def show(
     points: bool | None,
     policy: str,
     holiday_data: tuple[str, ...],
+    school: tuple[str, ...],
+    school_data: str | None,
     today: str | None,
     as_json: bool,
 ) -> None:
@@ -178,7 +217,14 @@ def show(
     permit = _permit(
         issued, expires, card_received, changes, cycles, no_source_rules, points, policy
     )
-    deadlines = compute(permit, calendar=_calendar(holiday_data), today=_today(today))
+    deadlines = _feed(
+        permit,
+        default_identity(permit),
+        school,
+        school_data,
+        _calendar(holiday_data),
+        _today(today),
+    )
     if as_json:
         click.echo(json.dumps([d.to_dict(lang) for d in deadlines], ensure_ascii=False, indent=2))
     else:
@@ -215,6 +261,8 @@ def ics(
     points: bool | None,
     policy: str,
     holiday_data: tuple[str, ...],
+    school: tuple[str, ...],
+    school_data: str | None,
     today: str | None,
     output: Path | None,
     alarms: tuple[int, ...],
@@ -235,7 +283,9 @@ def ics(
         policy=permit.policy,
     )
     # Everything is computed before the file is opened, so bad input writes nothing.
-    deadlines = compute(permit, calendar=_calendar(holiday_data), today=_today(today))
+    deadlines = _feed(
+        permit, options.identity, school, school_data, _calendar(holiday_data), _today(today)
+    )
     data = to_ical(deadlines, options)
     if output is None:
         sys.stdout.flush()
@@ -295,20 +345,11 @@ _HEADINGS = {
 }
 
 
-def _table(deadlines: Sequence[Deadline], lang: Lang) -> str:
+def _table(deadlines: Sequence[Deadline | SchoolEvent], lang: Lang) -> str:
     """A plain-text table whose columns line up with Chinese (double-width) text."""
     text_lang = "en" if lang == "en" else "zh"
-    rows = [_HEADINGS[text_lang]]
-    rows.extend(
-        (
-            d.date.isoformat(),
-            d.rule,
-            d.expiry.isoformat(),
-            d.title.get(lang, " / "),
-            _notes(d, text_lang),
-        )
-        for d in deadlines
-    )
+    rows: list[tuple[str, ...]] = [_HEADINGS[text_lang]]
+    rows.extend(_row(d, lang, text_lang) for d in deadlines)
     widths = [max(_width(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
     lines = []
     for row in rows:
@@ -317,6 +358,27 @@ def _table(deadlines: Sequence[Deadline], lang: Lang) -> str:
         ]
         lines.append("  ".join([*cells, row[-1]]).rstrip())
     return "\n".join(lines)
+
+
+def _row(d: Deadline | SchoolEvent, lang: Lang, text_lang: str) -> tuple[str, ...]:
+    if isinstance(d, Deadline):
+        return (
+            d.date.isoformat(),
+            d.rule,
+            d.expiry.isoformat(),
+            d.title.get(lang, " / "),
+            _notes(d, text_lang),
+        )
+    # A school event: its range in the date column, the warned permit's expiry if any.
+    span = d.date.isoformat() if d.end == d.date else f"{d.date}–{d.end:%m-%d}"
+    zh = text_lang == "zh"
+    notes = []
+    if d.estimated_from is not None:
+        notes.append(f"按{d.estimated_from}年估计" if zh else f"est. from {d.estimated_from}")
+    if d.provisional:
+        notes.append("暂定" if zh else "provisional")
+    expiry = "" if d.expiry is None else d.expiry.isoformat()
+    return (span, d.rule, expiry, d.title.get(lang, " / "), ", ".join(notes))
 
 
 def _notes(d: Deadline, lang: str) -> str:

@@ -115,6 +115,18 @@ class PermitcalError(ValueError):
         A permit's field given at the top level of a calendar that holds several.
     ``inside_permits``
         A permit's field at the top level beside ``permits``.
+    ``not_stage_year``
+        A school step not in the form ``STAGE:YEAR`` (``primary:2027``); ``text``.
+    ``no_school_data``
+        No checkpoints for that stage and year (before the first year in the data);
+        ``stage``, ``year`` and, where there is one, ``first``.
+    ``unknown_track``
+        A school track names a permit track the feed does not have; ``text``.
+    ``wrong_city``
+        A school track's city checks its own city's permit, and the named permit
+        is under another policy; ``text``.
+    ``bad_school_data``
+        A school checkpoint file that cannot be used; ``source``.
     """
 
     def __init__(

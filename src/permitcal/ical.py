@@ -7,6 +7,7 @@ import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from types import MappingProxyType
+from typing import Protocol
 
 from icalendar import Alarm, Calendar, Component, Event, vDuration, vText
 from icalendar.prop import vDDDTypes, vInt
@@ -31,6 +32,7 @@ __all__ = [
     "DEFAULT_ALARMS",
     "DEFAULT_PRODID",
     "LANGS",
+    "CalendarItem",
     "RenderOptions",
     "content_fingerprint",
     "default_identity",
@@ -172,14 +174,37 @@ class RenderOptions:
         return self.stamp.astimezone(dt.UTC).replace(microsecond=0)
 
 
-def to_ical(deadlines: Sequence[Deadline], options: RenderOptions) -> bytes:
+class CalendarItem(Protocol):
+    """An event that renders itself (a school track's): anything but a permit's deadline."""
+
+    @property
+    def date(self) -> dt.date: ...
+
+    def vevents(self, options: RenderOptions) -> list[tuple[dt.date, Event]]:
+        """(sort date, VEVENT) pairs, built with this module's UIDs and stamps."""
+        ...
+
+
+class _UidSlot(Protocol):
+    """What names an event's UID: the date that names its cycle, and its rule."""
+
+    @property
+    def expiry(self) -> dt.date: ...
+
+    @property
+    def rule(self) -> str: ...
+
+
+def to_ical(deadlines: Sequence[Deadline | CalendarItem], options: RenderOptions) -> bytes:
     """The calendar as bytes: CRLF, folded at 75 octets without splitting characters.
 
     The same bytes as ``to_vcalendar(deadlines, options).to_ical()``, written
-    without building the objects (``permitcal.ical_write``).
+    without building the objects (``permitcal.ical_write``) when every item is a
+    permit's deadline (school events draw themselves as objects).
     """
     url = options.url
-    if url and not url.isprintable():
+    permit_only = [d for d in deadlines if isinstance(d, Deadline)]
+    if (url and not url.isprintable()) or len(permit_only) != len(deadlines):
         # icalendar would refuse or mangle a control character; let it say which.
         data: bytes = to_vcalendar(deadlines, options).to_ical()
         return data
@@ -194,7 +219,7 @@ def to_ical(deadlines: Sequence[Deadline], options: RenderOptions) -> bytes:
     )
     return write_calendar(
         head,
-        _items(deadlines, options),
+        _items(permit_only, options),
         stamp=options.utc_stamp,
         sequence=options.sequence,
         url=url,
@@ -202,8 +227,12 @@ def to_ical(deadlines: Sequence[Deadline], options: RenderOptions) -> bytes:
     )
 
 
-def to_vcalendar(deadlines: Sequence[Deadline], options: RenderOptions) -> Calendar:
-    """The calendar object, calendar properties first, events in date order."""
+def to_vcalendar(deadlines: Sequence[Deadline | CalendarItem], options: RenderOptions) -> Calendar:
+    """The calendar object, calendar properties first, events in date order.
+
+    Items other than deadlines (school events) render themselves; a deadline's
+    event is the same with or without them.
+    """
     policy, lang = options.policy, options.lang
     cal = Calendar()
     cal.add("prodid", options.prodid)
@@ -224,8 +253,17 @@ def to_vcalendar(deadlines: Sequence[Deadline], options: RenderOptions) -> Calen
             vDuration(options.refresh_interval),
             parameters={"VALUE": "DURATION"},
         )
-    for item in _items(deadlines, options):
-        cal.add_component(_base_event(item, options))
+    permit_events = [d for d in deadlines if isinstance(d, Deadline)]
+    events = [
+        (item.day, item.uid, _base_event(item, options)) for item in _items(permit_events, options)
+    ]
+    others = [item for item in deadlines if not isinstance(item, Deadline)]
+    events.extend(
+        (day, str(event["UID"]), event) for item in others for day, event in item.vevents(options)
+    )
+    events.sort(key=lambda triple: (triple[0], triple[1]))
+    for _, _, event in events:
+        cal.add_component(event)
     return cal
 
 
@@ -247,7 +285,7 @@ def _date_and_uid(item: Item) -> tuple[dt.date, str]:
     return item.day, item.uid
 
 
-def event_uid(track: str, deadline: Deadline, suffix: str = "") -> str:
+def event_uid(track: str, deadline: _UidSlot, suffix: str = "") -> str:
     """The UID of a deadline's event (``suffix``: of one of its reminders) in ``track``.
 
     The one place UIDs are made. A cycle is named by its expiry, not by its

@@ -10,6 +10,8 @@ from permitcal.deadlines import compute
 from permitcal.ical import DEFAULT_ALARMS, RenderOptions, default_identity, to_ical
 from permitcal.inputs import PermitArgs, PermitInput
 from permitcal.policy import DEFAULT_POLICY
+from permitcal.school import school_feed
+from permitcal.school_data import SchoolData
 from permitcal.workdays import WorkCalendar
 
 __all__ = ["ics_bytes"]
@@ -26,6 +28,8 @@ def ics_bytes(
     policy: object = DEFAULT_POLICY,
     calendar: WorkCalendar | None = None,
     today: dt.date | None = None,
+    school: Iterable[object] = (),
+    school_data: SchoolData | None = None,
     **inputs: Unpack[PermitArgs],
 ) -> bytes:
     """The .ics bytes for a permit; the same arguments always give the same bytes.
@@ -35,6 +39,9 @@ def ics_bytes(
     describe the record's last change (DTSTAMP, LAST-MODIFIED, SEQUENCE).
     ``today`` starts the cycles at the live one (see :func:`compute_deadlines`).
     ``policy`` is a key of :func:`permitcal.policies` (or a Policy).
+    ``school`` adds school tracks depending on this permit, each ``"STAGE:YEAR"``
+    (``"primary:2027"``) or a ``(stage, year)`` pair; their checkpoints come from
+    ``school_data`` (default: :func:`permitcal.school_data.default_school_data`).
 
     >>> data = ics_bytes(issued="2023-06-01", lang="en", cycles=1)
     >>> data.startswith(b"BEGIN:VCALENDAR\\r\\n") and b"DTSTART;VALUE=DATE:20240601" in data
@@ -50,4 +57,9 @@ def ics_bytes(
         url=url,
         policy=permit.policy,
     )
+    schools = tuple(school)
+    if schools:
+        # The permit's events are the same as without them: keyed by the identity.
+        feed = school_feed(permit, options.identity, schools, calendar, today, school_data)
+        return to_ical(feed, options)
     return to_ical(compute(permit, None, calendar, today), options)

@@ -34,6 +34,7 @@ FIELD_NAMES: dict[str, Text] = {
     "permits": Text("日历中的居住证", "Permits in the calendar"),
     "label": Text("称呼", "Name"),
     "id": Text("居住证编号", "Permit id"),
+    "school": Text("孩子入学", "School step"),
 }
 """Each field an error can name → its (Chinese, English) name in a sentence."""
 
@@ -176,6 +177,24 @@ _SENTENCES: dict[str, Text] = {
     ),
     "no_timezone": Text("{field}：须带时区。", "{field}: a time zone is needed."),
     "not_text": Text("{field}：应为文字。", "{field}: expected text."),
+    "not_stage_year": Text(
+        "{field}：“{text}”不是“阶段:年份”的形式（例如 primary:2027）。",
+        "{field}: “{text}” is not STAGE:YEAR (for example primary:2027).",
+    ),
+    "no_school_data": Text(
+        "{field}：没有{year}年{stage}的日期数据。", "{field}: no {stage} dates for {year}."
+    ),
+    "unknown_track": Text(
+        "{field}：日历中没有标识为“{text}”的居住证。",
+        "{field}: no permit in this calendar has the key “{text}”.",
+    ),
+    "wrong_city": Text(
+        "{field}：入学日期只适用于上海居住证，“{text}”不是。",
+        "{field}: the school dates need a Shanghai permit, and “{text}” is not one.",
+    ),
+    "bad_school_data": Text(
+        "{field}：入学日期数据文件无法使用。", "{field}: the school checkpoint file cannot be used."
+    ),
     "label_too_long": Text(
         "{field}：“{text}”超过{max}个字，请写短一些。",
         "{field}: “{text}” is longer than {max} characters; make it shorter.",
