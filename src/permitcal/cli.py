@@ -6,22 +6,25 @@ import contextlib
 import datetime as dt
 import json
 import sys
-import unicodedata
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, NoReturn, TypeVar
 
 import click
+from click.core import ParameterSource
 
 from permitcal._version import __version__
+from permitcal.cli_household import read_household
+from permitcal.cli_table import table
 from permitcal.cli_web import service_commands
 from permitcal.deadlines import Deadline, compute
 from permitcal.errors import PermitcalError
 from permitcal.holiday_files import load_calendar
 from permitcal.ical import RenderOptions, default_identity, to_ical
 from permitcal.inputs import PermitInput, parse_date, shanghai_today
-from permitcal.policy import Lang, policies
-from permitcal.school import school_feed
+from permitcal.policy import Lang, Policy, policies
+from permitcal.school import SchoolTrack, compute_feed, parse_school, school_feed, school_key
 from permitcal.school_data import SCHOOL_DATA_ENV, SchoolData, load_school_data
 from permitcal.school_events import SchoolEvent
 from permitcal.settings_schema import BY_NAME, DEFAULT_ALARMS, SETTINGS, Setting
@@ -71,6 +74,13 @@ def _permit_options(command: F) -> F:
             multiple=True,
             metavar="FILE",
             help="A holiday-cn notice file (or folder of them) to apply; repeat for several.",
+        ),
+        click.option(
+            "--permits",
+            "permits_file",
+            metavar="FILE",
+            help="A household in one calendar: a JSON file of up to 6 permits, each with its "
+            "label, dates and policy (see docs/cli.md); replaces the permit's own options.",
         ),
         click.option(
             "--school",
@@ -175,18 +185,70 @@ def _school_data(path: str | None) -> SchoolData | None:
     return None if path is None else load_school_data(path)
 
 
+@dataclass(frozen=True, slots=True)
+class _Feed:
+    """What a command computes from: the events, the first track's key and policy, labels."""
+
+    events: list[Deadline | SchoolEvent]
+    identity: str
+    policy: Policy
+    labels: dict[str, str]
+
+
 def _feed(
-    permit: PermitInput,
-    identity: str,
-    school: Sequence[str],
-    school_data: str | None,
-    calendar: WorkCalendar | None,
-    today: dt.date,
-) -> list[Deadline | SchoolEvent]:
-    """The permit's deadlines, and with --school its school tracks' events, by date."""
-    if not school:
-        return list(compute(permit, calendar=calendar, today=today))
-    return school_feed(permit, identity, school, calendar, today, _school_data(school_data))
+    values: dict[str, Any], identity: str | None, calendar: WorkCalendar | None, today: dt.date
+) -> _Feed:
+    """One permit from its options, or a household from --permits; with --school, the
+    school tracks' events too (depending on every Shanghai permit), by date."""
+    school, data = values["school"], _school_data(values["school_data"])
+    if values["permits_file"] is None:
+        permit = _permit(*(values[name] for name in _PERMIT_OPTIONS))
+        key = default_identity(permit) if identity is None else identity
+        events: list[Deadline | SchoolEvent] = (
+            school_feed(permit, key, school, calendar, today, data)
+            if school
+            else list(compute(permit, calendar=calendar, today=today))
+        )
+        return _Feed(events, key, permit.policy, {})
+    # The calendar-wide options (--cycles, --no-source-rules) apply to every permit.
+    own = ("issued", "expires", "card_received", "changes", "points")
+    given = [name for name in own if values[name] not in (None, ())]
+    if click.get_current_context().get_parameter_source("policy") is ParameterSource.COMMANDLINE:
+        given.append("policy")
+    if identity is not None:
+        given.append("identity")
+    if given:
+        _fail(f"--permits: the file gives each permit; leave out --{given[0].replace('_', '-')}")
+    household = read_household(
+        values["permits_file"],
+        cycles=values["cycles"],
+        source_rules=not values["no_source_rules"],
+    )
+    tracks = household.tracks
+    shanghai = [t.key for t in tracks if t.policy.id == "shanghai"]
+    schools = [
+        SchoolTrack.create(
+            school_key(tracks[0].key, *parse_school(value)),
+            value,
+            shanghai,
+            labels=household.labels,
+        )
+        for value in dict.fromkeys(school)
+    ]
+    events = compute_feed(tracks, schools, calendar, today, data)
+    return _Feed(events, tracks[0].key, tracks[0].policy, household.labels)
+
+
+_PERMIT_OPTIONS = (
+    "issued",
+    "expires",
+    "card_received",
+    "changes",
+    "cycles",
+    "no_source_rules",
+    "points",
+    "policy",
+)
 
 
 def _today(value: str | None) -> dt.date:
@@ -208,27 +270,25 @@ def show(
     points: bool | None,
     policy: str,
     holiday_data: tuple[str, ...],
+    permits_file: str | None,
     school: tuple[str, ...],
     school_data: str | None,
     today: str | None,
     as_json: bool,
 ) -> None:
     """Print every deadline, nearest first."""
-    permit = _permit(
-        issued, expires, card_received, changes, cycles, no_source_rules, points, policy
-    )
-    deadlines = _feed(
-        permit,
-        default_identity(permit),
-        school,
-        school_data,
-        _calendar(holiday_data),
-        _today(today),
-    )
+    values = locals()
+    feed = _feed(values, None, _calendar(holiday_data), _today(today))
     if as_json:
-        click.echo(json.dumps([d.to_dict(lang) for d in deadlines], ensure_ascii=False, indent=2))
+        rows = [
+            {**d.to_dict(lang), "track": d.track, "label": feed.labels[d.track]}
+            if isinstance(d, Deadline) and d.track in feed.labels
+            else d.to_dict(lang)
+            for d in feed.events
+        ]
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
     else:
-        click.echo(_table(deadlines, lang))
+        click.echo(table(feed.events, lang, feed.labels))
 
 
 @cli.command()
@@ -261,6 +321,7 @@ def ics(
     points: bool | None,
     policy: str,
     holiday_data: tuple[str, ...],
+    permits_file: str | None,
     school: tuple[str, ...],
     school_data: str | None,
     today: str | None,
@@ -272,20 +333,17 @@ def ics(
     """Write the deadlines as an iCalendar (.ics) file."""
     if no_alarms and alarms:
         _fail("--alarm and --no-alarms contradict each other")
-    permit = _permit(
-        issued, expires, card_received, changes, cycles, no_source_rules, points, policy
-    )
+    # Everything is computed before the file is opened, so bad input writes nothing.
+    feed = _feed(locals(), identity, _calendar(holiday_data), _today(today))
     options = RenderOptions(
         # An empty --identity is an error for RenderOptions to report, not "use the default".
-        identity=default_identity(permit) if identity is None else identity,
+        identity=feed.identity,
         lang=lang,
         alarms=() if no_alarms else (alarms or DEFAULT_ALARMS),
-        policy=permit.policy,
+        policy=feed.policy,
+        labels=feed.labels,
     )
-    # Everything is computed before the file is opened, so bad input writes nothing.
-    deadlines = _feed(
-        permit, options.identity, school, school_data, _calendar(holiday_data), _today(today)
-    )
+    deadlines = feed.events
     data = to_ical(deadlines, options)
     if output is None:
         sys.stdout.flush()
@@ -337,69 +395,6 @@ def _write_file(path: Path, data: bytes) -> None:
 # The service's commands (serve, db upgrade) live beside the web layer's needs.
 for _command in service_commands():
     cli.add_command(_command)
-
-
-_HEADINGS = {
-    "zh": ("日期", "规则", "所属到期日", "事项", "说明"),
-    "en": ("date", "rule", "cycle expiry", "event", "notes"),
-}
-
-
-def _table(deadlines: Sequence[Deadline | SchoolEvent], lang: Lang) -> str:
-    """A plain-text table whose columns line up with Chinese (double-width) text."""
-    text_lang = "en" if lang == "en" else "zh"
-    rows: list[tuple[str, ...]] = [_HEADINGS[text_lang]]
-    rows.extend(_row(d, lang, text_lang) for d in deadlines)
-    widths = [max(_width(row[i]) for row in rows) for i in range(len(rows[0]) - 1)]
-    lines = []
-    for row in rows:
-        cells = [
-            cell + " " * (width - _width(cell)) for cell, width in zip(row, widths, strict=False)
-        ]
-        lines.append("  ".join([*cells, row[-1]]).rstrip())
-    return "\n".join(lines)
-
-
-def _row(d: Deadline | SchoolEvent, lang: Lang, text_lang: str) -> tuple[str, ...]:
-    if isinstance(d, Deadline):
-        return (
-            d.date.isoformat(),
-            d.rule,
-            d.expiry.isoformat(),
-            d.title.get(lang, " / "),
-            _notes(d, text_lang),
-        )
-    # A school event: its range in the date column, the warned permit's expiry if any.
-    span = d.date.isoformat() if d.end == d.date else f"{d.date}–{d.end:%m-%d}"
-    zh = text_lang == "zh"
-    notes = []
-    if d.estimated_from is not None:
-        notes.append(f"按{d.estimated_from}年估计" if zh else f"est. from {d.estimated_from}")
-    if d.provisional:
-        notes.append("暂定" if zh else "provisional")
-    expiry = "" if d.expiry is None else d.expiry.isoformat()
-    return (span, d.rule, expiry, d.title.get(lang, " / "), ", ".join(notes))
-
-
-def _notes(d: Deadline, lang: str) -> str:
-    notes = []
-    zh = lang == "zh"
-    # A consequence names no day to act by: the deadline before it does.
-    if not d.working_day and d.kind.names_day_to_act:
-        notes.append(
-            f"休息日→{d.nearest_working_day}" if zh else f"rest day → {d.nearest_working_day}"
-        )
-    if d.estimate:
-        notes.append("估计" if zh else "estimate")
-    if d.provisional:
-        notes.append("暂定" if zh else "provisional")
-    if d.basis.value == "source":
-        notes.append("来源指南" if zh else "source guide")
-    return ", ".join(notes)
-
-
-def _width(text: str) -> int:
-    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
 def main() -> None:

@@ -13,10 +13,21 @@ from permitcal.inputs import PermitArgs, PermitInput
 from permitcal.policy import DEFAULT_POLICY, Policy
 from permitcal.workdays import WorkCalendar
 
-__all__ = ["MAX_LABEL", "Track", "bad_key_char", "check_key", "check_label", "compute_tracks"]
+__all__ = [
+    "MAX_LABEL",
+    "MAX_PERMITS",
+    "Track",
+    "bad_key_char",
+    "check_household",
+    "check_key",
+    "check_label",
+    "compute_tracks",
+]
 
 MAX_LABEL = 8
 """A household label names whose permit it is ("妈妈", "Lily"): short, as it starts titles."""
+MAX_PERMITS = 6
+"""Both parents, their children, a grandparent: more is not one family's calendar."""
 
 
 def bad_key_char(char: str) -> bool:
@@ -52,6 +63,35 @@ def check_label(label: object, field: str = "label") -> str:
             field, "without line breaks or control characters", reason="control_characters"
         )
     return text
+
+
+def check_household(labels: Sequence[str], field: str = "permits") -> None:
+    """The labels of one calendar's permits: 1 to MAX_PERMITS of them, and with several,
+    each non-empty and its own (every title starts with it)."""
+    if not 1 <= len(labels) <= MAX_PERMITS:
+        raise InvalidInputError(
+            field,
+            f"a calendar holds 1 to {MAX_PERMITS} permits",
+            reason="too_many_permits" if labels else "required",
+            params={"max": MAX_PERMITS},
+        )
+    if len(labels) == 1:
+        return
+    for index, label in enumerate(labels):
+        if not label:
+            raise InvalidInputError(
+                f"{field}[{index}].label",
+                f"with several permits each needs a label: whose it is, ≤ {MAX_LABEL} characters",
+                reason="label_required",
+                params={"max": MAX_LABEL},
+            )
+        if labels.index(label) != index:
+            raise InvalidInputError(
+                f"{field}[{index}].label",
+                f"two permits are both labelled {label!r}",
+                reason="duplicate_label",
+                params={"text": label},
+            )
 
 
 @dataclass(frozen=True, slots=True)

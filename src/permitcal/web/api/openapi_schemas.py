@@ -6,8 +6,7 @@ import datetime as dt
 from typing import Any
 
 from permitcal.settings_schema import PERMIT_NAMES, SETTINGS, Setting
-from permitcal.tracks import MAX_LABEL
-from permitcal.web.storage.household import MAX_PERMITS
+from permitcal.tracks import MAX_LABEL, MAX_PERMITS
 
 __all__ = [
     "COMPONENTS",

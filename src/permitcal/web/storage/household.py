@@ -10,13 +10,11 @@ from typing import Any
 
 from permitcal.errors import InvalidInputError, PermitcalError
 from permitcal.settings_schema import FEED_NAMES, PERMIT_NAMES
-from permitcal.tracks import MAX_LABEL, Track, check_label
+from permitcal.tracks import MAX_PERMITS, Track, check_household, check_label
 from permitcal.web.storage.settings import FeedSettings
 
 __all__ = ["MAX_PERMITS", "Household", "Permit", "new_permit_key"]
 
-MAX_PERMITS = 6
-"""Both parents, their children, a grandparent: more is not one family's calendar."""
 _KEY_LETTERS = string.ascii_lowercase
 
 
@@ -58,18 +56,10 @@ class Household:
     permits: tuple[Permit, ...]
 
     def __post_init__(self) -> None:
-        if not 1 <= len(self.permits) <= MAX_PERMITS:
-            raise InvalidInputError(
-                "permits",
-                f"a calendar holds 1 to {MAX_PERMITS} permits",
-                reason="too_many_permits" if self.permits else "required",
-                params={"max": MAX_PERMITS},
-            )
+        check_household([p.label for p in self.permits])
         shared = _feed_part(self.permits[0].settings)
         if any(_feed_part(p.settings) != shared for p in self.permits):
             raise ValueError("the permits of one calendar share its calendar-wide settings")
-        if len(self.permits) > 1:
-            _check_labels([p.label for p in self.permits])
 
     @classmethod
     def single(cls, settings: FeedSettings, key: str | None = None, label: str = "") -> Household:
@@ -196,23 +186,3 @@ def calendar_json(settings: FeedSettings) -> dict[str, Any]:
 
 def _feed_part(settings: FeedSettings) -> Mapping[str, Any]:
     return {name: getattr(settings, name) for name in FEED_NAMES}
-
-
-def _check_labels(labels: list[str]) -> None:
-    """Several permits: each needs its own label, since titles start with it."""
-    for index, label in enumerate(labels):
-        if not label:
-            raise InvalidInputError(
-                f"permits[{index}].label",
-                f"with several permits each needs a label: whose it is, ≤ {MAX_LABEL} characters",
-                reason="label_required",
-                params={"max": MAX_LABEL},
-            )
-    for index, label in enumerate(labels):
-        if labels.index(label) != index:
-            raise InvalidInputError(
-                f"permits[{index}].label",
-                f"two permits are both labelled {label!r}",
-                reason="duplicate_label",
-                params={"text": label},
-            )
