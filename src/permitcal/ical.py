@@ -3,35 +3,32 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
-from types import MappingProxyType
+from collections.abc import Sequence
 from typing import Protocol
 
-from icalendar import Alarm, Calendar, Component, Event, vDuration, vText
-from icalendar.prop import vDDDTypes, vInt
+from icalendar import Alarm, Calendar, Event, vDuration, vText
 
-from permitcal._version import __version__
 from permitcal.deadlines import Deadline
-from permitcal.errors import InvalidInputError
-from permitcal.ical_write import Item, head_lines, write_calendar
-from permitcal.inputs import PermitInput
-from permitcal.policy import DEFAULT_POLICY, Lang, Policy, Text, get_policy
-from permitcal.settings_schema import (
-    DEFAULT_ALARMS,
-    LANGS,
-    MAX_ALARM_DAYS,
-    MAX_ALARMS,
-    MIN_ALARM_DAYS,
+from permitcal.ical_options import (
+    DEFAULT_PRODID,
+    RenderOptions,
+    default_identity,
+    parse_alarms,
+    parse_lang,
 )
-from permitcal.tracks import check_key, check_label
+from permitcal.ical_versions import content_fingerprint, restamp
+from permitcal.ical_write import Item, head_lines, write_calendar
+from permitcal.policy import Lang, Policy, Text
+from permitcal.settings_schema import DEFAULT_ALARMS, LANGS, MAX_ALARM_DAYS, MAX_ALARMS
 
-# The limits and defaults above are declared with the settings table; still importable here.
+# The limits and defaults above are declared with the settings table, the options and
+# the stored feed's stamps in modules of their own; all still importable here.
 __all__ = [
     "DEFAULT_ALARMS",
     "DEFAULT_PRODID",
     "LANGS",
+    "MAX_ALARMS",
+    "MAX_ALARM_DAYS",
     "CalendarItem",
     "RenderOptions",
     "content_fingerprint",
@@ -44,7 +41,6 @@ __all__ = [
     "to_vcalendar",
 ]
 
-DEFAULT_PRODID = f"-//permitcal//permitcal {__version__}//ZH"
 # Outlook and Apple read this refresh hint; 12 hours keeps a holiday-data
 # correction from taking more than a day to arrive.
 PUBLISHED_TTL = dt.timedelta(hours=12)
@@ -52,126 +48,6 @@ PUBLISHED_TTL = dt.timedelta(hours=12)
 ALARM_TIME_OF_DAY = dt.timedelta(hours=9)
 TIMEZONE = "Asia/Shanghai"
 _UID_DOMAIN = "permitcal"
-
-
-def parse_lang(value: object) -> Lang:
-    """``"zh"``, ``"en"`` or ``"both"``; anything else is an error."""
-    for lang in LANGS:
-        if value == lang:
-            return lang
-    raise InvalidInputError(
-        "lang",
-        f"must be one of {', '.join(LANGS)}; got {value!r}",
-        reason="not_one_of",
-        params={"choices": list(LANGS), **_text(value)},
-    )
-
-
-def parse_alarms(values: Iterable[object]) -> tuple[int, ...]:
-    """Reminder offsets in days before a deadline, largest first, without repeats."""
-    if isinstance(values, str | bytes):
-        raise InvalidInputError(
-            "alarms", "expected a list of whole numbers of days", reason="not_a_list"
-        )
-    values = list(values)
-    # The count is of entries given, not of distinct days: what a list's maxItems says.
-    if len(values) > MAX_ALARMS:
-        raise InvalidInputError(
-            "alarms",
-            f"at most {MAX_ALARMS} reminders",
-            reason="too_many",
-            params={"count": len(values), "max": MAX_ALARMS},
-        )
-    days: set[int] = set()
-    for value in values:
-        if isinstance(value, bool) or not isinstance(value, int):
-            raise InvalidInputError(
-                "alarms",
-                f"{value!r} is not a whole number of days",
-                reason="not_whole_number",
-                params=_text(value),
-            )
-        if not MIN_ALARM_DAYS <= value <= MAX_ALARM_DAYS:
-            raise InvalidInputError(
-                "alarms",
-                f"{value} is outside {MIN_ALARM_DAYS} to {MAX_ALARM_DAYS} days before a deadline",
-                reason="out_of_range",
-                params={"value": value, "min": MIN_ALARM_DAYS, "max": MAX_ALARM_DAYS},
-            )
-        days.add(value)
-    return tuple(sorted(days, reverse=True))
-
-
-def _text(value: object) -> dict[str, object]:
-    """An error's ``text`` param: the value as given, when it was text."""
-    return {"text": value} if isinstance(value, str) else {}
-
-
-def default_identity(permit: PermitInput, policy: object = None) -> str:
-    """A UID prefix (track key) derived from the inputs, for callers with no stored identity.
-
-    ``policy`` is the permit's own by default (the one it was validated for).
-    """
-    rules = permit.policy if policy is None else get_policy(policy)
-    digest = hashlib.sha256(f"{rules.id};{permit.canonical()}".encode()).hexdigest()
-    return f"in-{digest[:24]}"
-
-
-@dataclass(frozen=True, slots=True)
-class RenderOptions:
-    """Everything besides the deadlines that the bytes depend on."""
-
-    identity: str
-    """Stable per subscription: the track key of events computed without a track, so
-    their UIDs are ``<identity>-<expiry YYYYMMDD>-<rule>@permitcal`` (see :func:`event_uid`)."""
-    lang: Lang = "zh"
-    stamp: dt.datetime | None = None
-    """Last change of the record (UTC): DTSTAMP and LAST-MODIFIED. Default: the policy date."""
-    sequence: int = 0
-    """Goes up each time the record changes, so clients replace their copies."""
-    alarms: tuple[int, ...] = DEFAULT_ALARMS
-    """Days before R1/R3/R6 that get reminder events; empty: no alarms at all."""
-    url: str | None = None
-    """A link back to the page that manages the feed, added to every event."""
-    prodid: str = DEFAULT_PRODID
-    refresh_interval: dt.timedelta | None = None
-    """Off by default: Xiaomi's calendar is reported to reject files that carry it."""
-    policy: Policy = DEFAULT_POLICY  # type: ignore[assignment]  # a key, resolved below
-    """The feed's policy (a key or a Policy): its name and description head the calendar;
-    each event is worded by the policy that gave it."""
-    labels: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
-    """Track key -> whose permit it is ("妈妈"): a labelled track's titles start with it
-    (a household gives labels only when it holds more than one permit)."""
-
-    def __post_init__(self) -> None:
-        # The identity is the track key of events computed without a track.
-        check_key(self.identity, "identity")
-        for key, label in self.labels.items():
-            check_key(key)
-            check_label(label)
-        object.__setattr__(self, "labels", MappingProxyType(dict(self.labels)))
-        if self.stamp is not None and self.stamp.utcoffset() is None:
-            raise InvalidInputError("stamp", "must be timezone-aware (UTC)", reason="no_timezone")
-        sequence_message = "must be a whole number ≥ 0"
-        if isinstance(self.sequence, bool) or not isinstance(self.sequence, int):
-            raise InvalidInputError("sequence", sequence_message, reason="not_whole_number")
-        if self.sequence < 0:
-            raise InvalidInputError(
-                "sequence",
-                sequence_message,
-                reason="too_small",
-                params={"value": self.sequence, "min": 0},
-            )
-        object.__setattr__(self, "policy", get_policy(self.policy))
-        object.__setattr__(self, "alarms", parse_alarms(self.alarms))
-        object.__setattr__(self, "lang", parse_lang(self.lang))
-
-    @property
-    def utc_stamp(self) -> dt.datetime:
-        """The stamp in UTC, whole seconds (iCalendar has no fractions)."""
-        if self.stamp is None:
-            return dt.datetime.combine(self.policy.updated, dt.time(), dt.UTC)
-        return self.stamp.astimezone(dt.UTC).replace(microsecond=0)
 
 
 class CalendarItem(Protocol):
@@ -420,29 +296,3 @@ def _action(deadline: Deadline, policy: Policy) -> Text:
         if rule.id == deadline.rule and rule.action is not None:
             return rule.action
     return Text("", "")
-
-
-# What says when and how often an event changed, and the link back, which
-# differs by the host a feed was fetched from: not part of what it says.
-_NOT_CONTENT = (b"DTSTAMP", b"LAST-MODIFIED", b"SEQUENCE", b"URL")
-
-
-def content_fingerprint(event: Component) -> str:
-    """A hash of what an event tells the person: equal when only its stamps differ."""
-    unfolded = event.to_ical().replace(b"\r\n ", b"")
-    lines = [line for line in unfolded.split(b"\r\n") if not line.startswith(_NOT_CONTENT)]
-    return hashlib.sha256(b"\n".join(lines)).hexdigest()
-
-
-def restamp(vcalendar: Calendar, versions: dict[str, tuple[int, dt.datetime]]) -> None:
-    """Give each event its own SEQUENCE, DTSTAMP and LAST-MODIFIED, by UID.
-
-    For a caller that keeps a history of each event's content (the service's
-    store): an event's SEQUENCE then rises exactly when its content changes.
-    """
-    for event in vcalendar.walk("VEVENT"):
-        sequence, stamp = versions[str(event["UID"])]
-        moment = stamp.astimezone(dt.UTC).replace(microsecond=0)
-        event["SEQUENCE"] = vInt(sequence)  # assigned in place: the property order stays
-        event["DTSTAMP"] = vDDDTypes(moment)
-        event["LAST-MODIFIED"] = vDDDTypes(moment)
