@@ -11,6 +11,7 @@ from sqlalchemy import MetaData, create_engine, insert, inspect
 
 from permitcal.deadlines import compute
 from permitcal.ical import RenderOptions, content_fingerprint, to_vcalendar
+from permitcal.web.feeds.service import Service
 from permitcal.web.storage.migrate import upgrade
 from permitcal.web.storage.settings import FeedSettings
 from permitcal.web.storage.tables import event_versions, metadata
@@ -61,6 +62,13 @@ def old_settings(row: dict[str, Any]) -> FeedSettings:
 def test_every_old_feed_keeps_uids_texts_dates_and_sequence(url: str, tmp_path: Path) -> None:
     app = make_app(tmp_path, DATABASE_URL=url)
     found = service(app)
+    try:
+        check_old_feeds(url, found)
+    finally:
+        found.store.dispose()  # no connection left for the garbage collector to find open
+
+
+def check_old_feeds(url: str, found: Service) -> None:
     # What the code of revision 0004 rendered for each row: the permit's deadlines under
     # the identity s-<account>, and the fingerprints its renders stored, at SEQUENCE 2.
     expected = {}
