@@ -116,7 +116,7 @@ def test_a_second_permit_is_added_with_labels_in_the_page_and_the_feed(
     rows = re.findall(
         r'data-permit="([^"]+)">\s*<td class="date">.*?<span class="who">([^<]+)</span>', html, re.S
     )
-    assert set(rows) == {(mine, "【我】"), (child, "【孩子】")}
+    assert set(rows) == {(mine, "我"), (child, "孩子")}
     assert re.search(r'id="next-deadline".*?<span class="nowrap who">【我】</span>', html, re.S)
     # The feed: every title starts with its label; the first permit keeps its UIDs.
     found = feed(client, manage)

@@ -132,7 +132,9 @@ def manage_page(
             rule.id for p in household.permits for rule in p.settings.rules.rules if rule.points
         },
         lapse_notes=_lapse_notes(household.permits, deadlines, lang),
-        whose={key: whose(label, lang) for key, label in household.labels.items()},
+        # The dates table names whose each date is on a line of its own, bold, without the
+        # titles' brackets: "【孩子】" broke inside the brackets in the narrow column.
+        whose=household.labels,
         deadline_lang=lang,
         manage_url=manage_url,
         manage_token=manage_token,
