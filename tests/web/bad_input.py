@@ -11,7 +11,7 @@ from werkzeug.datastructures import MultiDict
 
 import permitcal
 from permitcal.errors import PermitcalError
-from permitcal.web.page.views import settings_from_form
+from permitcal.web.page.forms import settings_from_form
 from permitcal.web.storage.settings import FeedSettings
 
 SRC = Path(permitcal.__file__).parent

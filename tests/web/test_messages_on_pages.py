@@ -195,6 +195,9 @@ def test_browser_messages_cover_both_languages_alike() -> None:
         "card_received.later_than_today",
         "confirm.not_confirmed",
         "expires.expires_too_far_ahead",  # tests/web/test_typed_dates.py
+        # A household's labels: tests/web/test_household_page.py
+        "label.label_required",
+        "first_label.label_required",
     }
     assert {key for key, _, _ in BROWSER_CASES} | {"format.date", "format.months"} | page_only == (
         zh.keys()

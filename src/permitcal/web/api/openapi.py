@@ -38,6 +38,13 @@ _ERRORS = {
 }
 
 _TOKEN = {"name": "token", "in": "path", "required": True, "schema": {"type": "string"}}
+_KEY = {
+    "name": "key",
+    "in": "path",
+    "required": True,
+    "description": "The permit's id, as the API's answers list it.",
+    "schema": {"type": "string"},
+}
 
 # Writes to one subscription: optimistic concurrency with the ETag of its last read.
 _IF_MATCH = {
@@ -292,7 +299,28 @@ def _paths() -> dict[str, Any]:
         },
         "/m/{token}/renewed": {
             "parameters": [_TOKEN],
-            "post": _page("Record a renewal (form: card_received)", "Back to the page."),
+            "post": _page(
+                "Record a renewal (form: card_received; permit, its id, with several permits)",
+                "Back to the page.",
+            ),
+        },
+        "/m/{token}/permits": {
+            "parameters": [_TOKEN],
+            "post": _page(
+                "Add a family member's permit (form: label, its date and options;"
+                " first_label when the first permit has none)",
+                "Back to the page.",
+            ),
+        },
+        "/m/{token}/permits/{key}": {
+            "parameters": [_TOKEN, _KEY],
+            "post": _page(
+                "Change one permit (form: label, its date and options)", "Back to the page."
+            ),
+        },
+        "/m/{token}/permits/{key}/delete": {
+            "parameters": [_TOKEN, _KEY],
+            "post": _page("Remove one permit of several (form: confirm)", "Back to the page."),
         },
         "/m/{token}/rotate": {
             "parameters": [_TOKEN],

@@ -13,15 +13,19 @@ from permitcal.errors import InvalidDateError, InvalidInputError, PermitcalError
 from permitcal.inputs import RENEWAL_WINDOW
 from permitcal.policy import get_policy
 from permitcal.settings_schema import BY_NAME, DATE_LIMITS, DEFAULT_ALARMS
+from permitcal.tracks import MAX_LABEL
 from permitcal.web.storage.settings import FeedSettings
 from permitcal.web.words.messages import explain, form_field
 from permitcal.web.words.texts import UiLang, ui_lang
 
 __all__ = [
     "FORM_DATE_LIMITS",
+    "OPTION_FIELDS",
+    "PERMIT_FIELDS",
     "FormError",
     "form_limits",
     "form_values",
+    "merged_form",
     "page_date_limits",
     "settings_from_form",
     "typed_date_problem",
@@ -65,6 +69,7 @@ def form_limits() -> dict[str, Any]:
         "max_cycles": _CYCLES.maximum,
         "max_alarms": _ALARMS.max_items,
         "max_alarm_days": _ALARMS.maximum,
+        "max_label": MAX_LABEL,
     }
 
 
@@ -100,6 +105,37 @@ def settings_from_form(form: MultiDict[str, str], policy: str | None = None) -> 
     if not values[kind].strip():
         raise InvalidInputError(kind, "enter a date", reason="required")
     return FeedSettings.from_strings(values)
+
+
+PERMIT_FIELDS = ("date_kind", "date", "card_received", "changes", "points")
+"""The form fields of one permit's own settings (the add and per-permit edit forms send these)."""
+OPTION_FIELDS = ("lang", "alarms", "cycles", "official_only")
+"""The form fields of the calendar-wide settings, the same for every permit."""
+
+
+def merged_form(
+    form: MultiDict[str, str], base: FeedSettings, taken: tuple[str, ...]
+) -> MultiDict[str, str]:
+    """``form`` completed with the fields ``taken`` as ``base`` has them: for a form that
+    sends only part of the settings (one permit's, or the calendar's options)."""
+    stored = form_values(base, None)
+    merged: MultiDict[str, str] = MultiDict(
+        (name, value) for name, value in form.items(multi=True) if name not in taken
+    )
+    if "date_kind" in taken:
+        merged.pop("use_as_expiry", None)  # the offer is about the date the form sent
+    for name in taken:
+        value = stored[name]
+        if name == "changes":
+            merged.setlist(name, list(value))
+        elif name == "points":
+            merged[name] = "1" if value else "0"
+        elif name == "official_only":
+            if value:  # a ticked box sends a value, an unticked one nothing
+                merged[name] = "1"
+        else:
+            merged[name] = str(value)
+    return merged
 
 
 def date_kind(form: MultiDict[str, str]) -> str:

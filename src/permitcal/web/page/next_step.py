@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from permitcal.deadlines import Deadline
 from permitcal.policy import Policy
 from permitcal.policy.model import Anchor, Kind
+from permitcal.web.storage.household import Household
 from permitcal.web.words.texts import UiLang, format_day, ui_text
 
-__all__ = ["NextStep", "next_step"]
+__all__ = ["NextStep", "household_next_step", "next_step", "whose"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -22,6 +23,9 @@ class NextStep:
     detail: str
     how: str
     """Where and how to do it, in one sentence."""
+    date: dt.date | None = None
+    who: str = ""
+    """Whose permit it is, "【妈妈】" / "[Mom] ", when the calendar holds several."""
 
 
 def next_step(
@@ -79,4 +83,27 @@ def next_step(
         day=format_day(due.date, lang),
         detail=what + ui_text("next_end", lang),
         how=ui_text("next_how_points" if policy.rule(due.rule).points else "next_how_permit", lang),
+        date=due.date,
     )
+
+
+def household_next_step(
+    household: Household, deadlines: Sequence[Deadline], today: dt.date, lang: UiLang
+) -> NextStep | None:
+    """The earliest next step of any permit of the calendar, naming whose it is when there
+    are several: each permit's step is found among its own deadlines, under its own policy."""
+    labels = household.labels
+    steps = []
+    for permit in household.permits:
+        mine = [d for d in deadlines if d.track == permit.key] if labels else list(deadlines)
+        step = next_step(mine, permit.settings.rules, today, lang)
+        if step is not None:
+            steps.append(replace(step, who=whose(labels.get(permit.key or "", ""), lang)))
+    return min(steps, key=lambda step: step.date or dt.date.max, default=None)
+
+
+def whose(label: str, lang: UiLang) -> str:
+    """A label as the feed's titles start with it: "【妈妈】", in English "[Mom] "."""
+    if not label:
+        return ""
+    return f"[{label}] " if lang == "en" else f"【{label}】"

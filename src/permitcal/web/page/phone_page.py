@@ -10,7 +10,7 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, url_for
 
 from permitcal.web.feeds.service import service
-from permitcal.web.page.next_step import next_step
+from permitcal.web.page.next_step import household_next_step
 from permitcal.web.page.parts import add_to_phone, phone_page_url, render, with_ui
 from permitcal.web.storage.tokens import looks_like_token
 from permitcal.web.words.texts import ui_lang
@@ -31,7 +31,10 @@ def page(token: str) -> Response:
     today = found.today()
     return render(
         "phone.html",
-        next=next_step(found.deadlines(sub.settings), sub.settings.rules, today, ui_lang()),
+        # Every permit's next step: a family's calendar names whose it is.
+        next=household_next_step(
+            sub.household, found.household_deadlines(sub.household), today, ui_lang()
+        ),
         **add_to_phone(
             sub,
             token,

@@ -45,6 +45,10 @@ TOKEN_VIEWS = frozenset(
         "pages.update",
         "pages.rotate",
         "pages.delete",
+        "permits.add",
+        "permits.edit",
+        "permits.remove",
+        "permits.renewed",
         "phone.page",
     }
 )

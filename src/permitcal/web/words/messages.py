@@ -10,6 +10,7 @@ from permitcal.errors import PermitcalError
 from permitcal.inputs import DATE_LIMITS, MAX_CYCLES, MIN_CYCLES
 from permitcal.policy import Text, policies
 from permitcal.settings_schema import MAX_ALARM_DAYS, MAX_ALARMS, MIN_ALARM_DAYS, SETTINGS
+from permitcal.tracks import MAX_LABEL
 from permitcal.web.words.texts import DATE_FORMAT, MONTHS, UiLang
 
 __all__ = ["FIELD_NAMES", "REASONS", "browser_messages", "explain", "form_field"]
@@ -33,6 +34,7 @@ FIELD_NAMES: dict[str, Text] = {
     "track": Text("日历中的居住证", "Permit in the calendar"),
     "permits": Text("日历中的居住证", "Permits in the calendar"),
     "label": Text("称呼", "Name"),
+    "first_label": Text("原有那张居住证的称呼", "Name of the permit already in the calendar"),
     "id": Text("居住证编号", "Permit id"),
     "school": Text("孩子入学", "School step"),
 }
@@ -304,6 +306,8 @@ _FORM_INPUTS = {
     "date_kind": "date",
     "card_received": "card_received",
     "changes": "changes",
+    "label": "label",
+    "first_label": "first-label",
     "lang": "lang",
     "alarms": "alarms",
     "cycles": "cycles",
@@ -375,6 +379,11 @@ def browser_messages(lang: UiLang) -> dict[str, str]:
         "expires", "expires_too_far_ahead", lang, date="{date}", today="{today}"
     )
     messages["confirm.not_confirmed"] = _browser("confirm", "not_confirmed", lang)
+    # A household's labels: the field's maxlength keeps them short; an empty one is asked for.
+    for field in ("label", "first_label"):
+        messages[f"{field}.label_required"] = _browser(
+            field, "label_required", lang, max=str(MAX_LABEL)
+        )
     return messages
 
 

@@ -120,6 +120,9 @@ function problem(input) {
     }
     case "confirm":
       return v.valueMissing ? say("confirm.not_confirmed", {}) : "";
+    case "label":
+    case "first_label":
+      return v.valueMissing ? say(input.name + ".label_required", {}) : "";
     default:
       return "";
   }
