@@ -146,7 +146,11 @@ def test_removing_the_only_permit_of_a_school_step_is_refused(client: FlaskClien
         ([{"stage": "primary", "year": "2027"}], "schools[0].year", "out_of_range"),
         ([{"stage": "primary", "year": 2100}], "schools[0].year", "out_of_range"),
         ([{**PRIMARY_2027, "permits": ["奶奶"]}], "schools[0].permits[0]", "unknown_permit"),
-        ([{**PRIMARY_2027, "permits": ["妈妈", "妈妈"]}], "schools[0].permits[1]", "unknown_permit"),
+        (
+            [{**PRIMARY_2027, "permits": ["妈妈", "妈妈"]}],
+            "schools[0].permits[1]",
+            "unknown_permit",
+        ),
         ([{**PRIMARY_2027, "permits": []}], "schools[0].permits", "required"),
         ([{**PRIMARY_2027, "id": "s-nothing-kabcde"}], "schools[0].id", "unknown_school"),
         ([{**PRIMARY_2027, "class": "1A"}], "schools[0].class", "unknown_field"),
@@ -185,7 +189,9 @@ def test_a_refused_school_patch_changes_nothing(client: FlaskClient) -> None:
 
 
 def test_a_one_permit_subscription_takes_school_steps(client: FlaskClient) -> None:
-    answer = post(client, {"expires": "2027-04-20", "schools": [{"stage": "primary", "year": 2027}]})
+    answer = post(
+        client, {"expires": "2027-04-20", "schools": [{"stage": "primary", "year": 2027}]}
+    )
     assert answer.status_code == 201, answer.get_json()
     sub = answer.get_json()
     assert sub["schools"][0]["permits"] == [f"s-{sub['id']}"]
