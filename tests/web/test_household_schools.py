@@ -110,7 +110,7 @@ def test_a_patch_naming_the_step_keeps_its_key(client: FlaskClient) -> None:
 
 def test_removing_a_permit_drops_it_from_the_school_step(client: FlaskClient) -> None:
     sub = household(client, MOM, DAD, schools=[PRIMARY_2027])
-    mom, dad = (p["id"] for p in sub["permits"])
+    _, dad = (p["id"] for p in sub["permits"])
     key = sub["schools"][0]["id"]
     changed = api_patch(client, sub, {"permits": [{"id": dad}]}).get_json()
     assert changed["schools"] == [{"id": key, "stage": "primary", "year": 2027, "permits": [dad]}]
@@ -121,7 +121,7 @@ def test_removing_a_permit_drops_it_from_the_school_step(client: FlaskClient) ->
 
 def test_removing_the_only_permit_of_a_school_step_is_refused(client: FlaskClient) -> None:
     sub = household(client, MOM, DAD, schools=[{**PRIMARY_2027, "permits": ["妈妈"]}])
-    mom, dad = (p["id"] for p in sub["permits"])
+    _, dad = (p["id"] for p in sub["permits"])
     before = client.get(path_of(sub["api_url"])).get_json()
     answer = api_patch(client, sub, {"permits": [{"id": dad}]})
     assert answer.status_code == 400

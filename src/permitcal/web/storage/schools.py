@@ -7,6 +7,7 @@ keeps the positions right when permits are removed.
 
 from __future__ import annotations
 
+import re
 import secrets
 import string
 from collections.abc import Mapping, Sequence
@@ -35,6 +36,7 @@ MAX_SCHOOLS = 4
 SCHOOL_CITY = "shanghai"
 """The one city with school checkpoints; its permits are what a step depends on by default."""
 _ENTRY_FIELDS = ("id", "stage", "year", "permits")
+_STAGE_YEAR = re.compile(r"[a-z]+:[0-9]{4}")
 _KEY_LETTERS = string.ascii_lowercase
 
 
@@ -60,12 +62,22 @@ class School:
 
 def parse_school_params(values: Sequence[str]) -> tuple[tuple[Stage, int], ...]:
     """``school`` query values (repeated and/or comma-separated ``STAGE:YEAR``), in order,
-    each once; empty values are ignored."""
+    each once; an empty value is ignored. Written exactly (no spaces, four-digit
+    years), as the OpenAPI document's pattern says."""
     found: dict[tuple[Stage, int], None] = {}
     for value in values:
+        if not value:
+            continue
         for part in value.split(","):
-            if part.strip():
-                found[parse_school(part.strip())] = None
+            stage_year = parse_school(part)
+            if not _STAGE_YEAR.fullmatch(part):  # " primary:2027", "primary:02027"
+                raise InvalidInputError(
+                    "school",
+                    f"expected STAGE:YEAR such as primary:2027, not {part!r}",
+                    reason="not_stage_year",
+                    params={"text": part},
+                )
+            found[stage_year] = None
     if len(found) > MAX_SCHOOLS:
         raise _too_many("school")
     return tuple(found)
@@ -168,6 +180,8 @@ def _year(entry: dict[str, Any], before: School | None) -> int:
     if "year" not in entry and before is not None:
         return before.year
     value = entry.get("year")
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)  # JSON has one kind of number: 2027.0 is 2027, as for cycles
     if value is None:
         raise InvalidInputError("year", "a school step needs its year", reason="required")
     if (
