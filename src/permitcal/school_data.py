@@ -24,6 +24,7 @@ as a whole, with a message naming the file and the entry, as for holiday files.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import json
 import os
 import re
@@ -49,6 +50,7 @@ __all__ = [
     "Watch",
     "default_school_data",
     "load_school_data",
+    "packaged_school_data",
     "parse_school_data",
 ]
 
@@ -161,6 +163,8 @@ class SchoolData:
 
     cities: Mapping[str, Mapping[Stage, StageData]]
     source: str
+    version: str = ""
+    """A hash of the file's bytes: what a cache of rendered feeds keys on."""
 
     def stage(self, city: str, stage: Stage) -> StageData | None:
         """The stage's data in ``city``, or None when the file has none."""
@@ -179,11 +183,12 @@ def load_school_data(path: str | os.PathLike[str]) -> SchoolData:
 def default_school_data() -> SchoolData:
     """The operator's file named by ``PERMITCAL_SCHOOL_DATA``, else the packaged one."""
     override = os.environ.get(SCHOOL_DATA_ENV, "").strip()
-    return load_school_data(override) if override else _packaged()
+    return load_school_data(override) if override else packaged_school_data()
 
 
 @lru_cache(maxsize=1)
-def _packaged() -> SchoolData:
+def packaged_school_data() -> SchoolData:
+    """The file that ships with permitcal (whatever ``PERMITCAL_SCHOOL_DATA`` says)."""
     data = resources.files("permitcal").joinpath("data", _PACKAGED).read_bytes()
     return parse_school_data(data, f"permitcal/data/{_PACKAGED}")
 
@@ -215,7 +220,8 @@ def parse_school_data(data: str | bytes, source: str = "<school data>") -> Schoo
                     source, f"unknown stage {name!r} (one of {choices})", where
                 ) from None
             parsed[city][stage] = _stage(body, source, where)
-    return SchoolData(parsed, source)
+    raw = data.encode("utf-8") if isinstance(data, str) else data
+    return SchoolData(parsed, source, "school-" + hashlib.sha256(raw).hexdigest()[:16])
 
 
 def _stage(body: Any, source: str, where: str) -> StageData:

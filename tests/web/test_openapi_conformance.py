@@ -16,7 +16,9 @@ from schemathesis.checks import positive_data_acceptance  # type: ignore[attr-de
 
 from permitcal.inputs import DATE_LIMITS
 from permitcal.policy import policies
+from permitcal.school_data import Stage, packaged_school_data
 from permitcal.web.api.openapi import openapi_document
+from permitcal.web.storage.schools import MAX_SCHOOLS
 from tests.web.conftest import create_subscription, path_of
 
 # The JSON API, the feeds and the health check; the HTML pages (forms with a
@@ -99,12 +101,17 @@ def refused_for_a_rule_between_fields(case: Case, status: int) -> bool:
     Exactly one of issued and expires (a PATCH counts the stored one too),
     card_received between the permit date and the last projected renewal, and
     under a policy without points neither points nor the points' changes.
+    School steps: a year the stage has no data for yet, a permit reference
+    that is not one of the calendar's, Shanghai permits only, and at most
+    four different steps however they are written.
     """
     if status == 412:
         # A drawn If-Match is almost never the subscription's real ETag.
         return "If-Match" in (case.headers or {})
     if status != 400:
         return False
+    if _schools_refused(case):
+        return True
     if isinstance(case.body, dict) and "permits" in case.body:
         return _household_refused(case.body)
     values: dict[str, Any]
@@ -121,6 +128,48 @@ def refused_for_a_rule_between_fields(case: Case, status: int) -> bool:
         or values.get("card_received") not in (None, "")
         or _refused_by_policy(given)
     )
+
+
+def _schools_refused(case: Case) -> bool:
+    """The school steps' rules between fields (see refused_for_a_rule_between_fields)."""
+    if case.method == "GET":
+        query = dict(case.query or {})
+        raw = query.get("school") or []
+        values = [raw] if isinstance(raw, str) else list(raw)
+        steps = {part for value in values if value for part in value.split(",")}
+        if not steps:
+            return False
+        return (
+            len(steps) > MAX_SCHOOLS
+            or query.get("policy") not in (None, "", "shanghai")
+            or any(_before_the_data(*step.split(":")) for step in steps)
+        )
+    body = case.body if isinstance(case.body, dict) else {}
+    entries = body.get("schools")
+    if not isinstance(entries, list) or not entries:
+        return False
+    permits = body.get("permits")
+    policies_given = (
+        [p.get("policy") for p in permits if isinstance(p, dict)]
+        if isinstance(permits, list)
+        else [body.get("policy")]
+    )
+    no_shanghai = bool(policies_given) and all(p not in (None, "shanghai") for p in policies_given)
+    return any(
+        entry.get("id") is not None  # drawn ids are never this calendar's
+        or "permits" in entry  # drawn references are never its ids or labels
+        or no_shanghai
+        or not {"stage", "year"} <= set(entry)
+        or _before_the_data(entry["stage"], entry["year"])
+        for entry in entries
+    )
+
+
+def _before_the_data(stage: str, year: object) -> bool:
+    """A year before the stage's first year in the packaged school data (no estimate then)."""
+    found = packaged_school_data().stage("shanghai", Stage(stage))
+    assert found is not None
+    return bool(found.years) and found.watch is None and int(str(year)) < min(found.years)
 
 
 def _household_refused(body: dict[str, Any]) -> bool:

@@ -12,6 +12,7 @@ from typing import Any
 from flask import Flask
 
 from permitcal.holiday_files import load_calendar
+from permitcal.school_data import SchoolData, load_school_data
 from permitcal.web.api import views as api
 from permitcal.web.caldav import views as caldav
 from permitcal.web.errors import register_error_handlers
@@ -51,6 +52,7 @@ DEFAULTS: dict[str, Any] = {
     "HSTS_SECONDS": 0,  # Strict-Transport-Security max-age on https answers; 0: not sent
     "DB_TIMEOUT": DEFAULT_TIMEOUT,  # seconds for connecting and per statement, then 503
     "HOLIDAY_DATA": None,  # holiday-cn files, separated by os.pathsep: notices applied at once
+    "SCHOOL_DATA": None,  # the school checkpoints file; default: the one permitcal ships
     "COMPRESS": True,  # gzip feeds and CalDAV answers for clients that ask; false: never
     # The about page's operator and project (all optional): who runs this instance,
     # how to reach them, and where the source code and issue tracker are.
@@ -94,6 +96,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
         calendar=_work_calendar(app.config["HOLIDAY_DATA"]),
         public_url=_public_url(app.config["PUBLIC_URL"]),
         compress=config_flag(app.config["COMPRESS"], "COMPRESS"),
+        school_data=_school_data(app.config["SCHOOL_DATA"]),
     )
     app.extensions["permitcal"] = found
     app.extensions["permitcal_operator"] = operator_from_config(app.config)
@@ -133,6 +136,16 @@ def _work_calendar(paths: str | list[str] | None) -> WorkCalendar | None:
         return None
     listed = paths.split(os.pathsep) if isinstance(paths, str) else list(paths)
     return load_calendar([path for path in listed if path.strip()])
+
+
+def _school_data(path: str | None) -> SchoolData | None:
+    """The operator's school checkpoints file (PERMITCAL_SCHOOL_DATA), read once.
+
+    A bad file stops the start with its error, as a bad holiday file does.
+    """
+    if not path or not str(path).strip():
+        return None
+    return load_school_data(str(path).strip())
 
 
 def _public_url(value: str | None) -> str | None:

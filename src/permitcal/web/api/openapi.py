@@ -5,7 +5,13 @@ from __future__ import annotations
 from typing import Any
 
 from permitcal._version import __version__
-from permitcal.web.api.openapi_schemas import COMPONENTS, QUERY_PARAMETERS, json_content, ref
+from permitcal.web.api.openapi_schemas import (
+    COMPONENTS,
+    QUERY_PARAMETERS,
+    SCHOOL_PARAMETER,
+    json_content,
+    ref,
+)
 from permitcal.web.caldav.views import READ_METHODS, WRITE_METHODS
 from permitcal.web.feeds.views import DOWNLOAD_NO, DOWNLOAD_YES
 
@@ -247,10 +253,11 @@ def _paths() -> dict[str, Any]:
         "/api/deadlines": {
             "get": {
                 "summary": "Deadlines without storing anything",
-                "parameters": QUERY_PARAMETERS,
+                "parameters": [*QUERY_PARAMETERS, SCHOOL_PARAMETER],
                 "responses": {
                     "200": json_content(
-                        {"type": "array", "items": ref("Deadline")}, "Deadlines, by date."
+                        {"type": "array", "items": ref("Event")},
+                        "Deadlines and school steps' events, by date.",
                     ),
                     "400": _ERRORS["400"],
                 },
@@ -262,7 +269,7 @@ def _paths() -> dict[str, Any]:
             "get": {
                 "tags": ["feeds"],
                 "summary": "A feed computed from query parameters, nothing stored",
-                "parameters": [*QUERY_PARAMETERS, _DOWNLOAD],
+                "parameters": [*QUERY_PARAMETERS, SCHOOL_PARAMETER, _DOWNLOAD],
                 "responses": {
                     "200": _CALENDAR,
                     "400": {"description": "Invalid parameters."},

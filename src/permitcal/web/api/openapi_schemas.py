@@ -5,13 +5,17 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from permitcal.school import FIRST_YEAR, LAST_YEAR
+from permitcal.school_data import FIRMNESS, Stage
 from permitcal.settings_schema import PERMIT_NAMES, SETTINGS, Setting
 from permitcal.tracks import MAX_LABEL, MAX_PERMITS
+from permitcal.web.storage.schools import MAX_SCHOOLS
 
 __all__ = [
     "COMPONENTS",
     "FORM_FIELDS",
     "QUERY_PARAMETERS",
+    "SCHOOL_PARAMETER",
     "SETTINGS_PROPERTIES",
     "json_content",
     "ref",
@@ -101,6 +105,24 @@ QUERY_PARAMETERS: list[dict[str, Any]] = [
     for s in SETTINGS
 ]
 
+_STAGES = [s.value for s in Stage]
+_ONE_STEP = rf"(?:{'|'.join(_STAGES)}):(?:{_year_alternatives(FIRST_YEAR, LAST_YEAR)})"
+SCHOOL_PARAMETER: dict[str, Any] = {
+    "name": "school",
+    "in": "query",
+    "required": False,
+    "description": "School steps depending on this permit (Shanghai only), STAGE:YEAR such as "
+    f"primary:2027; repeated and/or comma-separated, {MAX_SCHOOLS} different steps at most. A "
+    "year before the stage's first year in the school data is refused.",
+    "schema": {
+        "type": "array",
+        "maxItems": MAX_SCHOOLS,
+        "items": {"type": "string", "pattern": rf"^(?:{_ONE_STEP}(?:,{_ONE_STEP}){{0,3}})?$"},
+    },
+    "style": "form",
+    "explode": True,
+}
+
 # The page's form: the settings as text, but one date field whose kind a radio
 # button picks, a box that asks the opposite of source_rules, and the CSRF token.
 _FORM_ONLY = {
@@ -167,6 +189,99 @@ _DEADLINE: dict[str, Any] = {
     },
 }
 
+# A school step's row (a stateless query's, or a subscription's): a deadline's keys and
+# its own (SchoolEvent.to_dict).
+_SCHOOL_EVENT: dict[str, Any] = {
+    "type": "object",
+    "required": ["rule", "date", "end", "kind", "title", "track", "stage", "year"],
+    "properties": {
+        "rule": {"type": "string", "example": "info_registration"},
+        "cycle": {"type": "null"},
+        "date": {"type": "string", "format": "date"},
+        "end": {"type": "string", "format": "date", "description": "The last day, included."},
+        "kind": {"enum": ["school_checkpoint", "school_watch", "school_warning"]},
+        "basis": {"type": "null"},
+        "expiry": {
+            "type": ["string", "null"],
+            "format": "date",
+            "description": "A warning's: the warned permit's expiry.",
+        },
+        "estimate": {"type": "boolean"},
+        "provisional": {"type": "boolean"},
+        "date_provisional": {"type": "boolean"},
+        "working_day": {"type": "boolean"},
+        "nearest_working_day": {"type": "string", "format": "date"},
+        "title": {"type": "string"},
+        "description": {"type": "string"},
+        "track": {"type": "string", "description": "The school step's key (its UIDs start so)."},
+        "stage": {"enum": _STAGES},
+        "year": {"type": "integer"},
+        "estimated_from": {
+            "type": ["integer", "null"],
+            "description": "The year whose dates were moved to this year's (an estimate).",
+        },
+        "firmness": {"enum": list(FIRMNESS)},
+        "checks": {"type": "array", "items": {"enum": ["permit", "points"]}},
+        "permit": {
+            "type": ["string", "null"],
+            "description": "A warning's: the permit (id) it warns about.",
+        },
+        "school": {
+            "type": "string",
+            "description": "In a subscription's answer: the id of the school step.",
+        },
+        "sources": {
+            "type": "array",
+            "items": {
+                "type": "object",
+                "properties": {"title": {"type": "string"}, "url": {"type": ["string", "null"]}},
+            },
+        },
+    },
+}
+
+# A school step of a subscription. Its permits are named by id or, unique in a
+# calendar, by label; none: every Shanghai permit of the calendar.
+_SCHOOL: dict[str, Any] = {
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {
+        "id": {
+            "type": ["string", "null"],
+            "description": "Stable; every UID of the step's events starts with it. In a PATCH: "
+            "an entry with an id keeps that step (and what it does not name).",
+        },
+        "stage": {"enum": _STAGES},
+        "year": {
+            "type": "integer",
+            "minimum": FIRST_YEAR,
+            "maximum": LAST_YEAR,
+            "description": "The year of the step; one before the stage's first year in the "
+            "school data is refused.",
+        },
+        "permits": {
+            "type": "array",
+            "minItems": 1,
+            "maxItems": MAX_PERMITS,
+            "uniqueItems": True,
+            "items": {"type": "string"},
+            "description": "The Shanghai permits it depends on, by id or label (answers: ids). "
+            "Left out: every Shanghai permit of the calendar.",
+        },
+    },
+}
+_SCHOOLS_LIST = {
+    "type": "array",
+    "maxItems": MAX_SCHOOLS,
+    "items": {"$ref": "#/components/schemas/School"},
+    "description": "The calendar's school steps; in a PATCH the whole new list (left out: "
+    "kept). Removing the only permit a step depends on is refused.",
+}
+_NEW_SCHOOLS_LIST = {
+    **_SCHOOLS_LIST,
+    "items": {"allOf": [{"$ref": "#/components/schemas/School"}, {"required": ["stage", "year"]}]},
+}
+
 _LABEL = {
     "type": "string",
     "maxLength": MAX_LABEL,
@@ -199,7 +314,7 @@ _HOUSEHOLD: dict[str, Any] = {
     "type": "object",
     "additionalProperties": False,
     "required": ["permits"],
-    "properties": {**_CALENDAR_PROPERTIES, "permits": _PERMITS_LIST},
+    "properties": {**_CALENDAR_PROPERTIES, "permits": _PERMITS_LIST, "schools": _SCHOOLS_LIST},
 }
 # A new permit needs one anchor; a stored one (named by its id) keeps its own.
 _NEW_HOUSEHOLD: dict[str, Any] = {
@@ -210,7 +325,18 @@ _NEW_HOUSEHOLD: dict[str, Any] = {
             **_PERMITS_LIST,
             "items": {"allOf": [{"$ref": "#/components/schemas/Permit"}, _ONE_ANCHOR]},
         },
+        "schools": _NEW_SCHOOLS_LIST,
     },
+}
+# One permit's body (its settings at the top level) with the calendar's school steps.
+_SETTINGS_BODY: dict[str, Any] = {
+    "type": "object",
+    "additionalProperties": False,
+    "properties": {**SETTINGS_PROPERTIES, "schools": _SCHOOLS_LIST},
+}
+_NEW_SETTINGS_BODY: dict[str, Any] = {
+    **_SETTINGS_BODY,
+    "properties": {**SETTINGS_PROPERTIES, "schools": _NEW_SCHOOLS_LIST},
 }
 
 _SUBSCRIPTION: dict[str, Any] = {
@@ -241,7 +367,8 @@ _SUBSCRIPTION: dict[str, Any] = {
             "description": "The calendar-wide settings and the first permit's own.",
         },
         "permits": {"type": "array", "items": {"$ref": "#/components/schemas/Permit"}},
-        "deadlines": {"type": "array", "items": {"$ref": "#/components/schemas/Deadline"}},
+        "schools": {"type": "array", "items": {"$ref": "#/components/schemas/School"}},
+        "deadlines": {"type": "array", "items": {"$ref": "#/components/schemas/Event"}},
     },
 }
 
@@ -280,13 +407,18 @@ COMPONENTS: dict[str, Any] = {
             "additionalProperties": False,
             "properties": SETTINGS_PROPERTIES,
         },
-        "NewSettings": {"allOf": [ref("Settings"), _ONE_ANCHOR]},
+        "NewSettings": {"allOf": [ref("NewSettingsBody"), _ONE_ANCHOR]},
+        "SettingsBody": _SETTINGS_BODY,
+        "NewSettingsBody": _NEW_SETTINGS_BODY,
         "Permit": _PERMIT,
+        "School": _SCHOOL,
         "Household": _HOUSEHOLD,
         "NewHousehold": _NEW_HOUSEHOLD,
         "NewSubscription": {"oneOf": [ref("NewSettings"), ref("NewHousehold")]},
-        "SubscriptionChange": {"oneOf": [ref("Settings"), ref("Household")]},
+        "SubscriptionChange": {"oneOf": [ref("SettingsBody"), ref("Household")]},
         "Deadline": _DEADLINE,
+        "SchoolEvent": _SCHOOL_EVENT,
+        "Event": {"anyOf": [ref("Deadline"), ref("SchoolEvent")]},
         "Subscription": _SUBSCRIPTION,
         "Error": _ERROR,
         "PageForm": FORM_FIELDS,

@@ -7,14 +7,18 @@ from typing import Any
 from flask import Blueprint, Response, abort, jsonify, request, url_for
 from werkzeug.exceptions import BadRequest
 
+from permitcal.deadlines import Deadline
 from permitcal.errors import InvalidInputError
+from permitcal.policy import Lang
+from permitcal.school_events import SchoolEvent
 from permitcal.web.api.openapi import openapi_document
 from permitcal.web.errors import api_error
 from permitcal.web.feeds.caldav_account import caldav_account
 from permitcal.web.feeds.service import retry_write, service
 from permitcal.web.feeds.views import subscription_links
 from permitcal.web.storage.household import Household
-from permitcal.web.storage.settings import FeedSettings
+from permitcal.web.storage.schools import parse_school_params
+from permitcal.web.storage.settings import FIELDS, FeedSettings
 from permitcal.web.storage.store import Subscription
 from permitcal.web.storage.tokens import looks_like_token
 
@@ -73,7 +77,7 @@ def _describe(sub: Subscription, manage_token: str) -> dict[str, Any]:
     names the permit it belongs to.
     """
     settings = sub.settings
-    deadlines = service().household_deadlines(sub.household)
+    events = service().household_feed(sub.household)
     return {
         "id": sub.account,
         **subscription_links(sub, sub.feed_token(manage_token)).to_json(),
@@ -86,8 +90,17 @@ def _describe(sub: Subscription, manage_token: str) -> dict[str, Any]:
         "updated_at": sub.updated_at.isoformat().replace("+00:00", "Z"),
         "settings": settings.to_json(),
         "permits": [p.to_json() for p in sub.household.permits],
-        "deadlines": [{**d.to_dict(settings.lang), "permit": d.track} for d in deadlines],
+        "schools": [sub.household.school_json(s) for s in sub.household.schools],
+        "deadlines": [_row(e, settings.lang) for e in events],
     }
+
+
+def _row(event: Deadline | SchoolEvent, lang: Lang) -> dict[str, Any]:
+    """A deadline names the permit it belongs to; a school event its school step
+    (``school``) and, for a warning, the permit it warns about (``permit``)."""
+    if isinstance(event, SchoolEvent):
+        return {**event.to_dict(lang), "school": event.track}
+    return {**event.to_dict(lang), "permit": event.track}
 
 
 def _subscription(token: str) -> Subscription:
@@ -177,8 +190,10 @@ def _rotated_by_another(token: str) -> Subscription | None:
 @bp.get("/api/deadlines")
 def deadlines() -> Response:
     """Deadlines without storing anything; the same query parameters as /feed.ics."""
-    settings = FeedSettings.from_strings(request.args)
-    return jsonify([d.to_dict(settings.lang) for d in service().deadlines(settings)])
+    settings = FeedSettings.from_strings(request.args, allowed=(*FIELDS, "school"))
+    schools = parse_school_params(request.args.getlist("school"))
+    events = service().adhoc_events(settings, schools)
+    return jsonify([e.to_dict(settings.lang) for e in events])
 
 
 @bp.get("/openapi.json")

@@ -27,7 +27,10 @@ from permitcal.ical import (
 )
 from permitcal.inputs import SHANGHAI_TIME, shanghai_today
 from permitcal.policy import policies
-from permitcal.tracks import compute_tracks
+from permitcal.school import SchoolTrack, compute_feed, compute_school, school_feed
+from permitcal.school_data import SchoolData, Stage, packaged_school_data
+from permitcal.school_events import SchoolEvent
+from permitcal.tracks import Track, compute_tracks
 from permitcal.web.feeds.cache import FeedCache, RenderedFeed
 from permitcal.web.storage.household import Household
 from permitcal.web.storage.settings import FeedSettings
@@ -118,10 +121,13 @@ class Service:
         clock: Callable[[], dt.datetime] = utcnow,
         public_url: str | None = None,
         compress: bool = True,
+        school_data: SchoolData | None = None,
     ) -> None:
         self.store = store
         self.cache = cache
         self.calendar = calendar or default_calendar()
+        self.school_data = school_data or packaged_school_data()
+        """The school checkpoints (PERMITCAL_SCHOOL_DATA, read once at start)."""
         self.clock = clock
         self.public_url = public_url or None
         """PERMITCAL_PUBLIC_URL: the events' URL, whatever host a request names."""
@@ -142,10 +148,15 @@ class Service:
         return "/".join(self.versions)
 
     @property
-    def versions(self) -> tuple[str, str, str]:
+    def versions(self) -> tuple[str, str, str, str]:
         """Everything besides the record that the bytes depend on (every policy's version:
-        a subscription may follow any of them)."""
-        return (policies_version(), self.calendar.data_version, __version__)
+        a subscription may follow any of them; the school checkpoints' file)."""
+        return (
+            policies_version(),
+            self.calendar.data_version,
+            __version__,
+            self.school_data.version,
+        )
 
     def data_since(self, wait: bool = True) -> dt.datetime:
         """When this deployment first served the current rules and holiday data.
@@ -223,6 +234,27 @@ class Service:
         """Today's deadlines of every permit of a household, each marked with its track key."""
         return compute_tracks(household.tracks(), self.calendar, self.today())
 
+    def household_feed(self, household: Household) -> list[Deadline | SchoolEvent]:
+        """Today's events of a household: every permit's deadlines and every school step's
+        events, by date (what its feed and CalDAV collection hold)."""
+        return compute_feed(
+            household.tracks(),
+            household.school_tracks(),
+            self.calendar,
+            self.today(),
+            self.school_data,
+        )
+
+    def adhoc_events(
+        self, settings: FeedSettings, schools: tuple[tuple[Stage, int], ...] = ()
+    ) -> list[Deadline | SchoolEvent]:
+        """A stateless query's events: the permit's deadlines and its school steps'."""
+        permit = settings.permit()
+        if not schools:
+            return list(compute(permit, None, self.calendar, self.today()))
+        identity = default_identity(permit)
+        return school_feed(permit, identity, schools, self.calendar, self.today(), self.school_data)
+
     def checked(self, settings: _Checked) -> _Checked:
         """``settings`` (or every permit of a household) if today's calendar can be
         computed from them (else a PermitcalError).
@@ -242,7 +274,31 @@ class Service:
                 if len(every) > 1:
                     raise error.inside(f"permits[{index}]") from None
                 raise
+        if isinstance(settings, Household):
+            self._check_schools(settings)
         return settings
+
+    def _check_schools(self, household: Household) -> None:
+        """Each school step's events can be computed (data for its year, Shanghai permits),
+        with stand-in keys for what is not stored yet."""
+        keys = [p.key or f"new-p{index}" for index, p in enumerate(household.permits)]
+        tracks = [
+            Track(key, p.settings.permit(stored=True))
+            for key, p in zip(keys, household.permits, strict=True)
+        ]
+        for index, school in enumerate(household.schools):
+            track = SchoolTrack(
+                school.key or f"new-k{index}",
+                school.stage,
+                school.year,
+                tuple(keys[i] for i in school.permits),
+            )
+            try:
+                compute_school(track, tracks, self.calendar, self.school_data)
+            except PermitcalError as error:
+                error.field = f"schools[{index}]"
+                error.args = (f"{error.field}: {error.message}",)
+                raise
 
     def subscription_feed(
         self, feed_token: str, home_url: str, *, cached_only: bool = False
@@ -290,8 +346,9 @@ class Service:
     def render_vcalendar(self, sub: Subscription, home_url: str | None) -> Calendar:
         """A stored subscription's calendar, for its feed and its CalDAV objects alike.
 
-        UIDs come from each permit's track key (the first one's is what its UIDs
-        always were); with several permits, titles start with each one's label;
+        UIDs come from each permit's and school step's track key (the first
+        permit's is what its UIDs always were); with several permits, titles
+        start with each one's label;
         each event's SEQUENCE and DTSTAMP from the store's record of its content,
         so they move exactly when it changes.
         ``home_url`` is the events' URL; None leaves it out.
@@ -305,16 +362,22 @@ class Service:
             policy=settings.rules,
             labels=sub.household.labels,
         )
-        vcalendar = to_vcalendar(self.household_deadlines(sub.household), options)
+        vcalendar = to_vcalendar(self.household_feed(sub.household), options)
         fingerprints = {
             str(event["UID"]): content_fingerprint(event) for event in vcalendar.walk("VEVENT")
         }
         restamp(vcalendar, self.store.event_versions(sub.id, fingerprints, self.clock()))
         return vcalendar
 
-    def adhoc_feed(self, settings: FeedSettings, home_url: str) -> Feed:
+    def adhoc_feed(
+        self,
+        settings: FeedSettings,
+        home_url: str,
+        schools: tuple[tuple[Stage, int], ...] = (),
+    ) -> Feed:
+        """The stateless feed of one permit and the school steps depending on it."""
         home_url = self.public_url or home_url
-        key = ("adhoc", settings, self.versions_key, home_url, self.today())
+        key = ("adhoc", settings, schools, self.versions_key, home_url, self.today())
 
         def render() -> bytes:
             permit = settings.permit()
@@ -325,7 +388,7 @@ class Service:
                 url=home_url,
                 policy=permit.policy,
             )
-            return to_ical(compute(permit, None, self.calendar, self.today()), options)
+            return to_ical(self.adhoc_events(settings, schools), options)
 
         # Nothing stored: the bytes change with the data and, once a day at most,
         # with the window, so Last-Modified moves at the start of each day too.

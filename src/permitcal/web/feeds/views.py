@@ -21,6 +21,7 @@ from permitcal.web.feeds.links import FeedLinks, feed_filename, feed_links
 from permitcal.web.feeds.service import Feed, SubscriptionGone, service
 from permitcal.web.serving.compress import VARY, accepts_gzip, matched_etag
 from permitcal.web.storage.db_budget import STARTED_KEY
+from permitcal.web.storage.schools import parse_school_params
 from permitcal.web.storage.settings import FIELDS, FeedSettings
 from permitcal.web.storage.store import Subscription
 from permitcal.web.storage.tokens import looks_like_token
@@ -31,7 +32,7 @@ CALENDAR_TYPE = "text/calendar; charset=utf-8"
 
 bp = Blueprint("feeds", __name__)
 
-_ADHOC_PARAMS = (*FIELDS, "download")
+_ADHOC_PARAMS = (*FIELDS, "school", "download")
 # The two forms of a subscription's feed URL, as routed below (for the fast path).
 FEED_PATH = re.compile(r"/(?:feeds/(?P<short>[^/]+)\.ics|f/(?P<token>[^/]+)/[^/]+\.ics)")
 
@@ -85,7 +86,9 @@ def subscription(token: str, name: str | None = None) -> Response:
 def adhoc() -> Response:
     # `download` is allowed and read by _respond; settings never look at it.
     settings = FeedSettings.from_strings(request.args, allowed=_ADHOC_PARAMS)
-    return _respond(service().adhoc_feed(settings, home_url()), feed_filename(settings.policy))
+    schools = parse_school_params(request.args.getlist("school"))
+    feed = service().adhoc_feed(settings, home_url(), schools)
+    return _respond(feed, feed_filename(settings.policy))
 
 
 # What a download's file name may be taken from: nothing that needs quoting in a header.

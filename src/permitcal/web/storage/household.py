@@ -1,4 +1,5 @@
-"""A household: the 1 to 6 permits of one calendar, each with its label, policy and dates."""
+"""A household: the 1 to 6 permits of one calendar, each with its label, policy and dates,
+and the 0 to 4 school steps that depend on them."""
 
 from __future__ import annotations
 
@@ -9,8 +10,16 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from permitcal.errors import InvalidInputError, PermitcalError
+from permitcal.school import SchoolTrack
 from permitcal.settings_schema import FEED_NAMES, PERMIT_NAMES
 from permitcal.tracks import MAX_PERMITS, Track, check_household, check_label
+from permitcal.web.storage.schools import (
+    MAX_SCHOOLS,
+    SCHOOL_CITY,
+    School,
+    carry_schools,
+    parse_schools,
+)
 from permitcal.web.storage.settings import FeedSettings
 
 __all__ = ["MAX_PERMITS", "Household", "Permit", "new_permit_key"]
@@ -51,15 +60,22 @@ class Permit:
 
 @dataclass(frozen=True, slots=True)
 class Household:
-    """The permits of one calendar, in the order their holder gave them."""
+    """The permits of one calendar, in the order their holder gave them, and its school
+    steps (each naming its permits by position in ``permits``)."""
 
     permits: tuple[Permit, ...]
+    schools: tuple[School, ...] = ()
 
     def __post_init__(self) -> None:
         check_household([p.label for p in self.permits])
         shared = _feed_part(self.permits[0].settings)
         if any(_feed_part(p.settings) != shared for p in self.permits):
             raise ValueError("the permits of one calendar share its calendar-wide settings")
+        if len(self.schools) > MAX_SCHOOLS or any(
+            not s.permits or not all(0 <= i < len(self.permits) for i in s.permits)
+            for s in self.schools
+        ):
+            raise ValueError("school steps name 1 or more of the household's permits, 4 at most")
 
     @classmethod
     def single(cls, settings: FeedSettings, key: str | None = None, label: str = "") -> Household:
@@ -81,20 +97,54 @@ class Household:
         """One track per stored permit (a stored card that fits no renewal left out)."""
         return [Track(p.key, p.settings.permit(stored=True)) for p in self.permits if p.key]
 
+    def school_tracks(self) -> list[SchoolTrack]:
+        """One track per stored school step, naming its stored Shanghai permits by key;
+        warnings name a permit by its label when there are several.
+
+        A permit moved to another policy since (a path that does not check the
+        steps) is left out rather than fail the feed; a step left with none too.
+        """
+        labels = self.labels
+        found = []
+        for school in self.schools:
+            keys = tuple(
+                key
+                for i in school.permits
+                if (key := self.permits[i].key) and self.permits[i].settings.policy == SCHOOL_CITY
+            )
+            if school.key and keys:
+                found.append(
+                    SchoolTrack(school.key, school.stage, school.year, keys, labels=labels)
+                )
+        return found
+
+    def school_json(self, school: School) -> dict[str, Any]:
+        return {
+            "id": school.key,
+            "stage": school.stage.value,
+            "year": school.year,
+            "permits": [self.permits[i].key for i in school.permits],
+        }
+
     def with_feed(self, feed: FeedSettings) -> Household:
         """Every permit with ``feed``'s calendar-wide settings."""
         shared = _feed_part(feed)
         return Household(
-            tuple(replace(p, settings=replace(p.settings, **shared)) for p in self.permits)
+            tuple(replace(p, settings=replace(p.settings, **shared)) for p in self.permits),
+            self.schools,
         )
 
     def replaced(self, key: str, permit: Permit | None) -> Household:
-        """With the permit of ``key`` replaced, or removed when ``permit`` is None."""
-        kept = [permit if p.key == key else p for p in self.permits]
-        return Household(tuple(p for p in kept if p is not None))
+        """With the permit of ``key`` replaced, or removed when ``permit`` is None (a school
+        step depending on it then depends on its other permits; on none: refused)."""
+        kept = tuple(p for p in (permit if p.key == key else p for p in self.permits) if p)
+        return Household(kept, carry_schools(self.schools, self.permits, kept))
 
     def added(self, permit: Permit) -> Household:
-        return Household((*self.permits, permit))
+        return Household((*self.permits, permit), self.schools)
+
+    def with_schools(self, schools: tuple[School, ...]) -> Household:
+        return Household(self.permits, schools)
 
     def by_key(self, key: str) -> Permit | None:
         return next((p for p in self.permits if p.key == key), None)
@@ -111,6 +161,26 @@ class Household:
         """
         if not isinstance(body, dict):
             raise InvalidInputError("body", "expected a JSON object", reason="not_an_object")
+        if "schools" not in body:
+            return cls._permits_from_json(body, base)
+        # The new list replaces the stored steps: they are not carried over first.
+        found = cls._permits_only({k: v for k, v in body.items() if k != "schools"}, base)
+        stored = {s.key: s for s in base.schools if s.key} if base else {}
+        return found.with_schools(
+            parse_schools(body["schools"], found.permits, stored, base.permits if base else ())
+        )
+
+    @classmethod
+    def _permits_from_json(cls, body: dict[str, Any], base: Household | None) -> Household:
+        """The permits (and calendar fields) of a body; a PATCH's stored school steps carried
+        over to them."""
+        if base is None:
+            return cls._permits_only(body, None)
+        found = cls._permits_only(body, base)
+        return found.with_schools(carry_schools(base.schools, base.permits, found.permits))
+
+    @classmethod
+    def _permits_only(cls, body: dict[str, Any], base: Household | None) -> Household:
         if "permits" not in body:
             if base is not None and len(base.permits) > 1 and set(body) & set(PERMIT_NAMES):
                 raise InvalidInputError(

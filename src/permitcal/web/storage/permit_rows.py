@@ -42,16 +42,17 @@ def household_from_rows(
     )
 
 
-def write_permits(conn: Connection, sub_id: int, account: str, household: Household) -> None:
+def write_permits(conn: Connection, sub_id: int, account: str, household: Household) -> list[str]:
     """Make the stored permits of ``sub_id`` those of ``household``, in its order.
 
     A permit with a key updates its row (its key, and so its UIDs, stay); one
     without gets a new key (the first permit of a new subscription the key
     ``s-<account>``, what single-permit UIDs have always started with); a
-    stored permit no longer listed is deleted.
+    stored permit no longer listed is deleted. Returns the keys, in order.
     """
     stored = {row["key"] for row in read_permit_rows(conn, sub_id)}
     kept = {p.key for p in household.permits if p.key}
+    keys: list[str] = []
     if stored - kept:
         conn.execute(
             delete(permits).where(
@@ -60,18 +61,21 @@ def write_permits(conn: Connection, sub_id: int, account: str, household: Househ
         )
     for position, permit in enumerate(household.permits):
         values = {"position": position, "label": permit.label, **_permit_row(permit.settings)}
-        if permit.key in stored:
+        if permit.key is not None and permit.key in stored:
             conn.execute(
                 update(permits)
                 .where(permits.c.subscription_id == sub_id, permits.c.key == permit.key)
                 .values(**values)
             )
+            keys.append(permit.key)
             continue
         key = permit.key or (f"s-{account}" if not stored and position == 0 else None)
         while key is None or key in stored or key in kept:
             key = new_permit_key(account)
         stored.add(key)
         conn.execute(insert(permits).values(subscription_id=sub_id, key=key, **values))
+        keys.append(key)
+    return keys
 
 
 def feed_row(settings: FeedSettings) -> dict[str, Any]:

@@ -34,8 +34,15 @@ from permitcal.web.storage.permit_rows import (
     write_permits,
 )
 from permitcal.web.storage.reader_pool import ReaderPool
+from permitcal.web.storage.school_rows import read_school_rows, schools_from_rows, write_schools
 from permitcal.web.storage.settings import FeedSettings
-from permitcal.web.storage.tables import data_versions, event_versions, permits, subscriptions
+from permitcal.web.storage.tables import (
+    data_versions,
+    event_versions,
+    permits,
+    schools,
+    subscriptions,
+)
 from permitcal.web.storage.tokens import feed_token_for, hash_token, new_account_id, new_token
 
 __all__ = ["Created", "FeedStamp", "Store", "Subscription"]
@@ -64,7 +71,8 @@ class Subscription:
 
     @property
     def uid_prefix(self) -> str:
-        """What every UID of its feed starts with: each permit's track key is under it.
+        """What every UID of its feed starts with: each permit's and school step's track
+        key is under it.
 
         The first permit's key is ``s-<account>``, what the UIDs were before
         there were tracks and households, so every subscription keeps its UIDs
@@ -149,7 +157,8 @@ class Store:
         with self._writing() as conn:
             new_id = conn.execute(insert(subscriptions).values(**row)).inserted_primary_key
             assert new_id is not None
-            write_permits(conn, new_id[0], account, household)
+            keys = write_permits(conn, new_id[0], account, household)
+            write_schools(conn, new_id[0], account, household, keys)
             sub = _from_row(conn.execute(_BY_ID, {"key": new_id[0]}).mappings().one(), conn)
         assert sub is not None  # read back inside the transaction that wrote it
         return Created(sub, feed_token, manage_token)
@@ -186,7 +195,8 @@ class Store:
                 (
                     replace(first, settings=household),
                     *sub.household.with_feed(household).permits[1:],
-                )
+                ),
+                sub.household.schools,
             )
         stamp = _naive_utc(now)
         statement = (
@@ -223,6 +233,7 @@ class Store:
             conn.execute(delete(event_versions).where(event_versions.c.subscription_id == sub.id))
             # Not left to ON DELETE CASCADE: SQLite enforces foreign keys only when asked.
             conn.execute(delete(permits).where(permits.c.subscription_id == sub.id))
+            conn.execute(delete(schools).where(schools.c.subscription_id == sub.id))
         return deleted.rowcount > 0
 
     def event_versions(
@@ -279,7 +290,8 @@ class Store:
             if conn.execute(statement).rowcount == 0:
                 return None
             if household is not None:
-                write_permits(conn, sub.id, sub.account, household)
+                keys = write_permits(conn, sub.id, sub.account, household)
+                write_schools(conn, sub.id, sub.account, household, keys)
             # Read back in the same transaction: what this write produced, even
             # if another writer follows at once.
             row = conn.execute(_BY_ID, {"key": sub.id}).mappings().first()
@@ -302,7 +314,8 @@ _STAMP_BY_FEED_HASH = select(
 
 
 def _from_row(row: Any, conn: Connection) -> Subscription | None:
-    """A subscription from its row and, read on the same connection, its permits.
+    """A subscription from its row and, read on the same connection, its permits and
+    school steps.
 
     None when it has no permits: a delete (one transaction for both tables)
     committed between the two reads.
@@ -313,7 +326,7 @@ def _from_row(row: Any, conn: Connection) -> Subscription | None:
     return Subscription(
         row["id"],
         row["account"],
-        household_from_rows(row, permit_rows),
+        schools_from_rows(household_from_rows(row, permit_rows), read_school_rows(conn, row["id"])),
         parse_stamp(row["created_at"]),
         parse_stamp(row["updated_at"]),
         row["revision"],

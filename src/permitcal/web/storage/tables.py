@@ -15,7 +15,14 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-__all__ = ["data_versions", "event_versions", "metadata", "permits", "subscriptions"]
+__all__ = [
+    "data_versions",
+    "event_versions",
+    "metadata",
+    "permits",
+    "schools",
+    "subscriptions",
+]
 
 metadata = MetaData()
 
@@ -66,6 +73,28 @@ permits = Table(
     Column("points", Boolean, nullable=False),
     Column("policy", String(16), nullable=False),
     UniqueConstraint("subscription_id", "key", name="uq_permits_subscription_key"),
+)
+
+# The school steps of a subscription (0 to 4; migration 0006): a child's stage and
+# year, and the keys of the permits it depends on.
+schools = Table(
+    "schools",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column(
+        "subscription_id",
+        Integer,
+        ForeignKey("subscriptions.id", ondelete="CASCADE"),
+        nullable=False,
+        index=True,
+    ),
+    Column("position", Integer, nullable=False),
+    # The track key s-<account>-k…: every UID of the step's events starts with it.
+    Column("key", String(40), nullable=False),
+    Column("stage", String(16), nullable=False),
+    Column("year", Integer, nullable=False),
+    Column("permits", String(200), nullable=False),  # permit keys, comma-separated
+    UniqueConstraint("subscription_id", "key", name="uq_schools_subscription_key"),
 )
 
 # What each event of a subscription last looked like, so that its SEQUENCE and

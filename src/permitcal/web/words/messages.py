@@ -37,6 +37,9 @@ FIELD_NAMES: dict[str, Text] = {
     "first_label": Text("原有那张居住证的称呼", "Name of the permit already in the calendar"),
     "id": Text("居住证编号", "Permit id"),
     "school": Text("孩子入学", "School step"),
+    "schools": Text("孩子入学", "School steps"),
+    "stage": Text("入学阶段", "Stage"),
+    "year": Text("入学年份", "Year"),
 }
 """Each field an error can name → its (Chinese, English) name in a sentence."""
 
@@ -193,6 +196,23 @@ _SENTENCES: dict[str, Text] = {
     "wrong_city": Text(
         "{field}：入学日期只适用于上海居住证，“{text}”不是。",
         "{field}: the school dates need a Shanghai permit, and “{text}” is not one.",
+    ),
+    "too_many_schools": Text(
+        "{field}：一个日历最多放{max}个入学步骤。",
+        "{field}: one calendar holds at most {max} school steps.",
+    ),
+    "unknown_school": Text(
+        "{field}：这个日历里没有这个入学步骤（或者写了两次）。",
+        "{field}: this calendar has no such school step (or it is named twice).",
+    ),
+    "no_city_permit": Text(
+        "{field}：入学日期只适用于上海居住证，这个日历里没有上海居住证。",
+        "{field}: the school dates need a Shanghai permit, and this calendar has none.",
+    ),
+    "school_needs_a_permit": Text(
+        "{field}：{year}年{stage}入学就没有所依靠的居住证了；请同时删除这个入学步骤，或指定另一张居住证。",
+        "{field}: the {stage} step of {year} would depend on no permit; remove the step "
+        "or name another permit in the same change.",
     ),
     "bad_school_data": Text(
         "{field}：入学日期数据文件无法使用。", "{field}: the school checkpoint file cannot be used."
@@ -414,10 +434,20 @@ def _field_name(error: PermitcalError, lang: UiLang) -> str:
 
 
 _ONE_PERMIT = re.compile(r"permits\[([0-9]+)\]\.(.+)")
+_ONE_SCHOOL = re.compile(r"schools\[([0-9]+)\](?:\.([a-z_]+))?(?:\[[0-9]+\])?")
 
 
 def field_name(field: str) -> Text:
     """A field's name in a sentence; one permit's field of a household names the permit."""
+    school = _ONE_SCHOOL.fullmatch(field)
+    if school is not None:
+        number = int(school.group(1)) + 1
+        inner = FIELD_NAMES.get(school.group(2) or "", Text("", ""))
+        zh_inner = f"的{inner.zh}" if inner.zh else ""
+        en_inner = f"{inner.en} of " if inner.en else ""
+        return Text(
+            f"第{number}个入学步骤{zh_inner}", f"{en_inner}school step {number}".capitalize()
+        )
     one = _ONE_PERMIT.fullmatch(field)
     if one is None:
         return FIELD_NAMES.get(field, _UNNAMED)
