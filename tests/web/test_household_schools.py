@@ -137,6 +137,20 @@ def test_removing_the_only_permit_of_a_school_step_is_refused(client: FlaskClien
     assert moved.get_json()["schools"][0]["permits"] == [dad]
 
 
+def test_the_page_refuses_to_remove_a_school_steps_only_permit(client: FlaskClient) -> None:
+    sub = household(client, MOM, DAD, schools=[{**PRIMARY_2027, "permits": ["妈妈"]}])
+    mom = sub["permits"][0]["id"]
+    before = client.get(path_of(sub["api_url"])).get_json()
+    manage = path_of(sub["manage_url"])
+    answer = client.post(f"{manage}/permits/{mom}/delete", data={"confirm": "1"})
+    # Said on the manage page, in the holder's words; nothing changed.
+    assert answer.status_code == 400
+    page = answer.get_data(as_text=True)
+    assert "入学步骤" in page
+    assert f'action="{manage}/permits#family"' in page  # the manage page, not an error page
+    assert client.get(path_of(sub["api_url"])).get_json() == before
+
+
 @pytest.mark.parametrize(
     ("schools", "field", "reason"),
     [

@@ -12,7 +12,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from permitcal.policy import SHANGHAI
-from permitcal.web.words.messages import _SENTENCES
+from permitcal.web.words.sentences import SENTENCES
 from permitcal.web.words.texts import UI
 from tests.web.conftest import make_app, path_of, service
 from tests.web.test_pages import FORM, plain, submit
@@ -32,7 +32,7 @@ def test_no_text_of_the_page_or_the_policy_says_the_words_we_dropped() -> None:
     for name, found in (
         ("UI", repr(UI)),
         ("policy", repr(SHANGHAI)),
-        ("messages", repr(_SENTENCES)),
+        ("messages", repr(SENTENCES)),
     ):
         for word in NEVER:
             assert word not in found, (name, word)

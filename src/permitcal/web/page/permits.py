@@ -149,8 +149,8 @@ def remove(token: str, key: str) -> ResponseReturnValue:
         household = current.household.replaced(key, None)
         return service().store.update(current, household, service().clock())
 
-    retry_write(lambda: subscription(token), write)
-    return back_to_notice(token, "permit_removed")
+    # A school step left without any permit refuses the removal: said next to the form.
+    return _written(sub, token, write, "permit_removed", Mistake("remove", key, _NONE))
 
 
 _NONE = FormError(None, "")
