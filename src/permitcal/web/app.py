@@ -20,7 +20,7 @@ from permitcal.web.feeds import views as feeds
 from permitcal.web.feeds.cache import FeedCache
 from permitcal.web.feeds.fastpath import FeedFastPath
 from permitcal.web.feeds.service import Service
-from permitcal.web.page import permits, phone_page
+from permitcal.web.page import permits, phone_page, schools
 from permitcal.web.page import views as pages
 from permitcal.web.page.about import operator_from_config
 from permitcal.web.serving.bodylimit import install_body_limit
@@ -107,6 +107,7 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
 
     app.register_blueprint(pages.bp)
     app.register_blueprint(permits.bp)
+    app.register_blueprint(schools.bp)
     app.register_blueprint(phone_page.bp)
     app.register_blueprint(feeds.bp)
     app.register_blueprint(api.bp)

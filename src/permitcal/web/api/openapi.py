@@ -51,6 +51,7 @@ _KEY = {
     "description": "The permit's id, as the API's answers list it.",
     "schema": {"type": "string"},
 }
+_SCHOOL_KEY = {**_KEY, "description": "The school step's id, as the API's answers list it."}
 
 # Writes to one subscription: optimistic concurrency with the ETag of its last read.
 _IF_MATCH = {
@@ -328,6 +329,18 @@ def _paths() -> dict[str, Any]:
         "/m/{token}/permits/{key}/delete": {
             "parameters": [_TOKEN, _KEY],
             "post": _page("Remove one permit of several (form: confirm)", "Back to the page."),
+        },
+        "/m/{token}/schools": {
+            "parameters": [_TOKEN],
+            "post": _page(
+                "Add a child's school step (form: stage, year; permits, their ids, with"
+                " several permits)",
+                "Back to the page.",
+            ),
+        },
+        "/m/{token}/schools/{key}/delete": {
+            "parameters": [_TOKEN, _SCHOOL_KEY],
+            "post": _page("Remove one school step", "Back to the page."),
         },
         "/m/{token}/rotate": {
             "parameters": [_TOKEN],

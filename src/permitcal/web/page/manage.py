@@ -21,6 +21,7 @@ from permitcal.web.page.forms import (
 )
 from permitcal.web.page.next_step import household_next_step, whose
 from permitcal.web.page.parts import add_to_phone, render, with_ui
+from permitcal.web.page.school_parts import SchoolMistake, school_view, school_warnings
 from permitcal.web.storage.household import MAX_PERMITS, Permit
 from permitcal.web.storage.settings import FeedSettings
 from permitcal.web.storage.store import Subscription
@@ -45,6 +46,8 @@ MESSAGES = (
     "renewed_unchanged",
     "permit_added",
     "permit_removed",
+    "school_added",
+    "school_removed",
 )
 
 
@@ -107,6 +110,7 @@ def manage_page(
     delete_error: str | None = None,
     mistake: Mistake | None = None,
     card_for: str | None = None,
+    school_mistake: SchoolMistake | None = None,
     status: int = 200,
 ) -> Response:
     lang = ui_lang()
@@ -120,6 +124,9 @@ def manage_page(
     several = len(household.permits) > 1
     permits = [_permit_view(p, n, several, mistake, lang) for n, p in enumerate(household.permits)]
     adding = mistake if mistake is not None and mistake.what == "add" else None
+    # The school steps' events only when there are steps: a calendar without any draws
+    # as it did.
+    events = found.household_feed(household) if household.schools else []
     return render(
         "manage.html",
         status=status,
@@ -170,6 +177,8 @@ def manage_page(
         entered=_entered(household.settings, lang),
         date_limits=page_date_limits(today),
         today=today,
+        school_warnings=school_warnings(household, events, today, lang),
+        school=school_view(household, today, school_mistake, lang),
     )
 
 

@@ -49,6 +49,8 @@ TOKEN_VIEWS = frozenset(
         "permits.edit",
         "permits.remove",
         "permits.renewed",
+        "schools.add",
+        "schools.remove",
         "phone.page",
     }
 )

@@ -10,6 +10,7 @@ from flask import has_request_context, request
 from permitcal.policy import WEEKDAYS, Text, get_policy, policies
 from permitcal.web.words.about_texts import ABOUT_TEXTS
 from permitcal.web.words.household_texts import HOUSEHOLD_TEXTS
+from permitcal.web.words.school_texts import SCHOOL_TEXTS
 
 __all__ = [
     "APP_NAMES",
@@ -30,6 +31,7 @@ _PAGE_POLICY = get_policy("shanghai")
 
 UI: dict[str, Text] = {
     **HOUSEHOLD_TEXTS,
+    **SCHOOL_TEXTS,
     **ABOUT_TEXTS,
     # One name for the calendar everywhere: the header, the page title and the name the
     # phone's calendar list shows (the feed's), so a holder recognises it there.
