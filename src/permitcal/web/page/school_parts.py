@@ -56,9 +56,9 @@ def school_warnings(
         )
         if event.expiry is not None:
             day = format_day(event.expiry, lang, weekday=False)
-            whose += ("" if lang == "zh" else " ") + ui_text(
-                "school_warning_expires", lang
-            ).format(date=day)
+            whose += ("" if lang == "zh" else " ") + ui_text("school_warning_expires", lang).format(
+                date=day
+            )
         found.append(
             {
                 "uid": event.uid(),
@@ -108,9 +108,7 @@ def school_view(
         "stage": typed.get("stage", Stage.PRIMARY.value),
         "years": years,
         "year": typed.get("year", str(years[1])),
-        "permits": [
-            {"key": p.key, "label": p.label, "checked": p.key in chosen} for p in shanghai
-        ],
+        "permits": [{"key": p.key, "label": p.label, "checked": p.key in chosen} for p in shanghai],
         "ask_permits": len(household.permits) > 1,
         "no_shanghai": not shanghai,
         "error": adding.error if adding is not None else None,
