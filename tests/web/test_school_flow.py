@@ -1,0 +1,52 @@
+"""A child's school step in a real browser at 360 px (issue #20, item 4): add primary 2027
+to a calendar whose permit expires in April, see the clash warning above the calendar
+buttons. Screenshots go to test-artifacts/school/ for review."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from tests.web.test_browser import ARTIFACTS
+from tests.web.test_household_flow import fits
+from tests.web.test_phone_page import PROFILES, Visit
+
+SHOTS = ARTIFACTS / "school"
+ANDROID = next(p for p in PROFILES if p.name == "android-chrome-no-hints")
+
+
+def test_primary_2027_warns_above_the_calendar_buttons(chromium: Any, page_server: str) -> None:
+    from playwright.sync_api import expect
+
+    assert ANDROID.viewport["width"] == 360
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    visit = Visit(chromium, page_server, ANDROID)
+    try:
+        page = visit.page
+        visit.create(date_kind="expires", date="2027-04-20")
+        expect(page.locator("#school-warnings")).to_have_count(0)
+        page.locator("#school-open").scroll_into_view_if_needed()
+        page.click("#school-open")
+        page.select_option("#school-stage", "primary")
+        page.select_option("#school-year", "2027")
+        page.locator("#school-submit").scroll_into_view_if_needed()
+        page.screenshot(path=str(SHOTS / "360-1-form.png"))
+        page.click("#school-submit")
+        page.wait_for_url(re.compile(r"done=school_added#notice"))
+        expect(page.locator("#notice")).to_be_in_viewport()
+        warning = page.locator("#school-warnings .school-warning")
+        expect(warning).to_have_count(1)
+        expect(warning).to_contain_text("按往年估计")
+        above = page.evaluate(
+            "document.querySelector('#school-warnings').getBoundingClientRect().top"
+            " < document.querySelector('#add').getBoundingClientRect().top"
+        )
+        assert above
+        page.locator("#school-warnings").scroll_into_view_if_needed()
+        page.screenshot(path=str(SHOTS / "360-2-warning.png"))
+        page.locator("#school-steps").scroll_into_view_if_needed()
+        page.screenshot(path=str(SHOTS / "360-3-steps.png"))
+        fits(page, 360)
+        assert visit.errors == []
+    finally:
+        visit.close()
