@@ -96,10 +96,17 @@ def test_bad_stage_or_year_is_refused_next_to_its_field(app: Flask, client: Flas
         assert '<details id="school-details" open>' in html
         assert "第1个入学步骤" not in html  # named as the form names it
         assert schools(app, manage) == []
-    html = client.post(manage + "/schools", data={"stage": "zhongkao", "year": "2028"}).get_data(
-        as_text=True
-    )
-    assert '<option value="zhongkao" selected>' in html or schools(app, manage)
+    # A refused form keeps what was chosen.
+    refused = client.post(manage + "/schools", data={"stage": "zhongkao", "year": "2031"})
+    assert '<option value="zhongkao" selected>' in refused.get_data(as_text=True)
+
+
+def test_the_same_step_sent_twice_is_stored_once(app: Flask, client: FlaskClient) -> None:
+    manage = create(client, **APRIL)
+    add_school(client, manage, stage="primary", year="2027")
+    html = add_school(client, manage, stage="primary", year="2027")
+    assert schools(app, manage) == [("primary", 2027, (0,))]
+    assert html.count('class="school-remove-form"') == 1
 
 
 def test_several_permits_choose_which_the_step_depends_on(app: Flask, client: FlaskClient) -> None:
