@@ -63,12 +63,16 @@ class Mistake:
 
 
 def subscription(token: str) -> Subscription:
-    if not looks_like_token(token):
-        abort(404)
-    sub = service().store.by_manage_token(token)
+    sub = stored(token)
     if sub is None:
         abort(404)
     return sub
+
+
+def stored(token: str) -> Subscription | None:
+    """The subscription of a manage token, or None; error handlers ask this way, since an
+    abort() inside one becomes a 500 (an unknown calendar is a 404 with or without a session)."""
+    return service().store.by_manage_token(token) if looks_like_token(token) else None
 
 
 def typed_settings(form: MultiDict[str, str], policy: str | None = None) -> FeedSettings:

@@ -27,13 +27,13 @@ from permitcal.web.page.manage import (
     Mistake,
     back_to_notice,
     manage_page,
+    stored,
     subscription,
     typed_settings,
 )
 from permitcal.web.storage.household import MAX_PERMITS, Household, Permit
 from permitcal.web.storage.settings import FeedSettings
 from permitcal.web.storage.store import Subscription
-from permitcal.web.storage.tokens import looks_like_token
 from permitcal.web.words.messages import explain
 from permitcal.web.words.texts import ui_lang, ui_text
 
@@ -213,9 +213,7 @@ def session_lost(_error: CSRFError) -> Response:
     """A form sent without its session (expired, cookies cleared): the page, the form kept."""
     token = (request.view_args or {}).get("token", "")
     key = (request.view_args or {}).get("key")
-    # The lookup first: an unknown calendar is a 404 with or without a session (and an
-    # abort() inside an error handler would become a 500).
-    sub = service().store.by_manage_token(token) if looks_like_token(token) else None
+    sub = stored(token)
     if sub is None:
         return error_page(404)
     lost = FormError(None, ui_text("csrf_lost", ui_lang()))

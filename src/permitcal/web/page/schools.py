@@ -24,12 +24,11 @@ from permitcal.school_data import Stage
 from permitcal.web.errors import error_page
 from permitcal.web.feeds.service import retry_write, service
 from permitcal.web.page.forms import FormError
-from permitcal.web.page.manage import back_to_notice, manage_page, subscription
+from permitcal.web.page.manage import back_to_notice, manage_page, stored, subscription
 from permitcal.web.page.school_parts import SchoolMistake, school_years
 from permitcal.web.storage.household import Household
 from permitcal.web.storage.schools import parse_schools
 from permitcal.web.storage.store import Subscription
-from permitcal.web.storage.tokens import looks_like_token
 from permitcal.web.words.messages import explain
 from permitcal.web.words.texts import ui_lang, ui_text
 
@@ -156,7 +155,7 @@ def session_lost(_error: CSRFError) -> Response:
     """A form sent without its session (expired, cookies cleared): the page, the form kept."""
     token = (request.view_args or {}).get("token", "")
     key = (request.view_args or {}).get("key")
-    sub = service().store.by_manage_token(token) if looks_like_token(token) else None
+    sub = stored(token)
     if sub is None:
         return error_page(404)
     lost = FormError(None, ui_text("csrf_lost", ui_lang()))

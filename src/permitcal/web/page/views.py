@@ -31,11 +31,11 @@ from permitcal.web.page.manage import (
     MESSAGES,
     back_to_notice,
     manage_page,
+    stored,
     subscription,
     typed_settings,
 )
 from permitcal.web.page.parts import render, with_ui
-from permitcal.web.storage.tokens import looks_like_token
 from permitcal.web.words.messages import browser_messages, explain
 from permitcal.web.words.texts import UI, UiLang, format_day, ui_lang, ui_text
 
@@ -207,10 +207,7 @@ def _form_again(text: str, status: int) -> Response:
     token = (request.view_args or {}).get("token")
     if token is None:
         return _index(status, request.form, error=FormError(None, text))
-    # An unknown or deleted subscription is a 404 with or without a session:
-    # the lookup comes first, and this runs inside an error handler, where an
-    # abort() would become a 500.
-    sub = service().store.by_manage_token(token) if looks_like_token(token) else None
+    sub = stored(token)
     if sub is None:
         return error_page(404)
     if request.endpoint == "pages.delete":

@@ -48,23 +48,33 @@ subscriptions = Table(
     Column("revision", Integer, nullable=False),  # SEQUENCE of the events
 )
 
+
+def _tracks_of_subscriptions(name: str, *columns: Column[object]) -> Table:
+    """A table of a subscription's tracks: each row in the holder's order, with the key
+    that starts every UID of its events (never changes), unique in its subscription."""
+    return Table(
+        name,
+        metadata,
+        Column("id", Integer, primary_key=True, autoincrement=True),
+        Column(
+            "subscription_id",
+            Integer,
+            ForeignKey("subscriptions.id", ondelete="CASCADE"),
+            nullable=False,
+            index=True,
+        ),
+        Column("position", Integer, nullable=False),  # the order the holder gave them
+        Column("key", String(40), nullable=False),
+        *columns,
+        UniqueConstraint("subscription_id", "key", name=f"uq_{name}_subscription_key"),
+    )
+
+
 # The permits of a subscription (1 to 6: a household in one calendar), each with its
 # own settings columns. Migration 0005 moved every subscription's permit here, with
 # the key its UIDs always had (s-<account>), so no feed changed.
-permits = Table(
+permits = _tracks_of_subscriptions(
     "permits",
-    metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column(
-        "subscription_id",
-        Integer,
-        ForeignKey("subscriptions.id", ondelete="CASCADE"),
-        nullable=False,
-        index=True,
-    ),
-    Column("position", Integer, nullable=False),  # the order the holder gave them
-    # The track key: every UID of this permit's events starts with it; never changes.
-    Column("key", String(40), nullable=False),
     Column("label", String(32), nullable=False),  # at most 8 characters; "" alone
     Column("issued", Date, nullable=True),
     Column("expires", Date, nullable=True),
@@ -72,29 +82,15 @@ permits = Table(
     Column("changes", String(100), nullable=False),
     Column("points", Boolean, nullable=False),
     Column("policy", String(16), nullable=False),
-    UniqueConstraint("subscription_id", "key", name="uq_permits_subscription_key"),
 )
 
 # The school steps of a subscription (0 to 4; migration 0006): a child's stage and
-# year, and the keys of the permits it depends on.
-schools = Table(
+# year (key s-<account>-k…), and the keys of the permits it depends on.
+schools = _tracks_of_subscriptions(
     "schools",
-    metadata,
-    Column("id", Integer, primary_key=True, autoincrement=True),
-    Column(
-        "subscription_id",
-        Integer,
-        ForeignKey("subscriptions.id", ondelete="CASCADE"),
-        nullable=False,
-        index=True,
-    ),
-    Column("position", Integer, nullable=False),
-    # The track key s-<account>-k…: every UID of the step's events starts with it.
-    Column("key", String(40), nullable=False),
     Column("stage", String(16), nullable=False),
     Column("year", Integer, nullable=False),
     Column("permits", String(200), nullable=False),  # permit keys, comma-separated
-    UniqueConstraint("subscription_id", "key", name="uq_schools_subscription_key"),
 )
 
 # What each event of a subscription last looked like, so that its SEQUENCE and
