@@ -47,6 +47,19 @@ def test_primary_2027_warns_above_the_calendar_buttons(chromium: Any, page_serve
         page.locator("#school-steps").scroll_into_view_if_needed()
         page.screenshot(path=str(SHOTS / "360-3-steps.png"))
         fits(page, 360)
+        # The page the QR code opens shows the same warning above this phone's steps.
+        feed_url = page.input_value("#feed-url")
+        token = re.search(r"/f/([A-Za-z0-9_-]{32})/", feed_url)
+        assert token, feed_url
+        page.goto(f"{page_server}/p/{token.group(1)}")
+        expect(page.locator("#school-warnings .school-warning")).to_contain_text("按往年估计")
+        above = page.evaluate(
+            "document.querySelector('#school-warnings').getBoundingClientRect().top"
+            " < document.querySelector('#add').getBoundingClientRect().top"
+        )
+        assert above
+        page.screenshot(path=str(SHOTS / "360-4-phone-page.png"), full_page=True)
+        fits(page, 360)
         assert visit.errors == []
     finally:
         visit.close()

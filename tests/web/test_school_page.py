@@ -61,6 +61,34 @@ def test_primary_2027_warns_above_the_calendar_buttons(app: Flask, client: Flask
     assert any("小学入学信息登记" in e["SUMMARY"] for e in added)
 
 
+def phone_page(app: Flask, client: FlaskClient, manage: str, ui: str = "zh") -> str:
+    """The page the QR code opens (keyed by the feed token, which only reads)."""
+    token = manage.rsplit("/", 1)[1]
+    sub = service(app).store.by_manage_token(token)
+    assert sub is not None
+    answer = client.get(f"/p/{sub.feed_token(token)}?ui={ui}")
+    assert answer.status_code == 200
+    return answer.get_data(as_text=True)
+
+
+def test_the_phone_page_warns_above_its_steps_too(app: Flask, client: FlaskClient) -> None:
+    manage = create(client, **APRIL)
+    assert 'id="school-warnings"' not in phone_page(app, client, manage)
+    add_school(client, manage, stage="primary", year="2027")
+    for ui, words in (
+        ("zh", ("最迟2027年4月16日（星期五）完成签注", "按往年估计", "2027年4月20日到期")),
+        ("en", ("Endorse by 2027-04-16 (Friday)", "est. from 2024", "expires 20 April 2027")),
+    ):
+        html = phone_page(app, client, manage, ui)
+        warnings = html.index('id="school-warnings"')
+        assert html.index('id="next-deadline"') < warnings < html.index('id="add"')
+        section = html[warnings : html.index('id="add"')]
+        for word in words:
+            assert word in section, (ui, word)
+        assert "/m/" not in html  # still read-only: no manage link, no form
+        assert "<form" not in html
+
+
 def test_a_permit_expiring_in_september_gets_no_warning(app: Flask, client: FlaskClient) -> None:
     manage = create(client, **SEPTEMBER)
     html = add_school(client, manage, stage="primary", year="2027")

@@ -12,6 +12,7 @@ from flask import Blueprint, Response, abort, url_for
 from permitcal.web.feeds.service import service
 from permitcal.web.page.next_step import household_next_step
 from permitcal.web.page.parts import add_to_phone, phone_page_url, render, with_ui
+from permitcal.web.page.school_parts import school_warnings
 from permitcal.web.storage.tokens import looks_like_token
 from permitcal.web.words.texts import ui_lang
 
@@ -29,12 +30,16 @@ def page(token: str) -> Response:
     if sub is None:
         abort(404)  # an old address after "new feed address", or never one
     today = found.today()
+    household = sub.household
+    lang = ui_lang()
+    # A school step's clash warnings here too: the phone page is often the only page a
+    # family member sees (the manage link stays with whoever made the calendar).
+    events = found.household_feed(household) if household.schools else []
     return render(
         "phone.html",
         # Every permit's next step: a family's calendar names whose it is.
-        next=household_next_step(
-            sub.household, found.household_deadlines(sub.household), today, ui_lang()
-        ),
+        next=household_next_step(household, found.household_deadlines(household), today, lang),
+        school_warnings=school_warnings(household, events, today, lang),
         **add_to_phone(
             sub,
             token,
