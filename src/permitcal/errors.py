@@ -120,6 +120,9 @@ class PermitcalError(ValueError):
     ``no_school_data``
         No checkpoints for that stage and year (before the first year in the data);
         ``stage``, ``year`` and, where there is one, ``first``.
+    ``school_twice``
+        Two school steps of one calendar have the same stage and year; ``stage``,
+        ``year``.
     ``unknown_track``
         A school track names a permit track the feed does not have; ``text``.
     ``wrong_city``

@@ -169,6 +169,7 @@ def test_the_page_refuses_to_remove_a_school_steps_only_permit(client: FlaskClie
         ([{**PRIMARY_2027, "id": "s-nothing-kabcde"}], "schools[0].id", "unknown_school"),
         ([{**PRIMARY_2027, "class": "1A"}], "schools[0].class", "unknown_field"),
         ([PRIMARY_2027] * 5, "schools", "too_many_schools"),
+        ([PRIMARY_2027, {**PRIMARY_2027, "permits": ["妈妈"]}], "schools[1]", "school_twice"),
         ({"stage": "primary"}, "schools", "not_a_list"),
         (["primary:2027"], "schools[0]", "not_an_object"),
     ],

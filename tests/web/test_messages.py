@@ -269,6 +269,7 @@ SAMPLE_PARAMS: dict[str, dict[str, object]] = {
     "unknown_school": {},
     "no_city_permit": {},
     "school_needs_a_permit": {"stage": "primary", "year": 2027},
+    "school_twice": {"stage": "junior", "year": 2028},
     "label_too_long": {"text": "Grandmother", "max": 8},
     "control_characters": {},
     "label_required": {"max": 8},

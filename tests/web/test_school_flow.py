@@ -1,6 +1,6 @@
 """A child's school step in a real browser at 360 px (issue #20, item 4): add primary 2027
 to a calendar whose permit expires in April, see the clash warning above the calendar
-buttons. Screenshots go to test-artifacts/school/ for review."""
+buttons (and on the phone page), then change the step in its own form. Screenshots go to test-artifacts/school/ for review."""
 
 from __future__ import annotations
 
@@ -47,6 +47,7 @@ def test_primary_2027_warns_above_the_calendar_buttons(chromium: Any, page_serve
         page.locator("#school-steps").scroll_into_view_if_needed()
         page.screenshot(path=str(SHOTS / "360-3-steps.png"))
         fits(page, 360)
+        manage = page.url.split("?")[0]
         # The page the QR code opens shows the same warning above this phone's steps.
         feed_url = page.input_value("#feed-url")
         token = re.search(r"/f/([A-Za-z0-9_-]{32})/", feed_url)
@@ -60,6 +61,20 @@ def test_primary_2027_warns_above_the_calendar_buttons(chromium: Any, page_serve
         assert above
         page.screenshot(path=str(SHOTS / "360-4-phone-page.png"), full_page=True)
         fits(page, 360)
+        # A wrong year is changed in the step's own form, which keeps the step.
+        page.goto(manage)
+        page.locator("#school-1-edit summary").scroll_into_view_if_needed()
+        page.click("#school-1-edit summary")
+        page.select_option("#school-1-stage", "kindergarten")
+        page.select_option("#school-1-year", "2028")
+        page.locator("#school-1-save").scroll_into_view_if_needed()
+        page.screenshot(path=str(SHOTS / "360-5-change.png"))
+        fits(page, 360)
+        page.click("#school-1-save")
+        page.wait_for_url(re.compile(r"done=school_saved#notice"))
+        expect(page.locator("#notice")).to_be_in_viewport()
+        expect(page.locator("#school-steps li")).to_have_count(1)
+        expect(page.locator("#school-steps")).to_contain_text("2028")
         assert visit.errors == []
     finally:
         visit.close()

@@ -183,6 +183,93 @@ def test_remove_a_step(app: Flask, client: FlaskClient) -> None:
     assert client.post(action.group(1)).status_code == 404
 
 
+def step_keys(app: Flask, manage: str) -> list[str | None]:
+    sub = service(app).store.by_manage_token(manage.rsplit("/", 1)[1])
+    assert sub is not None
+    return [s.key for s in sub.household.schools]
+
+
+def test_change_a_steps_year_keeps_its_key(app: Flask, client: FlaskClient) -> None:
+    manage = create(client, **APRIL)
+    html = add_school(client, manage, stage="primary", year="2027")
+    [key] = step_keys(app, manage)
+    assert '<details class="school-edit" id="school-1-edit">' in html  # closed
+    assert 'aria-label="修改2027年 小学入学"' in html
+    assert 'id="school-1-year"' in html
+    assert '<option value="2027" selected>' in html
+    answer = client.post(f"{manage}/schools/{key}", data={"stage": "kindergarten", "year": "2028"})
+    assert answer.status_code == 303
+    assert answer.headers["Location"].endswith("?done=school_saved#notice")
+    assert schools(app, manage) == [("kindergarten", 2028, (0,))]
+    assert step_keys(app, manage) == [key]
+    html = page(client, answer.headers["Location"].split("#")[0])
+    assert "已修改这个入学/升学步骤" in html
+    assert "2028年 幼儿园入园" in html or "2028年 幼儿园" in html
+    uids = [uid for uid in feed(client, manage) if uid.startswith(key + "-")]
+    assert uids  # the step's events, under its kept key
+    # The same form sent again changes nothing and is still answered as saved.
+    again = client.post(f"{manage}/schools/{key}", data={"stage": "kindergarten", "year": "2028"})
+    assert again.status_code == 303
+    assert schools(app, manage) == [("kindergarten", 2028, (0,))]
+
+
+def test_a_refused_change_shows_its_own_form_open_and_changes_nothing(
+    app: Flask, client: FlaskClient
+) -> None:
+    manage = create(client, **APRIL)
+    add_school(client, manage, stage="primary", year="2027")
+    add_school(client, manage, stage="zhongkao", year="2028")
+    first, second = step_keys(app, manage)
+    before = feed(client, manage)
+    for data, field, words in (
+        ({"stage": "university", "year": "2028"}, "school-2-stage", "入学阶段"),
+        ({"stage": "zhongkao", "year": "1999"}, "school-2-year", "1999"),
+        ({"stage": "primary", "year": "2027"}, None, "已经有2027年的“小学"),
+    ):
+        refused = client.post(f"{manage}/schools/{second}", data=data)
+        assert refused.status_code == 400, data
+        html = refused.get_data(as_text=True)
+        form = html[
+            html.index('id="school-2-edit"') : html.index(
+                "</details>", html.index('id="school-2-edit"')
+            )
+        ]
+        assert '<details class="school-edit" id="school-2-edit" open>' in html
+        if field is not None:
+            assert f'id="{field}-error"' in form, data
+            assert f'id="{field}" aria-invalid="true"' in form
+        else:
+            assert 'id="school-2-form-error"' in form, data
+        assert words in form, (data, form)
+        assert 'id="school-1-edit" open' not in html  # the other step's form stays closed
+        assert schools(app, manage) == [("primary", 2027, (0,)), ("zhongkao", 2028, (0,))]
+        assert step_keys(app, manage) == [first, second]
+    assert feed(client, manage) == before
+    assert client.post(f"{manage}/schools/s-nothing-kabcde", data=data).status_code == 404
+
+
+def test_change_which_permits_a_step_depends_on(app: Flask, client: FlaskClient) -> None:
+    manage = create(client, **SEPTEMBER)
+    add(client, manage, first_label="爸爸", label="妈妈", date_kind="expires", date="2027-04-20")
+    dad, mom = keys(client, manage)
+    add_school(client, manage, stage="primary", year="2027", permits=[dad])
+    assert 'id="school-warnings"' not in page(client, manage)  # 爸爸's permit: September
+    [key] = step_keys(app, manage)
+    html = page(client, manage)
+    assert f'value="{dad}" id="school-1-permit-1" checked' in html
+    assert f'value="{mom}" id="school-1-permit-2">' in html
+    refused = client.post(f"{manage}/schools/{key}", data={"stage": "primary", "year": "2027"})
+    assert refused.status_code == 400
+    assert 'id="school-1-permits-error"' in refused.get_data(as_text=True)
+    assert "第1个入学步骤" not in refused.get_data(as_text=True)  # named as the form names it
+    data = {"stage": "primary", "year": "2027", "permits": [mom]}
+    assert client.post(f"{manage}/schools/{key}", data=data).status_code == 303
+    assert schools(app, manage) == [("primary", 2027, (1,))]
+    section = page(client, manage)
+    section = section[section.index('id="school-warnings"') : section.index('id="add"')]
+    assert "妈妈的居住证" in section
+
+
 def test_csrf_guards_the_school_forms(tmp_path: Path) -> None:
     app = make_app(tmp_path, WTF_CSRF_ENABLED=True)
     client = app.test_client()
@@ -206,4 +293,9 @@ def test_csrf_guards_the_school_forms(tmp_path: Path) -> None:
     assert refused.status_code == 400
     assert 'role="alert"' in refused.get_data(as_text=True)
     assert len(schools(app, manage)) == 1
+    edit = action.group(1).removesuffix("/delete")
+    refused = client.post(edit, data={"stage": "junior", "year": "2028"})
+    assert refused.status_code == 400
+    assert 'id="school-1-edit" open' in refused.get_data(as_text=True)
+    assert schools(app, manage) == [("primary", 2027, (0,))]
     service(app).store.dispose()

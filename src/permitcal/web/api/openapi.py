@@ -338,6 +338,14 @@ def _paths() -> dict[str, Any]:
                 "Back to the page.",
             ),
         },
+        "/m/{token}/schools/{key}": {
+            "parameters": [_TOKEN, _SCHOOL_KEY],
+            "post": _page(
+                "Change one school step; it keeps its id (form: stage, year; permits, their"
+                " ids, with several permits)",
+                "Back to the page.",
+            ),
+        },
         "/m/{token}/schools/{key}/delete": {
             "parameters": [_TOKEN, _SCHOOL_KEY],
             "post": _page("Remove one school step", "Back to the page."),

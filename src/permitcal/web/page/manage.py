@@ -47,6 +47,7 @@ MESSAGES = (
     "permit_added",
     "permit_removed",
     "school_added",
+    "school_saved",
     "school_removed",
 )
 

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 from werkzeug.datastructures import MultiDict
 
 from permitcal.school_data import Stage
 from permitcal.school_events import SchoolEvent
 from permitcal.web.page.forms import FormError
-from permitcal.web.storage.household import Household
+from permitcal.web.storage.household import Household, Permit
 from permitcal.web.storage.schools import MAX_SCHOOLS, SCHOOL_CITY
 from permitcal.web.words.texts import UiLang, format_day, ui_text
 
@@ -21,12 +21,14 @@ __all__ = ["SchoolMistake", "school_view", "school_warnings", "school_years"]
 
 @dataclass(frozen=True, slots=True)
 class SchoolMistake:
-    """A refused school form (adding or removing a step), to show again next to its field."""
+    """A refused school form (adding, changing or removing a step), to show again next to
+    its field."""
 
     error: FormError
     form: MultiDict[str, str] | None = None
     key: str | None = None
-    """The step whose removal was refused (None: the form adding one)."""
+    """The step whose change or removal was refused (None: the form adding one)."""
+    what: Literal["add", "edit", "remove"] = "add"
 
 
 def school_years(today: dt.date) -> tuple[int, ...]:
@@ -75,29 +77,43 @@ def school_warnings(
 def school_view(
     household: Household, today: dt.date, mistake: SchoolMistake | None, lang: UiLang
 ) -> dict[str, Any]:
-    """The school section's steps, choices and refused form."""
-    adding = mistake if mistake is not None and mistake.key is None else None
-    typed = adding.form if adding is not None and adding.form is not None else MultiDict()
+    """The school section's steps (each with its change and remove forms), choices and
+    the form adding one; a refused form shows what was typed, next to its error."""
+    adding = mistake if mistake is not None and mistake.what == "add" else None
     years = school_years(today)
     shanghai = [p for p in household.permits if p.key and p.settings.policy == SCHOOL_CITY]
-    chosen = typed.getlist("permits") if adding is not None else [p.key for p in shanghai]
     steps = []
-    for school in household.schools:
+    for number, school in enumerate(household.schools, start=1):
         stage = school.stage.label.get(lang)
         refused = mistake if mistake is not None and mistake.key == school.key else None
+        editing = refused if refused is not None and refused.what == "edit" else None
+        depends = [household.permits[i] for i in school.permits]
+        stored = {"stage": school.stage.value, "year": str(school.year)}
         steps.append(
             {
                 "key": school.key,
+                "number": number,
                 "text": ui_text("school_step", lang).format(year=school.year, stage=stage),
                 "remove": ui_text("school_remove_label", lang).format(
                     year=school.year, stage=stage
                 ),
-                "whose": [
-                    household.permits[i].label for i in school.permits if household.permits[i].label
-                ]
+                "edit_label": ui_text("school_edit_label", lang).format(
+                    year=school.year, stage=stage
+                ),
+                "whose": [p.label for p in depends if p.label]
                 if len(household.permits) > 1
                 else [],
-                "error": refused.error.text if refused is not None else None,
+                "error": refused.error.text if refused is not None and editing is None else None,
+                # A past year stays choosable in its own form: changing the permits of a
+                # step whose year went by must not force a new year on it.
+                "fields": _fields(
+                    editing.form if editing is not None else None,
+                    stored,
+                    [p.key for p in depends if p.key],
+                    shanghai,
+                    sorted({*years, school.year}),
+                ),
+                "edit_error": editing.error if editing is not None else None,
             }
         )
     return {
@@ -105,11 +121,32 @@ def school_view(
         "full": len(household.schools) >= MAX_SCHOOLS,
         "max": MAX_SCHOOLS,
         "stages": [(s.value, s.label.get(lang)) for s in Stage],
-        "stage": typed.get("stage", Stage.PRIMARY.value),
-        "years": years,
-        "year": typed.get("year", str(years[1])),
-        "permits": [{"key": p.key, "label": p.label, "checked": p.key in chosen} for p in shanghai],
+        "fields": _fields(
+            adding.form if adding is not None else None,
+            {"stage": Stage.PRIMARY.value, "year": str(years[1])},
+            [p.key for p in shanghai],
+            shanghai,
+            list(years),
+        ),
         "ask_permits": len(household.permits) > 1,
         "no_shanghai": not shanghai,
         "error": adding.error if adding is not None else None,
+    }
+
+
+def _fields(
+    typed: MultiDict[str, str] | None,
+    stored: dict[str, str],
+    chosen: list[str | None],
+    shanghai: list[Permit],
+    years: list[int],
+) -> dict[str, Any]:
+    """One step form's values: what was typed when it was refused, else ``stored``."""
+    if typed is not None:
+        stored = {"stage": typed.get("stage", ""), "year": typed.get("year", "")}
+        chosen = list(typed.getlist("permits"))
+    return {
+        **stored,
+        "years": [(str(y), str(y)) for y in years],
+        "permits": [{"key": p.key, "label": p.label, "checked": p.key in chosen} for p in shanghai],
     }

@@ -1,10 +1,11 @@
 """The manage page's forms for a calendar's school steps (issue #20): add a child's step
-(stage, year, the permits it depends on), remove one.
+(stage, year, the permits it depends on), change one, remove one.
 
 Each writes ``Household.schools`` through the store as the API's PATCH does, with the
 same parsing (``storage/schools.py``) and the same check that its events can be
-computed; a refused form is shown again next to its field, nothing stored. Adding or
-removing a step changes no permit's events.
+computed; a refused form is shown again next to its field, nothing stored. Adding,
+changing or removing a step changes no permit's events; a changed step keeps its key,
+so its checkpoints that stay keep their UIDs.
 """
 
 from __future__ import annotations
@@ -20,7 +21,6 @@ from flask_wtf.csrf import CSRFError
 from werkzeug.datastructures import MultiDict
 
 from permitcal.errors import InvalidInputError, PermitcalError
-from permitcal.school_data import Stage
 from permitcal.web.errors import error_page
 from permitcal.web.feeds.service import retry_write, service
 from permitcal.web.page.forms import FormError
@@ -37,13 +37,16 @@ __all__ = ["bp"]
 bp = Blueprint("schools", __name__)
 
 _ONE_STEP = re.compile(r"schools\[[0-9]+\]\.?")
-# The error's field (within one step) -> the input it is shown next to.
-_INPUTS = {"stage": "school-stage", "year": "school-year", "permits": "school-permits"}
+# The fields a step form shows an error next to (its inputs are named after them).
+_INPUTS = ("stage", "year", "permits")
 
 
-def _typed(form: MultiDict[str, str], household: Household) -> dict[str, Any]:
+def _typed(
+    form: MultiDict[str, str], household: Household, kept: int | None = None
+) -> dict[str, Any]:
     """The step the form sends, as an API entry: its permits by key (the Shanghai ones
-    when the calendar has one permit, or the form names none)."""
+    when the calendar has one permit, or the form names none). ``kept``: the year of the
+    step being changed, choosable even when it is no longer among the page's years."""
     text = form.get("year", "").strip()
     if not text.isdigit():
         raise InvalidInputError(
@@ -54,7 +57,7 @@ def _typed(form: MultiDict[str, str], household: Household) -> dict[str, Any]:
         )
     years = school_years(service().today())
     year = int(text)
-    if year not in years:
+    if year not in years and year != kept:
         raise InvalidInputError(
             "year",
             f"the page offers {years[0]}–{years[-1]}, not {year}",
@@ -68,10 +71,15 @@ def _typed(form: MultiDict[str, str], household: Household) -> dict[str, Any]:
 
 
 def _with_step(household: Household, entry: dict[str, Any]) -> Household:
-    """``household`` with one more step, parsed and checked as the API's PATCH is."""
+    """``household`` with one more step, or (an entry with an ``id``) that step changed,
+    parsed and checked as the API's PATCH is."""
     stored = {s.key: s for s in household.schools if s.key}
-    entries: list[dict[str, Any]] = [{"id": key} for key in stored]
-    schools = parse_schools([*entries, entry], household.permits, stored, household.permits)
+    entries: list[dict[str, Any]] = [
+        entry if key == entry.get("id") else {"id": key} for key in stored
+    ]
+    if "id" not in entry:
+        entries.append(entry)
+    schools = parse_schools(entries, household.permits, stored, household.permits)
     return service().checked(household.with_schools(schools))
 
 
@@ -81,9 +89,9 @@ def _form_error(error: PermitcalError) -> FormError:
     inner = re.sub(r"\[[0-9]+\]$", "", inner)  # permits[0]: the permits' checkboxes
     if inner != error.field:
         error.field = inner or "school"
-    field = _INPUTS.get(error.field)
+    field = error.field if error.field in _INPUTS else None
     if error.reason == "no_school_data":
-        field = "school-year"
+        field = "year"
     return FormError(field, explain(error, ui_lang()))
 
 
@@ -98,19 +106,44 @@ def add(token: str) -> ResponseReturnValue:
     form = request.form
     try:
         entry = _typed(form, sub.household)
-        _with_step(sub.household, entry)
+        if not _there(sub.household, entry):
+            _with_step(sub.household, entry)
     except PermitcalError as error:
         return _refused(sub, token, SchoolMistake(_form_error(error), form))
-    stage = Stage(entry["stage"])
 
     def write(current: Subscription) -> Subscription | None:
-        for school in current.household.schools:
-            if (school.stage, school.year) == (stage, entry["year"]):
-                return current  # sent twice: the step is there
+        if _there(current.household, entry):
+            return current  # sent twice: the step is there
         household = _with_step(current.household, entry)
         return service().store.update(current, household, service().clock())
 
     return _written(sub, token, write, "school_added", SchoolMistake(_NONE, form))
+
+
+@bp.post("/m/<token>/schools/<key>")
+def edit(token: str, key: str) -> ResponseReturnValue:
+    """修改 one school step (a wrong year, another stage, other permits): it keeps its key."""
+    sub = subscription(token)
+    before = next((s for s in sub.household.schools if s.key == key), None)
+    if before is None:
+        abort(404)
+    form = request.form
+    mistake = SchoolMistake(_NONE, form, key=key, what="edit")
+    try:
+        entry = {**_typed(form, sub.household, kept=before.year), "id": key}
+        _with_step(sub.household, entry)
+    except PermitcalError as error:
+        return _refused(sub, token, replace(mistake, error=_form_error(error)))
+
+    def write(current: Subscription) -> Subscription | None:
+        if not any(s.key == key for s in current.household.schools):
+            return current  # removed meanwhile: nothing to change
+        household = _with_step(current.household, entry)
+        if household.schools == current.household.schools:
+            return current  # sent unchanged
+        return service().store.update(current, household, service().clock())
+
+    return _written(sub, token, write, "school_saved", mistake)
 
 
 @bp.post("/m/<token>/schools/<key>/delete")
@@ -127,10 +160,19 @@ def remove(token: str, key: str) -> ResponseReturnValue:
         household = current.household.with_schools(kept)
         return service().store.update(current, household, service().clock())
 
-    return _written(sub, token, write, "school_removed", SchoolMistake(_NONE, key=key))
+    return _written(
+        sub, token, write, "school_removed", SchoolMistake(_NONE, key=key, what="remove")
+    )
 
 
 _NONE = FormError(None, "")
+
+
+def _there(household: Household, entry: dict[str, Any]) -> bool:
+    """Whether the calendar has the step already (the add form sent twice)."""
+    return any(
+        (s.stage.value, s.year) == (entry["stage"], entry["year"]) for s in household.schools
+    )
 
 
 def _written(
@@ -160,5 +202,7 @@ def session_lost(_error: CSRFError) -> Response:
         return error_page(404)
     lost = FormError(None, ui_text("csrf_lost", ui_lang()))
     if request.endpoint == "schools.remove":
-        return _refused(sub, token, SchoolMistake(lost, key=key))
+        return _refused(sub, token, SchoolMistake(lost, key=key, what="remove"))
+    if request.endpoint == "schools.edit":
+        return _refused(sub, token, SchoolMistake(lost, request.form, key=key, what="edit"))
     return _refused(sub, token, SchoolMistake(lost, request.form))

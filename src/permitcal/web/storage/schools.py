@@ -103,16 +103,25 @@ def parse_schools(
     if len(entries) > MAX_SCHOOLS:
         raise _too_many("schools")
     stored = stored or {}
-    schools = []
+    schools: list[School] = []
     seen: set[str] = set()
     for index, entry in enumerate(entries):
         field = f"schools[{index}]"
         if not isinstance(entry, dict):
             raise InvalidInputError(field, "expected a JSON object", reason="not_an_object")
         try:
-            schools.append(_entry(entry, permits, stored, stored_permits, seen))
+            school = _entry(entry, permits, stored, stored_permits, seen)
         except PermitcalError as error:
             raise error.inside(field) from None
+        if any((s.stage, s.year) == (school.stage, school.year) for s in schools):
+            # The same checkpoints twice in one calendar: every event doubled.
+            raise InvalidInputError(
+                field,
+                f"the calendar already has the {school.stage.value} step of {school.year}",
+                reason="school_twice",
+                params={"stage": school.stage.value, "year": school.year},
+            )
+        schools.append(school)
     return tuple(schools)
 
 

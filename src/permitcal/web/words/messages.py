@@ -239,6 +239,11 @@ def _field_name(error: PermitcalError, lang: UiLang) -> str:
     return field_name(error.field).get(lang)
 
 
+# Within a school step, its permits are the ones it depends on, not the calendar's
+# ("第1个入学步骤的日历中的居住证" read as if the step held permits of its own).
+_SCHOOL_FIELD_NAMES = {
+    "permits": Text("第{n}个入学步骤所依据的居住证", "The permits school step {n} depends on")
+}
 _ONE_PERMIT = re.compile(r"permits\[([0-9]+)\]\.(.+)")
 _ONE_SCHOOL = re.compile(r"schools\[([0-9]+)\](?:\.([a-z_]+))?(?:\[[0-9]+\])?")
 
@@ -248,6 +253,9 @@ def field_name(field: str) -> Text:
     school = _ONE_SCHOOL.fullmatch(field)
     if school is not None:
         number = int(school.group(1)) + 1
+        own = _SCHOOL_FIELD_NAMES.get(school.group(2) or "")
+        if own is not None:
+            return Text(own.zh.format(n=number), own.en.format(n=number))
         inner = FIELD_NAMES.get(school.group(2) or "", Text("", ""))
         zh_inner = f"的{inner.zh}" if inner.zh else ""
         en_inner = f"{inner.en} of " if inner.en else ""

@@ -34,6 +34,12 @@ SCHOOL_TEXTS: dict[str, Text] = {
     "school_step": Text("{year}年 {stage}", "{stage}, {year}"),
     "school_remove": Text("删除", "Remove"),
     "school_remove_label": Text("删除{year}年 {stage}", "Remove {stage}, {year}"),
+    "school_edit": Text("修改", "Change"),
+    "school_edit_label": Text("修改{year}年 {stage}", "Change {stage}, {year}"),
+    "school_saved": Text(
+        "已修改这个入学/升学步骤；订阅的日历会在下次刷新时更新。",
+        "The school step was changed; subscribed calendars update at their next refresh.",
+    ),
     "school_added": Text(
         "已把入学/升学的日子加入日历；订阅的日历会在下次刷新时更新。",
         "The school step was added; subscribed calendars update at their next refresh.",

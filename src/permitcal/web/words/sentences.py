@@ -151,6 +151,10 @@ SENTENCES: dict[str, Text] = {
         "{field}：入学日期只适用于上海居住证，这个日历里没有上海居住证。",
         "{field}: the school dates need a Shanghai permit, and this calendar has none.",
     ),
+    "school_twice": Text(
+        "{field}：日历里已经有{year}年的“{stage}”这一步了。",
+        "{field}: the calendar already has the {stage} step of {year}.",
+    ),
     "school_needs_a_permit": Text(
         "{field}：{year}年的“{stage}”这一步就没有所依靠的居住证了；请同时删除这个入学步骤，或指定另一张居住证。",
         "{field}: the {stage} step of {year} would depend on no permit; remove the step "
