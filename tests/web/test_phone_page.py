@@ -563,8 +563,9 @@ BACKGROUND = {"light": "rgb(255, 255, 255)", "dark": "rgb(20, 18, 24)"}
 
 @pytest.mark.parametrize("scheme", BACKGROUND)
 def test_axe_finds_no_violation_on_any_page(browser: Any, server: str, scheme: str) -> None:
-    """Start, result, manage, about and error pages, in both languages and with a form error,
-    in the light and the dark colour scheme (prefers-color-scheme)."""
+    """Start, result, manage (one permit, and a family with a school step), phone, about and
+    error pages, in both languages and with form errors, in the light and the dark colour
+    scheme (prefers-color-scheme)."""
     visit = Visit(browser, server, PROFILES[0], bypass_csp=True, color_scheme=scheme)
     try:
         page = visit.page
@@ -595,6 +596,35 @@ def test_axe_finds_no_violation_on_any_page(browser: Any, server: str, scheme: s
             page.screenshot(path=str(ARTIFACTS / "phones" / "iphone-safari-dark.png"))
         page.goto(page.url.split("?")[0] + "?done=saved&ui=en")
         audit("manage (en)")
+        # A family's calendar with a school step: every permit's forms, the step's change
+        # form, the clash warnings (on the manage page and the phone page), a refused change.
+        manage = page.url.split("?")[0]
+        page.goto(manage)
+        page.click("#family-open")
+        page.fill("#add-first-label", "我")
+        page.fill("#add-label", "孩子")
+        page.check("#family input[name=date_kind][value=expires]")
+        page.fill("#add-date", "2027-04-20")
+        page.check("#add-points-no")
+        page.click("#add-permit")
+        page.wait_for_url(re.compile(r"done=permit_added#notice"))
+        page.click("#school-open")
+        page.select_option("#school-stage", "primary")
+        page.select_option("#school-year", "2027")
+        page.click("#school-submit")
+        page.wait_for_url(re.compile(r"done=school_added#notice"))
+        audit("household with a school step")
+        page.evaluate(
+            "() => { const y = document.querySelector('#school-1-year');"
+            " y.add(new Option('1999', '1999', true, true)); y.form.submit(); }"
+        )
+        page.wait_for_selector("#school-1-year-error")
+        audit("school change refused")
+        token = re.search(r"/f/([A-Za-z0-9_-]{32})/", page.input_value("#feed-url"))
+        assert token
+        page.goto(f"{server}/p/{token.group(1)}")
+        assert page.locator("#school-warnings .school-warning").count() >= 1
+        audit("phone page with warnings")
         for ui in ("", "?ui=en"):
             page.goto(server + "/about" + ui)
             audit("about" + ui)
@@ -606,7 +636,7 @@ def test_axe_finds_no_violation_on_any_page(browser: Any, server: str, scheme: s
         page.goto(server + "/nowhere?ui=en")
         audit("404 (en)")
         assert seen == {name: [] for name in seen}, json.dumps(seen, ensure_ascii=False, indent=1)
-        assert len(seen) == 9
+        assert len(seen) == 12
         # The check itself can fail: a page with known faults is caught.
         page.set_content('<html><body><img src="x.png"><button></button></body></html>')
         caught = {v["id"] for v in axe_violations(page)}
