@@ -4,6 +4,7 @@ other permits' events keep their UIDs and SEQUENCE in the feed (issue #18, item 
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from html import unescape
 from pathlib import Path
@@ -133,6 +134,40 @@ def keys_or_first(client: FlaskClient, manage: str) -> str:
     """The first permit's key before there is a list: the UIDs' common start."""
     uids = list(feed(client, manage))
     return uids[0].split("-2")[0]
+
+
+def test_the_add_form_starts_empty_not_with_the_first_permits_dates(
+    app: Flask, client: FlaskClient
+) -> None:
+    """A family member's permit is not the first one's: its date, new card and changes
+    start empty (the first's card date, carried over, was refused as the new permit's)."""
+    manage = create(
+        client,
+        date_kind="issued",
+        date="2023-06-01",
+        card_received="2024-05-20",
+        changes="employer",
+    )
+    html = page(client, manage)
+    family = html[html.index('<section id="family"') :]
+    family = family[: family.index("</section>")]
+    assert 'id="add-date" required value=""' in family
+    assert 'id="add-card_received" value=""' in family
+    assert "2023-06-01" not in family
+    assert "2024-05-20" not in family
+    assert 'value="employer" checked' not in family
+    assert 'name="date_kind" value="expires" checked' in family  # as on the start page
+    # Only the label and the date typed: added, with no card and no changes of its own.
+    added(client, manage, first_label="我", label="孩子", date="2027-05-20", points="0")
+    sub = service(app).store.by_manage_token(manage.rsplit("/", 1)[1])
+    assert sub is not None
+    mine, child = (p.settings for p in sub.household.permits)
+    assert (mine.card_received, mine.issued) == (dt.date(2024, 5, 20), dt.date(2023, 6, 1))
+    assert (child.card_received, child.changes, child.expires) == (
+        None,
+        frozenset(),
+        dt.date(2027, 5, 20),
+    )
 
 
 def test_six_permits_at_most_then_a_sentence_instead_of_the_form(

@@ -198,6 +198,28 @@ def test_every_page_flow_in_a_browser_over_https(site: Site) -> None:
             assert status == 200
             assert b"Permit" in body  # English now
 
+            # A family member's permit and a child's school step, then a change to the step:
+            # the newer forms pass the same proxy, cookies and CSRF checks.
+            page.click("#family-open")
+            page.fill("#add-first-label", "我")
+            page.fill("#add-label", "孩子")
+            page.check("#family input[name=date_kind][value=expires]")
+            page.fill("#add-date", "2027-04-20")
+            page.check("#add-points-no")
+            page.click("#add-permit")
+            expect(page).to_have_url(re.compile(r"done=permit_added#notice"))
+            page.click("#school-open")
+            page.select_option("#school-stage", "primary")
+            page.select_option("#school-year", "2027")
+            page.click("#school-submit")
+            expect(page).to_have_url(re.compile(r"done=school_added#notice"))
+            expect(page.locator("#school-warnings")).to_contain_text("【孩子】")
+            page.click("#school-1-edit summary")
+            page.select_option("#school-1-year", "2028")
+            page.click("#school-1-save")
+            expect(page).to_have_url(re.compile(r"done=school_saved#notice"))
+            expect(page.locator("#school-steps")).to_contain_text("2028")
+
             # Rotate: the old feed URL stops working at once.
             page.click("#rotate")
             expect(page).to_have_url(re.compile(r"done=rotated"))

@@ -26,6 +26,7 @@ __all__ = [
     "form_limits",
     "form_values",
     "merged_form",
+    "new_permit_values",
     "page_date_limits",
     "settings_from_form",
     "typed_date_problem",
@@ -172,6 +173,19 @@ def form_values(settings: FeedSettings | None, form: MultiDict[str, str] | None)
         "cycles": str(s.cycles),
         "official_only": not s.source_rules,
         "points": s.points,
+    }
+
+
+def new_permit_values(calendar: FeedSettings, form: MultiDict[str, str] | None) -> dict[str, Any]:
+    """The add-a-permit form's values: what was typed after an error, else a new permit's
+    (none of the first permit's date, new card or changes: a family member's permit that
+    silently took the first one's card date was refused, or worse, stored with it)."""
+    if form is not None:
+        return form_values(calendar, form)
+    fresh = form_values(None, None)
+    return {
+        **form_values(calendar, None),
+        **{k: fresh[k] for k in ("date_kind", "date", "card_received", "changes", "points")},
     }
 
 

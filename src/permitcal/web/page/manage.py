@@ -15,6 +15,7 @@ from permitcal.web.feeds.service import service
 from permitcal.web.page.forms import (
     FormError,
     form_values,
+    new_permit_values,
     page_date_limits,
     settings_from_form,
     typed_date_problem,
@@ -172,7 +173,7 @@ def manage_page(
             "max": MAX_PERMITS,
             "ask_first_label": not household.permits[0].label,
             "first_label": ui_text("first_label_default", lang),
-            "form": form_values(household.settings, adding.form if adding else None),
+            "form": new_permit_values(household.settings, adding.form if adding else None),
             "label": adding.form.get("label", "") if adding and adding.form else "",
             "first_label_typed": adding.form.get("first_label") if adding and adding.form else None,
             "error": adding.error if adding else None,
