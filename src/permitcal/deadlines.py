@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from typing import Any, Unpack
 
 from permitcal.cycles import CycleDates, calendar_step, offset_day
@@ -346,24 +346,25 @@ def _deadline(
             cycle_dates.estimate,
         )
     )
-    return Deadline(
-        rule=rule.id,
-        cycle=cycle_dates.number,
-        date=day,
-        kind=rule.kind,
-        basis=rule.basis,
-        expiry=expiry,
-        estimate=estimate or cycle_dates.estimate,
-        provisional=counted.provisional or nearest.provisional,
-        date_provisional=counted.provisional,
-        working_day=working_day,
-        nearest_working_day=nearest.date,
-        title=rule.title,
-        description=unwritten,  # type: ignore[arg-type]  # a Text when read
-        remind=rule.remind,
-        surely_rest_day=surely_rest_day,
-        act_on_receipt=act_on_receipt,
-        policy=policy,
+    return _made(
+        rule.id,
+        cycle_dates.number,
+        day,
+        rule.kind,
+        rule.basis,
+        expiry,
+        estimate or cycle_dates.estimate,
+        counted.provisional or nearest.provisional,
+        counted.provisional,
+        working_day,
+        nearest.date,
+        rule.title,
+        unwritten,
+        rule.remind,
+        surely_rest_day,
+        act_on_receipt,
+        "",
+        policy,
     )
 
 
@@ -439,6 +440,23 @@ class _WrittenOnRead:
 
 
 setattr(Deadline, "description", _WrittenOnRead(Deadline.__dict__["description"]))  # noqa: B010
+
+# Each field's slot, in field order, for _made.
+_SLOTS = tuple(
+    getattr(Deadline.__dict__[f.name], "slot", Deadline.__dict__[f.name]).__set__
+    for f in fields(Deadline)
+)
+
+
+def _made(*values: Any) -> Deadline:
+    """``Deadline(*values)`` without the frozen ``__init__``'s ``object.__setattr__`` per field.
+
+    A third of the cost of an event whose dates were known; every field is set.
+    """
+    deadline: Deadline = object.__new__(Deadline)
+    for set_slot, value in zip(_SLOTS, values, strict=True):
+        set_slot(deadline, value)
+    return deadline
 
 
 def _anchor_date(rule: Rule, cycle: CycleDates, card: dt.date | None) -> tuple[dt.date, bool]:
