@@ -1,4 +1,4 @@
-"""Scans and counts over a year's day flags (#19) answer as the day-by-day walk over views did."""
+"""Day flags filled a year at a time (#19) answer as the day-by-day walk over views did."""
 
 from __future__ import annotations
 
@@ -33,6 +33,15 @@ def _may_work(cal: WorkCalendar, day: dt.date) -> bool:
     if day in view.working or day in view.maybe_working:
         return True
     return day.weekday() < 5 and day not in view.off
+
+
+def _surely_rest(cal: WorkCalendar, day: dt.date) -> bool:
+    view = cal._view(day)
+    if day in view.working:
+        return False
+    if not all(map(cal.notice_published, _notice_years(cal, day))):
+        return day in view.off
+    return not _working(cal, day)
 
 
 def _answer(cal: WorkCalendar, day: dt.date, seen: set[int]) -> WorkdayAnswer:
@@ -75,6 +84,7 @@ def test_every_day_answers_as_the_walk_over_views(name: str, years: tuple[int, i
     day, last = dt.date(years[0], 1, 1), dt.date(years[1], 12, 31)
     while day <= last:
         assert cal.is_working_day(day) is _working(reference, day), day
+        assert cal.is_surely_rest_day(day) is _surely_rest(reference, day), day
         assert cal.last_working_day_on_or_before(day) == _scan(reference, day, -1), day
         assert cal.first_working_day_on_or_after(day) == _scan(reference, day, +1), day
         assert cal.last_working_day_before(day) == _scan(reference, day - ONE_DAY, -1), day
