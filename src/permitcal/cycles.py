@@ -59,8 +59,12 @@ _DAYS_IN_MONTH = (0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
 
 
 def _steps(day: dt.date, steps: tuple[Step, ...], sign: int = 1) -> dt.date:
-    for step in steps if sign > 0 else reversed(steps):
-        day = calendar_step(day, Step(sign * step.amount, step.unit))
+    if sign > 0:
+        for step in steps:
+            day = calendar_step(day, step)
+        return day
+    for step in reversed(steps):
+        day = calendar_step(day, Step(-step.amount, step.unit))
     return day
 
 

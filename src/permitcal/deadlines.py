@@ -180,13 +180,17 @@ def compute(
 class _PlannedRule:
     """A rule with what ``_deadline`` looks up for it once per policy instead of per event."""
 
-    __slots__ = ("act", "question", "rule", "without_points")
+    __slots__ = ("act", "question", "rule", "shift", "without_points")
 
     def __init__(self, rule: Rule, question: int) -> None:
         self.rule = rule
         self.question = question
         """Names the rule's date question (steps, act-on, card anchor) among all policies."""
         self.act = _WORKING_DAY_TO_ACT[rule.kind.act_on]
+        self.shift: dt.timedelta | None = None
+        """The steps as one shift, when they are all calendar days (no month to clamp)."""
+        if all(step.unit is Unit.DAYS for step in rule.steps):
+            self.shift = dt.timedelta(days=sum(step.amount for step in rule.steps))
         self.without_points = rule
         if rule.without_points is not None:
             title, text = rule.without_points
@@ -325,7 +329,7 @@ def _deadline(
     key = (planned.question, anchor)
     found = dated.get(key)
     if found is None:
-        found = dated[key] = _dated(anchor, rule, planned.act, cal)
+        found = dated[key] = _dated(anchor, rule, planned, cal)
     day, counted, nearest, working_day, surely_rest_day, act_on_receipt = found
     # Built on first read (see _WrittenOnRead): the value is describe()'s.
     unwritten = _Unwritten(
@@ -368,16 +372,14 @@ def _deadline(
     )
 
 
-def _dated(
-    anchor: dt.date,
-    rule: Rule,
-    act: Callable[[WorkCalendar, dt.date], WorkdayAnswer],
-    cal: WorkCalendar,
-) -> _Dated:
+def _dated(anchor: dt.date, rule: Rule, planned: _PlannedRule, cal: WorkCalendar) -> _Dated:
     """An event's day counted from ``anchor``, and what the calendar says about it."""
-    counted = _apply_steps(anchor, rule.steps, cal)
+    if planned.shift is not None:
+        counted = WorkdayAnswer(anchor + planned.shift, False, ())
+    else:
+        counted = _apply_steps(anchor, rule.steps, cal)
     day = counted.date
-    nearest = act(cal, day)
+    nearest = planned.act(cal, day)
     # The safe act-by day may fall before the card arrived when every possible
     # day off before the deadline counts as one; nobody can act before the card.
     # (An estimate assumes the card arrives on its anchor, the expiry: the same holds.)
@@ -388,10 +390,10 @@ def _dated(
     surely_rest_day = not working_day and cal.is_surely_rest_day(day)
     # Whether `day` itself is a working day rests on its own year's notice too
     # (a consequence's nearest working day may lie in the year before).
-    if not cal.notice_published(day.year):
-        years = nearest.unpublished_years
-        if day.year not in years:
-            years = tuple(sorted((*years, day.year)))
+    if not cal.notice_published(day.year) and not (
+        nearest.provisional and day.year in nearest.unpublished_years  # it says so already
+    ):
+        years = tuple(sorted({*nearest.unpublished_years, day.year}))
         nearest = WorkdayAnswer(nearest.date, True, years)
     return day, counted, nearest, working_day, surely_rest_day, act_on_receipt
 
