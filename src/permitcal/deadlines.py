@@ -26,7 +26,7 @@ from permitcal.policy import (
     Unit,
     get_policy,
 )
-from permitcal.workdays import WorkCalendar, WorkdayAnswer, default_calendar
+from permitcal.workdays import WorkCalendar, WorkdayAnswer, _answer_of, default_calendar
 
 __all__ = ["Deadline", "compute", "compute_deadlines"]
 
@@ -152,6 +152,8 @@ def compute(
     first = window[0].number
     results: list[Deadline] = []
     for cycle in window:
+        renewed = card if card_cycle == cycle.number else None
+        changes = permit.changes if cycle.number == first else frozenset()
         for planned in rules:
             rule = planned.rule
             if rule.requires_change is not None and (
@@ -159,10 +161,8 @@ def compute(
                 cycle.number != first or rule.requires_change not in permit.changes
             ):
                 continue
-            renewed = card if card_cycle == cycle.number else None
-            if _void_by_renewal(rule, cycle, renewed):
+            if renewed is not None and _void_by_renewal(rule, cycle, renewed):
                 continue
-            changes = permit.changes if cycle.number == first else frozenset()
             results.append(_deadline(planned, cycle, renewed, changes, policy, cal, dated, points))
     # A card received around `start` belongs to the renewal before cycle 1; its
     # points declaration is still due, so it is shown as cycle 0 while cycle 1 is.
@@ -325,7 +325,10 @@ def _deadline(
 ) -> Deadline:
     rule = planned.rule if points else planned.without_points
     expiry = cycle_dates.expiry
-    anchor, estimate = _anchor_date(rule, cycle_dates, card)
+    if rule.anchor is Anchor.EXPIRY:  # most rules: no call
+        anchor, estimate = expiry, False
+    else:
+        anchor, estimate = _anchor_date(rule, cycle_dates, card)
     key = (planned.question, anchor)
     found = dated.get(key)
     if found is None:
@@ -375,7 +378,7 @@ def _deadline(
 def _dated(anchor: dt.date, rule: Rule, planned: _PlannedRule, cal: WorkCalendar) -> _Dated:
     """An event's day counted from ``anchor``, and what the calendar says about it."""
     if planned.shift is not None:
-        counted = WorkdayAnswer(anchor + planned.shift, False, ())
+        counted = _answer_of(anchor + planned.shift, False, ())
     else:
         counted = _apply_steps(anchor, rule.steps, cal)
     day = counted.date
@@ -443,21 +446,74 @@ class _WrittenOnRead:
 
 setattr(Deadline, "description", _WrittenOnRead(Deadline.__dict__["description"]))  # noqa: B010
 
-# Each field's slot, in field order, for _made.
-_SLOTS = tuple(
-    getattr(Deadline.__dict__[f.name], "slot", Deadline.__dict__[f.name]).__set__
+# Each field's slot setter, for _made (the description's under _WrittenOnRead).
+_SET = {
+    f.name: getattr(Deadline.__dict__[f.name], "slot", Deadline.__dict__[f.name]).__set__
     for f in fields(Deadline)
+}
+if len(_SET) != 18:  # a new field must be set by _made too
+    raise RuntimeError("Deadline's fields changed: update deadlines._made")
+_RULE, _CYCLE, _DATE, _KIND, _BASIS, _EXPIRY = (
+    _SET[n] for n in ("rule", "cycle", "date", "kind", "basis", "expiry")
+)
+_ESTIMATE, _PROVISIONAL, _DATE_PROVISIONAL, _WORKING_DAY, _NEAREST, _TITLE = (
+    _SET[n]
+    for n in (
+        "estimate",
+        "provisional",
+        "date_provisional",
+        "working_day",
+        "nearest_working_day",
+        "title",
+    )
+)
+_DESCRIPTION, _REMIND, _SURELY_REST_DAY, _ACT_ON_RECEIPT, _TRACK, _POLICY = (
+    _SET[n]
+    for n in ("description", "remind", "surely_rest_day", "act_on_receipt", "track", "policy")
 )
 
 
-def _made(*values: Any) -> Deadline:
-    """``Deadline(*values)`` without the frozen ``__init__``'s ``object.__setattr__`` per field.
-
-    A third of the cost of an event whose dates were known; every field is set.
-    """
+def _made(
+    rule: str,
+    cycle: int,
+    date: dt.date,
+    kind: Kind,
+    basis: Basis,
+    expiry: dt.date,
+    estimate: bool,
+    provisional: bool,
+    date_provisional: bool,
+    working_day: bool,
+    nearest_working_day: dt.date,
+    title: Text,
+    description: object,
+    remind: bool,
+    surely_rest_day: bool,
+    act_on_receipt: bool,
+    track: str,
+    policy: Policy,
+) -> Deadline:
+    """``Deadline(...)`` set slot by slot: the frozen ``__init__`` calls
+    ``object.__setattr__`` for each field, half the cost of an event whose dates are known."""
     deadline: Deadline = object.__new__(Deadline)
-    for set_slot, value in zip(_SLOTS, values, strict=True):
-        set_slot(deadline, value)
+    _RULE(deadline, rule)
+    _CYCLE(deadline, cycle)
+    _DATE(deadline, date)
+    _KIND(deadline, kind)
+    _BASIS(deadline, basis)
+    _EXPIRY(deadline, expiry)
+    _ESTIMATE(deadline, estimate)
+    _PROVISIONAL(deadline, provisional)
+    _DATE_PROVISIONAL(deadline, date_provisional)
+    _WORKING_DAY(deadline, working_day)
+    _NEAREST(deadline, nearest_working_day)
+    _TITLE(deadline, title)
+    _DESCRIPTION(deadline, description)
+    _REMIND(deadline, remind)
+    _SURELY_REST_DAY(deadline, surely_rest_day)
+    _ACT_ON_RECEIPT(deadline, act_on_receipt)
+    _TRACK(deadline, track)
+    _POLICY(deadline, policy)
     return deadline
 
 
