@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 from collections.abc import Iterator
 from dataclasses import dataclass
-
-from dateutil.relativedelta import relativedelta
 
 from permitcal.errors import InvalidDateError
 from permitcal.policy import DEFAULT_POLICY, Anchor, Cycle, Offset, Step, Unit, get_policy
@@ -14,6 +13,7 @@ from permitcal.policy import DEFAULT_POLICY, Anchor, Cycle, Offset, Step, Unit, 
 __all__ = [
     "CARD_SPAN_REASONS",
     "CycleDates",
+    "add_months",
     "calendar_step",
     "chain",
     "cycle_of_card",
@@ -30,15 +30,41 @@ def calendar_step(day: dt.date, step: Step) -> dt.date:
     if step.unit is Unit.DAYS:
         return day + dt.timedelta(days=step.amount)
     if step.unit is Unit.MONTHS:
-        return day + relativedelta(months=step.amount)
+        return add_months(day, step.amount)
     if step.unit is Unit.YEARS:
-        return day + relativedelta(years=step.amount)
+        return add_months(day, 12 * step.amount)
     raise ValueError(f"{step.unit} is not a calendar step")  # a policy bug, not bad input
 
 
+def add_months(day: dt.date, months: int) -> dt.date:
+    """``day + relativedelta(months=months)``: the same day of the month, or the month's last.
+
+    Plain arithmetic, since building a relativedelta for every step was a
+    tenth of ``compute``; tests/test_month_steps.py holds it to relativedelta.
+    """
+    year, month = divmod(day.year * 12 + day.month - 1 + months, 12)
+    month += 1
+    if day.day <= 28:
+        return day.replace(year=year, month=month)
+    return day.replace(year=year, month=month, day=min(day.day, _month_days(year, month)))
+
+
+def _month_days(year: int, month: int) -> int:
+    if month == 2:
+        return 29 if calendar.isleap(year) else 28
+    return _DAYS_IN_MONTH[month]
+
+
+_DAYS_IN_MONTH = (0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+
+
 def _steps(day: dt.date, steps: tuple[Step, ...], sign: int = 1) -> dt.date:
-    for step in steps if sign > 0 else reversed(steps):
-        day = calendar_step(day, Step(sign * step.amount, step.unit))
+    if sign > 0:
+        for step in steps:
+            day = calendar_step(day, step)
+        return day
+    for step in reversed(steps):
+        day = calendar_step(day, Step(-step.amount, step.unit))
     return day
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field, fields, replace
 from typing import Any, Unpack
 
 from permitcal.cycles import CycleDates, calendar_step, offset_day
@@ -26,7 +26,7 @@ from permitcal.policy import (
     Unit,
     get_policy,
 )
-from permitcal.workdays import WorkCalendar, WorkdayAnswer, default_calendar
+from permitcal.workdays import WorkCalendar, WorkdayAnswer, _answer_of, default_calendar
 
 __all__ = ["Deadline", "compute", "compute_deadlines"]
 
@@ -138,10 +138,13 @@ def compute(
     """
     policy = _permit_policy(permit, policy)
     cal = calendar or default_calendar()
+    plan = _plan(policy)
+    dated = _dated_answers(cal)
+    points = permit.points
     rules = [
         r
-        for r in policy.rules
-        if (permit.source_rules or r.basis is Basis.OFFICIAL) and (permit.points or not r.points)
+        for r in plan.rules
+        if (permit.source_rules or r.rule.basis is Basis.OFFICIAL) and (points or not r.rule.points)
     ]
     window = permit.window(today)
     card = permit.card_received
@@ -149,27 +152,115 @@ def compute(
     first = window[0].number
     results: list[Deadline] = []
     for cycle in window:
-        for rule in rules:
+        renewed = card if card_cycle == cycle.number else None
+        changes = permit.changes if cycle.number == first else frozenset()
+        for planned in rules:
+            rule = planned.rule
             if rule.requires_change is not None and (
                 # Changes since the last renewal matter for the next one: the first shown.
                 cycle.number != first or rule.requires_change not in permit.changes
             ):
                 continue
-            renewed = card if card_cycle == cycle.number else None
-            if _void_by_renewal(rule, cycle, renewed):
+            if renewed is not None and _void_by_renewal(rule, cycle, renewed):
                 continue
-            changes = permit.changes if cycle.number == first else frozenset()
-            results.append(_deadline(rule, cycle, renewed, changes, policy, cal, permit.points))
+            results.append(_deadline(planned, cycle, renewed, changes, policy, cal, dated, points))
     # A card received around `start` belongs to the renewal before cycle 1; its
     # points declaration is still due, so it is shown as cycle 0 while cycle 1 is.
     if card_cycle == 0 and card is not None and first == 1:
         zero = next(permit.chain())
-        for rule in rules:
-            if rule.anchor is Anchor.CARD_RECEIVED:
-                results.append(_deadline(rule, zero, card, frozenset(), policy, cal, permit.points))
-    order = {rule.id: index for index, rule in enumerate(policy.rules)}
-    results.sort(key=lambda d: (d.date, d.cycle, order[d.rule]))
+        for planned in rules:
+            if planned.rule.anchor is Anchor.CARD_RECEIVED:
+                results.append(
+                    _deadline(planned, zero, card, frozenset(), policy, cal, dated, points)
+                )
+    results.sort(key=plan.sort_key)
     return results
+
+
+class _PlannedRule:
+    """A rule with what ``_deadline`` looks up for it once per policy instead of per event."""
+
+    __slots__ = ("act", "question", "rule", "shift", "without_points")
+
+    def __init__(self, rule: Rule, question: int) -> None:
+        self.rule = rule
+        self.question = question
+        """Names the rule's date question (steps, act-on, card anchor) among all policies."""
+        self.act = _WORKING_DAY_TO_ACT[rule.kind.act_on]
+        self.shift: dt.timedelta | None = None
+        """The steps as one shift, when they are all calendar days (no month to clamp)."""
+        if all(step.unit is Unit.DAYS for step in rule.steps):
+            self.shift = dt.timedelta(days=sum(step.amount for step in rule.steps))
+        self.without_points = rule
+        if rule.without_points is not None:
+            title, text = rule.without_points
+            self.without_points = replace(rule, title=title, description=text)
+
+
+class _Plan:
+    """One policy's rules, planned once (see :func:`_plan`)."""
+
+    __slots__ = ("policy", "rules", "sort_key")
+
+    def __init__(self, policy: Policy) -> None:
+        self.policy = policy
+        self.rules = [_PlannedRule(rule, _question(rule)) for rule in policy.rules]
+        order = {rule.id: index for index, rule in enumerate(policy.rules)}
+        self.sort_key: Callable[[Deadline], tuple[dt.date, int, int]] = lambda d: (
+            d.date,
+            d.cycle,
+            order[d.rule],
+        )
+
+
+# By policy object, as descriptions._by_policy: hashing a Policy walks all its
+# rules, so the entry is found by identity and keeps its policy alive.
+_plans: dict[int, _Plan] = {}
+
+
+def _plan(policy: Policy) -> _Plan:
+    found = _plans.get(id(policy))
+    if found is None or found.policy is not policy:
+        if len(_plans) >= 64:  # test-made variants; the registry has three
+            _plans.clear()
+        found = _plans[id(policy)] = _Plan(policy)
+    return found
+
+
+# A rule's date question: the same steps, working day to act on and anchor give
+# the same dated answer from the same anchor day, whichever rule or policy asks.
+_questions: dict[tuple[tuple[Step, ...], ActOn, bool], int] = {}
+
+
+def _question(rule: Rule) -> int:
+    key = (rule.steps, rule.kind.act_on, rule.anchor is Anchor.CARD_RECEIVED)
+    return _questions.setdefault(key, len(_questions))
+
+
+# What _dated gives: the day, the count that led to it, the day to act on,
+# whether the day is a working day, surely a rest day, and whether one acts on
+# the day the card arrived.
+_Dated = tuple[dt.date, WorkdayAnswer, WorkdayAnswer, bool, bool, bool]
+
+# Per calendar, as WorkCalendar keeps its own answers: an event's dated part by
+# (question, anchor day). A calendar's holiday data never changes, so an entry
+# cannot go stale; every feed whose cycle ends on the same day asks the same
+# questions. By identity, keeping the calendar alive (as _plans); the bound
+# is one of size, as in descriptions.py: past it a calendar starts again.
+_MAX_DATED = 200_000
+_by_calendar: dict[int, tuple[WorkCalendar, dict[tuple[int, dt.date], _Dated]]] = {}
+
+
+def _dated_answers(cal: WorkCalendar) -> dict[tuple[int, dt.date], _Dated]:
+    found = _by_calendar.get(id(cal))
+    if found is None or found[0] is not cal:
+        if len(_by_calendar) >= 64:  # a calendar per test, or per feed in a benchmark
+            _by_calendar.clear()
+        found = _by_calendar[id(cal)] = (cal, {})
+    answers = found[1]
+    if len(answers) >= _MAX_DATED:
+        answers.clear()
+    return answers
 
 
 def _permit_policy(permit: PermitInput, policy: object) -> Policy:
@@ -223,22 +314,75 @@ def _void_by_renewal(rule: Rule, cycle: CycleDates, renewed: dt.date | None) -> 
 
 
 def _deadline(
-    rule: Rule,
+    planned: _PlannedRule,
     cycle_dates: CycleDates,
     card: dt.date | None,
     changes: frozenset[Change],
     policy: Policy,
     cal: WorkCalendar,
+    dated: dict[tuple[int, dt.date], _Dated],
     points: bool = True,
 ) -> Deadline:
-    if not points and rule.without_points is not None:
-        title, text = rule.without_points
-        rule = replace(rule, title=title, description=text)
-    cycle, expiry = cycle_dates.number, cycle_dates.expiry
-    anchor, estimate = _anchor_date(rule, cycle_dates, card)
-    counted = _apply_steps(anchor, rule.steps, cal)
+    rule = planned.rule if points else planned.without_points
+    expiry = cycle_dates.expiry
+    if rule.anchor is Anchor.EXPIRY:  # most rules: no call
+        anchor, estimate = expiry, False
+    else:
+        anchor, estimate = _anchor_date(rule, cycle_dates, card)
+    key = (planned.question, anchor)
+    found = dated.get(key)
+    if found is None:
+        found = dated[key] = _dated(anchor, rule, planned, cal)
+    day, counted, nearest, working_day, surely_rest_day, act_on_receipt = found
+    # Built on first read (see _WrittenOnRead): the value is describe()'s.
+    unwritten = _Unwritten(
+        (
+            rule,
+            policy,
+            expiry,
+            day,
+            card,
+            estimate,
+            counted,
+            nearest,
+            working_day,
+            changes,
+            act_on_receipt,
+            surely_rest_day,
+            points,
+            cycle_dates.estimate,
+        )
+    )
+    return _made(
+        rule.id,
+        cycle_dates.number,
+        day,
+        rule.kind,
+        rule.basis,
+        expiry,
+        estimate or cycle_dates.estimate,
+        counted.provisional or nearest.provisional,
+        counted.provisional,
+        working_day,
+        nearest.date,
+        rule.title,
+        unwritten,
+        rule.remind,
+        surely_rest_day,
+        act_on_receipt,
+        "",
+        policy,
+    )
+
+
+def _dated(anchor: dt.date, rule: Rule, planned: _PlannedRule, cal: WorkCalendar) -> _Dated:
+    """An event's day counted from ``anchor``, and what the calendar says about it."""
+    if planned.shift is not None:
+        counted = _answer_of(anchor + planned.shift, False, ())
+    else:
+        counted = _apply_steps(anchor, rule.steps, cal)
     day = counted.date
-    nearest = _WORKING_DAY_TO_ACT[rule.kind.act_on](cal, day)
+    nearest = planned.act(cal, day)
     # The safe act-by day may fall before the card arrived when every possible
     # day off before the deadline counts as one; nobody can act before the card.
     # (An estimate assumes the card arrives on its anchor, the expiry: the same holds.)
@@ -249,43 +393,128 @@ def _deadline(
     surely_rest_day = not working_day and cal.is_surely_rest_day(day)
     # Whether `day` itself is a working day rests on its own year's notice too
     # (a consequence's nearest working day may lie in the year before).
-    if not cal.notice_published(day.year):
+    if not cal.notice_published(day.year) and not (
+        nearest.provisional and day.year in nearest.unpublished_years  # it says so already
+    ):
         years = tuple(sorted({*nearest.unpublished_years, day.year}))
         nearest = WorkdayAnswer(nearest.date, True, years)
-    facts = Describe(
-        expiry,
-        day,
-        card,
-        estimate,
-        counted,
-        nearest,
-        working_day,
-        changes,
-        act_on_receipt=act_on_receipt,
-        surely_rest_day=surely_rest_day,
-        points=points,
-        estimated_cycle=cycle_dates.estimate,
+    return day, counted, nearest, working_day, surely_rest_day, act_on_receipt
+
+
+class _Unwritten(tuple[Any, ...]):
+    """A description not built yet: (rule, policy, the fields of :class:`Describe`).
+
+    One tuple, since one is made for every event and most are never read.
+    """
+
+    __slots__ = ()
+
+    def write(self) -> Text:
+        return describe(self[0], self[1], Describe(*self[2:]))
+
+
+class _WrittenOnRead:
+    """``Deadline.description``: an event's description is built when first read.
+
+    Building descriptions was half of ``compute``'s time, for texts that a
+    caller after dates never reads. The slot holds an :class:`_Unwritten`
+    until then; every read (attribute, ``==``, ``hash``, ``repr``,
+    ``replace``, pickling) goes through here and sees the built ``Text``.
+    """
+
+    __slots__ = ("slot",)
+
+    def __init__(self, slot: Any) -> None:
+        self.slot = slot
+
+    def __get__(self, deadline: Deadline | None, owner: type | None = None) -> Any:
+        if deadline is None:
+            return self
+        value = self.slot.__get__(deadline, owner)
+        if type(value) is _Unwritten:
+            value = value.write()
+            # Two threads may both build it: they store equal values.
+            self.slot.__set__(deadline, value)
+        return value
+
+    def __set__(self, deadline: Deadline, value: object) -> None:
+        self.slot.__set__(deadline, value)
+
+    def __delete__(self, deadline: Deadline) -> None:
+        self.slot.__delete__(deadline)
+
+
+setattr(Deadline, "description", _WrittenOnRead(Deadline.__dict__["description"]))  # noqa: B010
+
+# Each field's slot setter, for _made (the description's under _WrittenOnRead).
+_SET = {
+    f.name: getattr(Deadline.__dict__[f.name], "slot", Deadline.__dict__[f.name]).__set__
+    for f in fields(Deadline)
+}
+if len(_SET) != 18:  # a new field must be set by _made too
+    raise RuntimeError("Deadline's fields changed: update deadlines._made")
+_RULE, _CYCLE, _DATE, _KIND, _BASIS, _EXPIRY = (
+    _SET[n] for n in ("rule", "cycle", "date", "kind", "basis", "expiry")
+)
+_ESTIMATE, _PROVISIONAL, _DATE_PROVISIONAL, _WORKING_DAY, _NEAREST, _TITLE = (
+    _SET[n]
+    for n in (
+        "estimate",
+        "provisional",
+        "date_provisional",
+        "working_day",
+        "nearest_working_day",
+        "title",
     )
-    description = describe(rule, policy, facts)
-    return Deadline(
-        rule=rule.id,
-        cycle=cycle,
-        date=day,
-        kind=rule.kind,
-        basis=rule.basis,
-        expiry=expiry,
-        estimate=estimate or cycle_dates.estimate,
-        provisional=counted.provisional or nearest.provisional,
-        date_provisional=counted.provisional,
-        working_day=working_day,
-        nearest_working_day=nearest.date,
-        title=rule.title,
-        description=description,
-        remind=rule.remind,
-        surely_rest_day=surely_rest_day,
-        act_on_receipt=act_on_receipt,
-        policy=policy,
-    )
+)
+_DESCRIPTION, _REMIND, _SURELY_REST_DAY, _ACT_ON_RECEIPT, _TRACK, _POLICY = (
+    _SET[n]
+    for n in ("description", "remind", "surely_rest_day", "act_on_receipt", "track", "policy")
+)
+
+
+def _made(
+    rule: str,
+    cycle: int,
+    date: dt.date,
+    kind: Kind,
+    basis: Basis,
+    expiry: dt.date,
+    estimate: bool,
+    provisional: bool,
+    date_provisional: bool,
+    working_day: bool,
+    nearest_working_day: dt.date,
+    title: Text,
+    description: object,
+    remind: bool,
+    surely_rest_day: bool,
+    act_on_receipt: bool,
+    track: str,
+    policy: Policy,
+) -> Deadline:
+    """``Deadline(...)`` set slot by slot: the frozen ``__init__`` calls
+    ``object.__setattr__`` for each field, half the cost of an event whose dates are known."""
+    deadline: Deadline = object.__new__(Deadline)
+    _RULE(deadline, rule)
+    _CYCLE(deadline, cycle)
+    _DATE(deadline, date)
+    _KIND(deadline, kind)
+    _BASIS(deadline, basis)
+    _EXPIRY(deadline, expiry)
+    _ESTIMATE(deadline, estimate)
+    _PROVISIONAL(deadline, provisional)
+    _DATE_PROVISIONAL(deadline, date_provisional)
+    _WORKING_DAY(deadline, working_day)
+    _NEAREST(deadline, nearest_working_day)
+    _TITLE(deadline, title)
+    _DESCRIPTION(deadline, description)
+    _REMIND(deadline, remind)
+    _SURELY_REST_DAY(deadline, surely_rest_day)
+    _ACT_ON_RECEIPT(deadline, act_on_receipt)
+    _TRACK(deadline, track)
+    _POLICY(deadline, policy)
+    return deadline
 
 
 def _anchor_date(rule: Rule, cycle: CycleDates, card: dt.date | None) -> tuple[dt.date, bool]:
@@ -304,7 +533,8 @@ def _anchor_date(rule: Rule, cycle: CycleDates, card: dt.date | None) -> tuple[d
 
 def _apply_steps(start: dt.date, steps: tuple[Step, ...], cal: WorkCalendar) -> WorkdayAnswer:
     """Apply the steps in order; only working-day steps can make the result provisional."""
-    day, unpublished = start, set[int]()
+    day = start
+    unpublished: tuple[int, ...] = ()
     for step in steps:
         if step.unit is not Unit.WORKING_DAYS:
             day = calendar_step(day, step)
@@ -313,6 +543,6 @@ def _apply_steps(start: dt.date, steps: tuple[Step, ...], cal: WorkCalendar) -> 
                 raise ValueError("working-day steps count forward")  # a policy bug
             answer = cal.add_working_days(day, step.amount)
             day = answer.date
-            unpublished.update(answer.unpublished_years)
-    years = tuple(sorted(unpublished))
-    return WorkdayAnswer(day, bool(years), years)
+            if answer.unpublished_years:
+                unpublished = tuple(sorted({*unpublished, *answer.unpublished_years}))
+    return WorkdayAnswer(day, bool(unpublished), unpublished)

@@ -275,8 +275,12 @@ class PermitInput:
         for cycle in self.chain():
             if cycle.number == 0:
                 continue
-            live_until = offset_day(self.policy.cycle.live_until, cycle)
-            if not shown and today is not None and live_until < today:
+            # The live horizon only matters before the first cycle shown, given a today.
+            if (
+                not shown
+                and today is not None
+                and offset_day(self.policy.cycle.live_until, cycle) < today
+            ):
                 continue
             shown.append(cycle)
             if len(shown) == self.cycles:

@@ -49,6 +49,13 @@ __all__ = [
 # Covid-19); a safe answer for an unpublished year may add a few more.
 _MAX_REST_RUN = 31
 
+# A day's flags in WorkCalendar._flags: its year above these bits, which say
+# whether it is a working day, whether it is or may turn out to be one (for
+# counts), whether next year's unknown notice decides it (New Year break),
+# and whether it is off whatever a missing notice says.
+_WORKING, _MAY_WORK, _NEXT_NOTICE, _SURELY_REST = 1, 2, 4, 8
+_YEAR_SHIFT = 4
+
 
 @dataclass(frozen=True, slots=True)
 class WorkdayAnswer:
@@ -59,6 +66,21 @@ class WorkdayAnswer:
     """True when a year that was looked at has no published holiday notice."""
     unpublished_years: tuple[int, ...] = ()
     """The unpublished years that were looked at, ascending."""
+
+
+_SET_DATE, _SET_PROVISIONAL, _SET_YEARS = (
+    getattr(WorkdayAnswer, name).__set__ for name in ("date", "provisional", "unpublished_years")
+)
+
+
+def _answer_of(day: dt.date, provisional: bool, years: tuple[int, ...]) -> WorkdayAnswer:
+    """``WorkdayAnswer(day, provisional, years)``, slot by slot: every new day scanned makes
+    one, and the frozen ``__init__`` costs twice as much."""
+    answer: WorkdayAnswer = object.__new__(WorkdayAnswer)
+    _SET_DATE(answer, day)
+    _SET_PROVISIONAL(answer, provisional)
+    _SET_YEARS(answer, years)
+    return answer
 
 
 @dataclass(frozen=True, slots=True)
@@ -119,6 +141,9 @@ class WorkCalendar:
         self._surely_rest: dict[dt.date, bool] = {}
         self._scans: dict[tuple[dt.date, int], WorkdayAnswer] = {}
         self._counts: dict[tuple[dt.date, int], WorkdayAnswer] = {}
+        # The day flags above, by ordinal, a whole year at once from its view:
+        # scans and counts walk these instead of asking the view day by day.
+        self._flags: dict[int, int] = {}
 
     @property
     def published_through(self) -> int:
@@ -150,11 +175,7 @@ class WorkCalendar:
         """
         known = self._working.get(day)
         if known is None:
-            view = self._view(day)
-            known = day in view.working or (
-                day.weekday() < 5 and day not in view.off and day not in view.maybe_off
-            )
-            self._working[day] = known
+            known = self._working[day] = bool(self._day_flags(day.toordinal()) & _WORKING)
         return known
 
     def is_surely_rest_day(self, day: dt.date) -> bool:
@@ -171,12 +192,7 @@ class WorkCalendar:
         return known
 
     def _find_surely_rest_day(self, day: dt.date) -> bool:
-        view = self._view(day)
-        if day in view.working:
-            return False
-        if not all(map(self.notice_published, self._notice_years(day))):
-            return day in view.off
-        return not self.is_working_day(day)
+        return bool(self._day_flags(day.toordinal()) & _SURELY_REST)
 
     def add_working_days(self, start: dt.date, count: int) -> WorkdayAnswer:
         """The ``count``-th working day after ``start`` (counting starts the next day).
@@ -195,14 +211,20 @@ class WorkCalendar:
         return found
 
     def _count_working_days(self, start: dt.date, count: int) -> WorkdayAnswer:
-        day, seen = start, {start.year}
-        remaining = count
+        flags, ordinal, remaining = self._flags, start.toordinal(), count
+        next_years: list[int] = []
         while remaining:
-            day += dt.timedelta(days=1)
-            seen.update(self._notice_years(day))
-            if self._may_be_working_day(day):
+            ordinal += 1
+            found = flags.get(ordinal)
+            if found is None:
+                found = self._day_flags(ordinal)
+            if found & _NEXT_NOTICE:
+                next_years.append((found >> _YEAR_SHIFT) + 1)
+            if found & _MAY_WORK:
                 remaining -= 1
-        return self._answer(day, seen)
+        day = dt.date.fromordinal(ordinal)
+        # The days walked are every day after `start` up to `day`; `start`'s year counts too.
+        return self._answer(day, start.year, day.year, next_years)
 
     def last_working_day_on_or_before(self, day: dt.date) -> WorkdayAnswer:
         """``day`` if it is a working day, else the nearest working day before it.
@@ -232,30 +254,86 @@ class WorkCalendar:
         return found
 
     def _scan_from(self, day: dt.date, direction: int) -> WorkdayAnswer:
-        seen: set[int] = set()
+        flags, ordinal = self._flags, day.toordinal()
+        found = flags.get(ordinal)
+        if found is None:
+            found = self._day_flags(ordinal)
+        if found & (_WORKING | _NEXT_NOTICE) == _WORKING:  # most days: the day itself
+            return self._answer(day, day.year, day.year, [])
+        next_years: list[int] = []
         for _ in range(_MAX_REST_RUN):
-            seen.update(self._notice_years(day))
-            if self.is_working_day(day):
-                return self._answer(day, seen)
-            day += dt.timedelta(days=direction)
-        raise RuntimeError(f"no working day within {_MAX_REST_RUN} days of {day}")
+            found = flags.get(ordinal)
+            if found is None:
+                found = self._day_flags(ordinal)
+            if found & _NEXT_NOTICE:
+                next_years.append((found >> _YEAR_SHIFT) + 1)
+            if found & _WORKING:
+                end = dt.date.fromordinal(ordinal)
+                # Fewer than _MAX_REST_RUN days: their years are the two ends' years.
+                first, last = (end.year, day.year) if direction < 0 else (day.year, end.year)
+                return self._answer(end, first, last, next_years)
+            ordinal += direction
+        raise RuntimeError(
+            f"no working day within {_MAX_REST_RUN} days of {dt.date.fromordinal(ordinal)}"
+        )
 
-    def _may_be_working_day(self, day: dt.date) -> bool:
-        """Whether ``day`` is or may turn out to be a working day (for counts)."""
-        view = self._view(day)
-        if day in view.working or day in view.maybe_working:
-            return True
-        return day.weekday() < 5 and day not in view.off
+    def _day_flags(self, ordinal: int) -> int:
+        """A day's flags (see ``_WORKING``), filling in its whole year the first time."""
+        found = self._flags.get(ordinal)
+        if found is None:
+            self._fill_flags(dt.date.fromordinal(ordinal))
+            found = self._flags[ordinal]
+        return found
 
-    def _notice_years(self, day: dt.date) -> tuple[int, ...]:
-        """The years whose notices decide ``day``: its own, and the next for a New Year break."""
-        if day in self._view(day).next_notice_days:
-            return day.year, day.year + 1
-        return (day.year,)
+    def _fill_flags(self, day: dt.date) -> None:
+        """Every day's flags of ``day``'s year, from the year's view.
 
-    def _answer(self, day: dt.date, seen: set[int]) -> WorkdayAnswer:
+        Weekdays work and weekends rest, then the view's days change that:
+        a day off certainly neither works nor may; a day that may be off is
+        not a working day but may be one; a weekend that may be worked may
+        be one; a listed working day is one.
+        """
+        view, year = self._view(day), day.year
+        first = dt.date(year, 1, 1)
+        base, weekday = first.toordinal(), first.weekday()
+        length = dt.date(year + 1, 1, 1).toordinal() - base if year < dt.MAXYEAR else 365
+        both, tag = _WORKING | _MAY_WORK, year << _YEAR_SHIFT
+        flags = [tag | (both if (weekday + n) % 7 < 5 else 0) for n in range(length)]
+        for off in view.off:
+            flags[off.toordinal() - base] = tag
+        for maybe_off in view.maybe_off:
+            flags[maybe_off.toordinal() - base] &= ~_WORKING
+        for maybe_working in view.maybe_working:
+            flags[maybe_working.toordinal() - base] |= _MAY_WORK
+        for working in view.working:
+            flags[working.toordinal() - base] |= both
+        for next_notice in view.next_notice_days:
+            flags[next_notice.toordinal() - base] |= _NEXT_NOTICE
+        # Surely off: not a listed working day, and where a notice that decides
+        # the day is unknown (its own year's, or the next's for a New Year
+        # break), a day known off; else any day that is not a working day.
+        known, next_known = self.notice_published(year), self.notice_published(year + 1)
+        listed_off = {d.toordinal() - base for d in view.off}
+        listed_working = {d.toordinal() - base for d in view.working}
+        for n, found in enumerate(flags):
+            if n in listed_working:
+                continue
+            decided = known and (next_known or not found & _NEXT_NOTICE)
+            if (n in listed_off) if not decided else not found & _WORKING:
+                flags[n] = found | _SURELY_REST
+        self._flags.update(zip(range(base, base + length), flags, strict=True))
+
+    def _answer(self, day: dt.date, first: int, last: int, next_years: list[int]) -> WorkdayAnswer:
+        """``day``, with the unpublished ones among the years whose notices were looked at:
+        ``first`` to ``last``, and ``next_years`` for New Year breaks."""
+        if not next_years:
+            if last <= self._published_through:  # every notice known
+                return _answer_of(day, False, ())
+            if first == last and last not in self._added:  # one year, its notice unknown
+                return _answer_of(day, True, (last,))
+        seen = {*range(first, last + 1), *next_years}
         unpublished = tuple(sorted(y for y in seen if not self.notice_published(y)))
-        return WorkdayAnswer(day, bool(unpublished), unpublished)
+        return _answer_of(day, bool(unpublished), unpublished)
 
     def _view(self, day: dt.date) -> _YearView:
         year = day.year
