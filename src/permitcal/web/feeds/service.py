@@ -6,9 +6,10 @@ import datetime as dt
 import logging
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 from flask import current_app
 from icalendar import Calendar
@@ -48,6 +49,11 @@ __all__ = [
 ]
 
 WRITE_ATTEMPTS = 5
+# The stateless feed's answered query strings the fast path knows, per process:
+# at most this many (the oldest remembered dropped), each at most this long, so
+# at most about 10 MB with their keys; the bytes themselves are the feed cache's.
+QUERIES_REMEMBERED = 4096
+LONGEST_QUERY_REMEMBERED = 2048
 # After the database failed to say when the data were first served, the
 # stateless feed uses the process start for this long without asking again.
 DATA_SINCE_RETRY_SECONDS = 10.0
@@ -107,6 +113,16 @@ class Feed:
         return body
 
 
+class AdhocKey(NamedTuple):
+    """A stateless feed's cache key: everything its bytes depend on."""
+
+    settings: FeedSettings
+    schools: tuple[tuple[Stage, int], ...]
+    versions: str
+    home_url: str
+    today: dt.date
+
+
 _Checked = TypeVar("_Checked", FeedSettings, Household)
 
 
@@ -141,11 +157,26 @@ class Service:
         self._loading_lock = threading.Lock()
         self._schema_current = False
         self._started = clock().replace(microsecond=0)
+        self._versions_of: tuple[WorkCalendar, SchoolData, str] | None = None
+        self._queries: OrderedDict[tuple[str, str, dt.date, str], tuple[AdhocKey, str | None]]
+        self._queries = OrderedDict()
+        self._queries_lock = threading.Lock()
 
     @property
     def versions_key(self) -> str:
-        """The versions as one string: part of every cache key and of data_since."""
-        return "/".join(self.versions)
+        """The versions as one string: part of every cache key and of data_since.
+
+        Read on every feed fetch, so kept while the same calendar and school
+        data are in place (the policies and the library cannot change in a
+        running process; a calendar or school data of other content is
+        another object, as when a test or an operator swaps one in).
+        """
+        known = self._versions_of
+        if known is not None and known[0] is self.calendar and known[1] is self.school_data:
+            return known[2]
+        key = "/".join(self.versions)
+        self._versions_of = (self.calendar, self.school_data, key)
+        return key
 
     @property
     def versions(self) -> tuple[str, str, str, str]:
@@ -377,7 +408,7 @@ class Service:
     ) -> Feed:
         """The stateless feed of one permit and the school steps depending on it."""
         home_url = self.public_url or home_url
-        key = ("adhoc", settings, schools, self.versions_key, home_url, self.today())
+        key = AdhocKey(settings, schools, self.versions_key, home_url, self.today())
 
         def render() -> bytes:
             permit = settings.permit()
@@ -390,11 +421,45 @@ class Service:
             )
             return to_ical(self.adhoc_events(settings, schools), options)
 
+        rendered = self.cache.get_or_render(key, render)
+        return Feed(rendered, self._adhoc_modified(key.today), self.cache, key)
+
+    def _adhoc_modified(self, today: dt.date) -> dt.datetime:
         # Nothing stored: the bytes change with the data and, once a day at most,
         # with the window, so Last-Modified moves at the start of each day too.
-        day_start = dt.datetime.combine(self.today(), dt.time(), SHANGHAI_TIME)
-        rendered = self.cache.get_or_render(key, render)
-        return Feed(rendered, max(self.data_since(wait=False), day_start), self.cache, key)
+        day_start = dt.datetime.combine(today, dt.time(), SHANGHAI_TIME)
+        return max(self.data_since(wait=False), day_start)
+
+    def remember_query(self, query: str, feed: Feed, download: str | None) -> None:
+        """Let ``cached_adhoc`` answer this query string as ``feed`` was (a file named
+        ``download``, if given) while its day and versions last."""
+        key = feed.key
+        if not isinstance(key, AdhocKey) or len(query) > LONGEST_QUERY_REMEMBERED:
+            return
+        with self._queries_lock:
+            self._queries[(query, key.home_url, key.today, key.versions)] = (key, download)
+            self._queries.move_to_end((query, key.home_url, key.today, key.versions))
+            while len(self._queries) > QUERIES_REMEMBERED:
+                self._queries.popitem(last=False)
+
+    def cached_adhoc(self, query: str, home_url: str) -> tuple[Feed, str | None] | None:
+        """The stateless feed for a query string answered before today, if its bytes are
+        still cached, and its download name; None sends the request to the Flask view.
+
+        The same query string always means the same settings: with today and
+        the versions in the key, the bytes are what the view would render now.
+        """
+        home_url = self.public_url or home_url
+        today = self.today()
+        with self._queries_lock:
+            found = self._queries.get((query, home_url, today, self.versions_key))
+        if found is None:
+            return None
+        key, download = found
+        rendered: RenderedFeed | None = self.cache.peek(key)
+        if rendered is None:
+            return None
+        return Feed(rendered, self._adhoc_modified(today), self.cache, key), download
 
 
 def policies_version() -> str:
