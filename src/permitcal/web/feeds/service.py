@@ -33,6 +33,7 @@ from permitcal.school_data import SchoolData, Stage, packaged_school_data
 from permitcal.school_events import SchoolEvent
 from permitcal.tracks import Track, compute_tracks
 from permitcal.web.feeds.cache import FeedCache, RenderedFeed
+from permitcal.web.feeds.render import write as write_feed
 from permitcal.web.storage.household import Household
 from permitcal.web.storage.settings import FeedSettings
 from permitcal.web.storage.store import Store, Subscription
@@ -361,8 +362,7 @@ class Service:
             sub = self.store.by_id(stamp.id)
             if sub is None:  # deleted between the two reads
                 raise SubscriptionGone(stamp.id)
-            vcalendar = self.render_vcalendar(sub, home_url)
-            return RenderedFeed.of(vcalendar.to_ical(), latest_stamp(vcalendar))
+            return self.render_feed(sub, home_url)
 
         rendered: RenderedFeed | None = (
             self.cache.peek(key)
@@ -374,6 +374,21 @@ class Service:
         last_modified = max(stamp.updated_at, self.data_since(), rendered.modified)
         return Feed(rendered, last_modified, self.cache, key)
 
+    def render_feed(self, sub: Subscription, home_url: str | None) -> RenderedFeed:
+        """A stored subscription's feed: the bytes of ``render_vcalendar(...).to_ical()``,
+        written without building the objects where it can (``feeds.render``)."""
+        options = self._render_options(sub, home_url)
+        events = self.household_feed(sub.household)
+        written = write_feed(
+            events,
+            options,
+            lambda fingerprints: self.store.event_versions(sub.id, fingerprints, self.clock()),
+        )
+        if written is not None:
+            return RenderedFeed.of(*written)
+        vcalendar = self._vcalendar(sub, options, events)
+        return RenderedFeed.of(vcalendar.to_ical(), latest_stamp(vcalendar))
+
     def render_vcalendar(self, sub: Subscription, home_url: str | None) -> Calendar:
         """A stored subscription's calendar, for its feed and its CalDAV objects alike.
 
@@ -384,8 +399,12 @@ class Service:
         so they move exactly when it changes.
         ``home_url`` is the events' URL; None leaves it out.
         """
+        options = self._render_options(sub, home_url)
+        return self._vcalendar(sub, options, self.household_feed(sub.household))
+
+    def _render_options(self, sub: Subscription, home_url: str | None) -> RenderOptions:
         settings = sub.settings
-        options = RenderOptions(
+        return RenderOptions(
             identity=sub.household.permits[0].key or sub.uid_prefix.rstrip("-"),
             lang=settings.lang,
             alarms=settings.alarms,
@@ -393,7 +412,11 @@ class Service:
             policy=settings.rules,
             labels=sub.household.labels,
         )
-        vcalendar = to_vcalendar(self.household_feed(sub.household), options)
+
+    def _vcalendar(
+        self, sub: Subscription, options: RenderOptions, events: list[Deadline | SchoolEvent]
+    ) -> Calendar:
+        vcalendar = to_vcalendar(events, options)
         fingerprints = {
             str(event["UID"]): content_fingerprint(event) for event in vcalendar.walk("VEVENT")
         }
