@@ -70,14 +70,18 @@ ics-check: setup
 	  && $(BIN)/python examples/write_ics.py "$$d/example.ics" \
 	  && "$$d/ics-check/.venv/bin/python" "$$d/ics-check/validate_ics.py" --feed --quiet "$$d/example.ics"
 
-# Feed throughput under gunicorn against constant bytes of the same size, then the
-# computation's figures (#19): compute against b337383 when BASELINE names that code's
-# Python (see benchmarks/compute_speed.py), cold render against icalendar, FEEDS feeds.
+# Every figure of #19 in one run: feed throughput under gunicorn (stored feed 200, 304,
+# gzip; the stateless feed) as ratios to yardsticks served alongside, then the
+# computation's figures: compute against b337383 when BASELINE names that code's
+# Python (see benchmarks/compute_speed.py), cold render against icalendar, FEEDS feeds;
+# last the re-render of STORED_FEEDS stored subscriptions through the service.
 BASELINE ?= $(PERMITCAL_BASELINE_PYTHON)
 FEEDS ?= 100000
+STORED_FEEDS ?= 100000
 bench: setup
 	$(BIN)/python benchmarks/feed_throughput.py
 	$(BIN)/python benchmarks/compute_speed.py --feeds $(FEEDS) $(if $(BASELINE),--baseline $(BASELINE))
+	$(BIN)/python benchmarks/stored_rerender.py --feeds $(STORED_FEEDS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis build dist src/*.egg-info

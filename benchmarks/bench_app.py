@@ -6,44 +6,60 @@ production factory carries no benchmark code.
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
 from typing import Any
 
-from flask import Flask, Response
+from flask import Flask, Response, abort
 
 from permitcal.web import create_app
 from permitcal.web.serving.security import SECURITY_HEADERS
+
+BLOBS_ENV = "PERMITCAL_BENCH_BLOBS"
+"""A folder of the bytes the yardsticks serve, one file per name (written before any fetch)."""
 
 
 def create_bench_app() -> Flask:
     """``create_app()`` with constant-bytes endpoints beside the feed fast path."""
     app = create_app()
-    blobs: dict[str, bytes] = {}  # bytes the benchmark hands to its yardsticks
+    blobs = _Blobs(Path(os.environ.get(BLOBS_ENV) or "/nonexistent"))
     _add_benchmark_endpoint(app, blobs)
     app.wsgi_app = _RawConstant(app.wsgi_app, blobs)  # type: ignore[method-assign]
     return app
+
+
+class _Blobs:
+    """The benchmark's bytes, read once per name from files: every worker sees the same."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.read: dict[str, bytes] = {}
+
+    def get(self, name: str) -> bytes | None:
+        found = self.read.get(name)
+        if found is None and name.isalnum():
+            path = self.folder / name
+            if path.is_file():
+                found = self.read[name] = path.read_bytes()
+        return found
 
 
 class _RawConstant:
     """Constant bytes at the WSGI level, beside the feed fast path: the strict yardstick.
 
     ``/bench/raw/<size>`` serves that many bytes; ``/bench/raw/gzip`` serves
-    the bytes last PUT there as a gzip answer (the benchmark PUTs a feed's
-    compressed bytes, so that both answers carry the same body).
+    the blob ``gzip`` (a feed's compressed bytes, so that both answers carry
+    the same body) as a gzip answer.
     """
 
-    def __init__(self, next_app: Any, blobs: dict[str, bytes]) -> None:
+    def __init__(self, next_app: Any, blobs: _Blobs) -> None:
         self.next_app = next_app
         self.blobs = blobs
 
     def __call__(self, environ: Any, start_response: Any) -> Any:
         path = environ.get("PATH_INFO", "")
         if path == "/bench/raw/gzip":
-            if environ.get("REQUEST_METHOD") == "PUT":
-                length = min(int(environ.get("CONTENT_LENGTH") or 0), 1 << 20)
-                self.blobs["gzip"] = environ["wsgi.input"].read(length)
-                start_response("204 No Content", [])
-                return []
-            return self._answer(start_response, self.blobs.get("gzip", b""), gzipped=True)
+            return self._answer(start_response, self.blobs.get("gzip") or b"", gzipped=True)
         if path.startswith("/bench/raw/") and path[11:].isdigit():
             return self._answer(start_response, b"x" * min(int(path[11:]), 1 << 20))
         return self.next_app(environ, start_response)
@@ -64,8 +80,8 @@ class _RawConstant:
         return [body]
 
 
-def _add_benchmark_endpoint(app: Flask, blobs: dict[str, bytes]) -> None:
-    """Constant bytes through Flask: the yardstick of the feed benchmark."""
+def _add_benchmark_endpoint(app: Flask, blobs: _Blobs) -> None:
+    """Constant bytes through Flask: the yardsticks of the feed benchmark."""
 
     @app.get("/bench/constant/<int:size>")
     def constant(size: int) -> Response:
@@ -73,7 +89,15 @@ def _add_benchmark_endpoint(app: Flask, blobs: dict[str, bytes]) -> None:
 
     @app.get("/bench/constant/gzip")
     def constant_gzip() -> Response:
-        response = Response(blobs.get("gzip", b""), content_type="text/calendar; charset=utf-8")
+        response = Response(blobs.get("gzip") or b"", content_type="text/calendar; charset=utf-8")
         response.headers["Content-Encoding"] = "gzip"
         response.vary.add("Accept-Encoding")
         return response
+
+    @app.get("/bench/blob/<name>")
+    def blob(name: str) -> Response:
+        """A blob's bytes as a calendar (the stateless feed's yardstick: the same bytes)."""
+        found = blobs.get(name)
+        if found is None:
+            abort(404)
+        return Response(found, content_type="text/calendar; charset=utf-8")

@@ -6,9 +6,10 @@ import datetime as dt
 import logging
 import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
-from typing import TypeVar
+from typing import NamedTuple, TypeVar
 
 from flask import current_app
 from icalendar import Calendar
@@ -32,6 +33,7 @@ from permitcal.school_data import SchoolData, Stage, packaged_school_data
 from permitcal.school_events import SchoolEvent
 from permitcal.tracks import Track, compute_tracks
 from permitcal.web.feeds.cache import FeedCache, RenderedFeed
+from permitcal.web.feeds.render import write as write_feed
 from permitcal.web.storage.household import Household
 from permitcal.web.storage.settings import FeedSettings
 from permitcal.web.storage.store import Store, Subscription
@@ -48,6 +50,11 @@ __all__ = [
 ]
 
 WRITE_ATTEMPTS = 5
+# The stateless feed's answered query strings the fast path knows, per process:
+# at most this many (the oldest remembered dropped), each at most this long, so
+# at most about 10 MB with their keys; the bytes themselves are the feed cache's.
+QUERIES_REMEMBERED = 4096
+LONGEST_QUERY_REMEMBERED = 2048
 # After the database failed to say when the data were first served, the
 # stateless feed uses the process start for this long without asking again.
 DATA_SINCE_RETRY_SECONDS = 10.0
@@ -107,6 +114,16 @@ class Feed:
         return body
 
 
+class AdhocKey(NamedTuple):
+    """A stateless feed's cache key: everything its bytes depend on."""
+
+    settings: FeedSettings
+    schools: tuple[tuple[Stage, int], ...]
+    versions: str
+    home_url: str
+    today: dt.date
+
+
 _Checked = TypeVar("_Checked", FeedSettings, Household)
 
 
@@ -141,11 +158,26 @@ class Service:
         self._loading_lock = threading.Lock()
         self._schema_current = False
         self._started = clock().replace(microsecond=0)
+        self._versions_of: tuple[WorkCalendar, SchoolData, str] | None = None
+        self._queries: OrderedDict[tuple[str, str, dt.date, str], tuple[AdhocKey, str | None]]
+        self._queries = OrderedDict()
+        self._queries_lock = threading.Lock()
 
     @property
     def versions_key(self) -> str:
-        """The versions as one string: part of every cache key and of data_since."""
-        return "/".join(self.versions)
+        """The versions as one string: part of every cache key and of data_since.
+
+        Read on every feed fetch, so kept while the same calendar and school
+        data are in place (the policies and the library cannot change in a
+        running process; a calendar or school data of other content is
+        another object, as when a test or an operator swaps one in).
+        """
+        known = self._versions_of
+        if known is not None and known[0] is self.calendar and known[1] is self.school_data:
+            return known[2]
+        key = "/".join(self.versions)
+        self._versions_of = (self.calendar, self.school_data, key)
+        return key
 
     @property
     def versions(self) -> tuple[str, str, str, str]:
@@ -330,8 +362,7 @@ class Service:
             sub = self.store.by_id(stamp.id)
             if sub is None:  # deleted between the two reads
                 raise SubscriptionGone(stamp.id)
-            vcalendar = self.render_vcalendar(sub, home_url)
-            return RenderedFeed.of(vcalendar.to_ical(), latest_stamp(vcalendar))
+            return self.render_feed(sub, home_url)
 
         rendered: RenderedFeed | None = (
             self.cache.peek(key)
@@ -343,6 +374,21 @@ class Service:
         last_modified = max(stamp.updated_at, self.data_since(), rendered.modified)
         return Feed(rendered, last_modified, self.cache, key)
 
+    def render_feed(self, sub: Subscription, home_url: str | None) -> RenderedFeed:
+        """A stored subscription's feed: the bytes of ``render_vcalendar(...).to_ical()``,
+        written without building the objects where it can (``feeds.render``)."""
+        options = self._render_options(sub, home_url)
+        events = self.household_feed(sub.household)
+        written = write_feed(
+            events,
+            options,
+            lambda fingerprints: self.store.event_versions(sub.id, fingerprints, self.clock()),
+        )
+        if written is not None:
+            return RenderedFeed.of(*written)
+        vcalendar = self._vcalendar(sub, options, events)
+        return RenderedFeed.of(vcalendar.to_ical(), latest_stamp(vcalendar))
+
     def render_vcalendar(self, sub: Subscription, home_url: str | None) -> Calendar:
         """A stored subscription's calendar, for its feed and its CalDAV objects alike.
 
@@ -353,8 +399,12 @@ class Service:
         so they move exactly when it changes.
         ``home_url`` is the events' URL; None leaves it out.
         """
+        options = self._render_options(sub, home_url)
+        return self._vcalendar(sub, options, self.household_feed(sub.household))
+
+    def _render_options(self, sub: Subscription, home_url: str | None) -> RenderOptions:
         settings = sub.settings
-        options = RenderOptions(
+        return RenderOptions(
             identity=sub.household.permits[0].key or sub.uid_prefix.rstrip("-"),
             lang=settings.lang,
             alarms=settings.alarms,
@@ -362,7 +412,11 @@ class Service:
             policy=settings.rules,
             labels=sub.household.labels,
         )
-        vcalendar = to_vcalendar(self.household_feed(sub.household), options)
+
+    def _vcalendar(
+        self, sub: Subscription, options: RenderOptions, events: list[Deadline | SchoolEvent]
+    ) -> Calendar:
+        vcalendar = to_vcalendar(events, options)
         fingerprints = {
             str(event["UID"]): content_fingerprint(event) for event in vcalendar.walk("VEVENT")
         }
@@ -377,7 +431,7 @@ class Service:
     ) -> Feed:
         """The stateless feed of one permit and the school steps depending on it."""
         home_url = self.public_url or home_url
-        key = ("adhoc", settings, schools, self.versions_key, home_url, self.today())
+        key = AdhocKey(settings, schools, self.versions_key, home_url, self.today())
 
         def render() -> bytes:
             permit = settings.permit()
@@ -390,11 +444,45 @@ class Service:
             )
             return to_ical(self.adhoc_events(settings, schools), options)
 
+        rendered = self.cache.get_or_render(key, render)
+        return Feed(rendered, self._adhoc_modified(key.today), self.cache, key)
+
+    def _adhoc_modified(self, today: dt.date) -> dt.datetime:
         # Nothing stored: the bytes change with the data and, once a day at most,
         # with the window, so Last-Modified moves at the start of each day too.
-        day_start = dt.datetime.combine(self.today(), dt.time(), SHANGHAI_TIME)
-        rendered = self.cache.get_or_render(key, render)
-        return Feed(rendered, max(self.data_since(wait=False), day_start), self.cache, key)
+        day_start = dt.datetime.combine(today, dt.time(), SHANGHAI_TIME)
+        return max(self.data_since(wait=False), day_start)
+
+    def remember_query(self, query: str, feed: Feed, download: str | None) -> None:
+        """Let ``cached_adhoc`` answer this query string as ``feed`` was (a file named
+        ``download``, if given) while its day and versions last."""
+        key = feed.key
+        if not isinstance(key, AdhocKey) or len(query) > LONGEST_QUERY_REMEMBERED:
+            return
+        with self._queries_lock:
+            self._queries[(query, key.home_url, key.today, key.versions)] = (key, download)
+            self._queries.move_to_end((query, key.home_url, key.today, key.versions))
+            while len(self._queries) > QUERIES_REMEMBERED:
+                self._queries.popitem(last=False)
+
+    def cached_adhoc(self, query: str, home_url: str) -> tuple[Feed, str | None] | None:
+        """The stateless feed for a query string answered before today, if its bytes are
+        still cached, and its download name; None sends the request to the Flask view.
+
+        The same query string always means the same settings: with today and
+        the versions in the key, the bytes are what the view would render now.
+        """
+        home_url = self.public_url or home_url
+        today = self.today()
+        with self._queries_lock:
+            found = self._queries.get((query, home_url, today, self.versions_key))
+        if found is None:
+            return None
+        key, download = found
+        rendered: RenderedFeed | None = self.cache.peek(key)
+        if rendered is None:
+            return None
+        return Feed(rendered, self._adhoc_modified(today), self.cache, key), download
 
 
 def policies_version() -> str:

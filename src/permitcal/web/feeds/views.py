@@ -79,16 +79,22 @@ def subscription(token: str, name: str | None = None) -> Response:
     if feed is None:
         abort(404)
     # A download keeps the name its link carried (the handed-out one names the policy).
-    return _respond(feed, f"{name}.ics" if name and _SAFE_NAME.fullmatch(name) else "permit.ics")
+    filename = f"{name}.ics" if name and _SAFE_NAME.fullmatch(name) else "permit.ics"
+    return _respond(feed, filename if _wants_download() else None)
 
 
 @bp.get("/feed.ics")
 def adhoc() -> Response:
-    # `download` is allowed and read by _respond; settings never look at it.
+    # `download` is allowed and read below; settings never look at it.
     settings = FeedSettings.from_strings(request.args, allowed=_ADHOC_PARAMS)
     schools = parse_school_params(request.args.getlist("school"))
-    feed = service().adhoc_feed(settings, home_url(), schools)
-    return _respond(feed, feed_filename(settings.policy))
+    found = service()
+    feed = found.adhoc_feed(settings, home_url(), schools)
+    download = feed_filename(settings.policy) if _wants_download() else None
+    # Only a query answered in full is remembered (a bad one gets its 400 from
+    # here every time): the fast path answers the same query string from now on.
+    found.remember_query(request.environ.get("QUERY_STRING", ""), feed, download)
+    return _respond(feed, download)
 
 
 # What a download's file name may be taken from: nothing that needs quoting in a header.
@@ -101,6 +107,8 @@ DOWNLOAD_NO = ("", "0", "false", "no", "off")
 
 def _wants_download() -> bool:
     """``?download=1`` (true, yes, on) asks for a file; 0, false, no, off and empty do not."""
+    if not request.environ.get("QUERY_STRING"):
+        return False
     value = request.args.get("download")
     if value is None or value in DOWNLOAD_NO:
         return False
@@ -114,10 +122,9 @@ def _wants_download() -> bool:
     )
 
 
-def _respond(feed: Feed, filename: str) -> Response:
-    """The feed as a Flask response; HEAD needs nothing here (Werkzeug drops the body)."""
-    wanted = bool(request.environ.get("QUERY_STRING")) and _wants_download()
-    download = filename if wanted else None
+def _respond(feed: Feed, download: str | None) -> Response:
+    """The feed as a Flask response (a file named ``download``, if given); HEAD needs
+    nothing here (Werkzeug drops the body)."""
     status, headers, body = feed_headers(feed, request.environ, service().compress, download)
     if status == 304:
         return Response(status=304, headers=headers)

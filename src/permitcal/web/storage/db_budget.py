@@ -93,17 +93,30 @@ class DatabaseBudget:
     @contextlib.contextmanager
     def request(self, seconds: float | None = None) -> Iterator[None]:
         """Bound the database time of what runs inside (a request, a command)."""
+        state = self.begin(seconds)
+        try:
+            yield
+        finally:
+            self.end(state)
+
+    def begin(self, seconds: float | None = None) -> _Thread:
+        """Start the current thread's budget; ``end`` it with what this returns.
+
+        What ``request`` does, as two calls: the WSGI layer runs for every
+        request, feed fetches included, and a generator context manager
+        costs more than the rest of it.
+        """
         state = self._state()
         with self._lock:
             state.bounded = True
             state.left = self.seconds if seconds is None else float(seconds)
             state.held.clear()
-        try:
-            yield
-        finally:
-            with self._lock:
-                state.bounded = False
-                state.held.clear()
+        return state
+
+    def end(self, state: _Thread) -> None:
+        with self._lock:
+            state.bounded = False
+            state.held.clear()
 
     def renew(self) -> None:
         """A fresh budget for the current thread (per statement, for migrations)."""
@@ -149,17 +162,13 @@ class DatabaseBudget:
                 return
             state.left -= time.monotonic() - state.busy_since
 
-    @contextlib.contextmanager
-    def waiting(self, target: Any = None) -> Iterator[None]:
-        """Count what runs inside as time on the database (``target`` is cut on overrun)."""
-        self.check()
-        key = object()
-        self.hold(key, target)
-        try:
-            yield
-        finally:
-            self.release(key)
-        self.check()  # cut while inside: the caller must not go on as if answered
+    def waiting(self, target: Any = None) -> _Waiting:
+        """Count what runs inside as time on the database (``target`` is cut on overrun).
+
+        Fails before entering when the budget is spent, and on leaving when
+        the watchdog cut the wait: the caller must not go on as if answered.
+        """
+        return _Waiting(self, target)
 
     # --- SQLAlchemy --------------------------------------------------------
 
@@ -264,6 +273,54 @@ class DatabaseBudget:
 
 _MISSING = object()
 
+
+class _Waiting:
+    """``DatabaseBudget.waiting``: one thread-state lookup and a lock each way.
+
+    A class rather than a generator: the feed lookup runs it on every fetch.
+    """
+
+    __slots__ = ("_budget", "_state", "_target")
+
+    def __init__(self, budget: DatabaseBudget, target: Any) -> None:
+        self._budget = budget
+        self._target = target
+        self._state = budget._state()
+
+    def __enter__(self) -> None:
+        budget, state = self._budget, self._state
+        with budget._lock:
+            if state.bounded:
+                if state.held:
+                    left = state.left - (time.monotonic() - state.busy_since)
+                else:
+                    left = state.left
+                    state.busy_since = time.monotonic()
+                if left <= 0:
+                    raise DatabaseTimeout(
+                        f"the database did not answer within {budget.seconds:g} s"
+                    )
+                state.held[self] = self._target
+                if budget._watchdog_idle:
+                    budget._wake.notify()
+        if state.bounded:
+            budget._ensure_watchdog()
+
+    def __exit__(self, kind: object, error: object, traceback: object) -> None:
+        budget, state = self._budget, self._state
+        with budget._lock:
+            if not state.bounded or state.held.pop(self, _MISSING) is _MISSING:
+                return
+            now = time.monotonic()
+            if state.held:  # still waiting on another connection: its time runs on
+                left = state.left - (now - state.busy_since)
+            else:
+                state.left -= now - state.busy_since
+                left = state.left
+        if kind is None and left <= 0:  # cut while inside
+            raise DatabaseTimeout(f"the database did not answer within {budget.seconds:g} s")
+
+
 STARTED_KEY = "permitcal.started"
 """The WSGI environment key of the request's start (``time.time()``)."""
 
@@ -281,5 +338,8 @@ class BoundedRequests:
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         environ[STARTED_KEY] = time.time()
-        with self.budget.request():
+        state = self.budget.begin()
+        try:
             return self.app(environ, start_response)
+        finally:
+            self.budget.end(state)
