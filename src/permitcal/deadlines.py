@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, fields
 from typing import Any, Unpack
 
 from permitcal.cycles import CycleDates, calendar_step, offset_day
@@ -13,7 +13,6 @@ from permitcal.errors import InvalidDateError, InvalidInputError
 from permitcal.inputs import PermitArgs, PermitInput
 from permitcal.policy import (
     DEFAULT_POLICY,
-    ActOn,
     Anchor,
     Basis,
     Change,
@@ -21,22 +20,13 @@ from permitcal.policy import (
     Lang,
     Policy,
     Rule,
-    Step,
     Text,
-    Unit,
     get_policy,
 )
-from permitcal.workdays import WorkCalendar, WorkdayAnswer, _answer_of, default_calendar
+from permitcal.rule_dates import Dated, PlannedRule, dated_answer, dated_answers, question
+from permitcal.workdays import WorkCalendar, default_calendar
 
 __all__ = ["Deadline", "compute", "compute_deadlines"]
-
-
-# The working day a person acts on, as each kind of event says (Kind.act_on).
-_WORKING_DAY_TO_ACT: dict[ActOn, Callable[[WorkCalendar, dt.date], WorkdayAnswer]] = {
-    ActOn.ON_OR_BEFORE: WorkCalendar.last_working_day_on_or_before,
-    ActOn.ON_OR_AFTER: WorkCalendar.first_working_day_on_or_after,
-    ActOn.BEFORE: WorkCalendar.last_working_day_before,
-}
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,7 +129,7 @@ def compute(
     policy = _permit_policy(permit, policy)
     cal = calendar or default_calendar()
     plan = _plan(policy)
-    dated = _dated_answers(cal)
+    dated = dated_answers(cal)
     points = permit.points
     rules = [
         r
@@ -177,26 +167,6 @@ def compute(
     return results
 
 
-class _PlannedRule:
-    """A rule with what ``_deadline`` looks up for it once per policy instead of per event."""
-
-    __slots__ = ("act", "question", "rule", "shift", "without_points")
-
-    def __init__(self, rule: Rule, question: int) -> None:
-        self.rule = rule
-        self.question = question
-        """Names the rule's date question (steps, act-on, card anchor) among all policies."""
-        self.act = _WORKING_DAY_TO_ACT[rule.kind.act_on]
-        self.shift: dt.timedelta | None = None
-        """The steps as one shift, when they are all calendar days (no month to clamp)."""
-        if all(step.unit is Unit.DAYS for step in rule.steps):
-            self.shift = dt.timedelta(days=sum(step.amount for step in rule.steps))
-        self.without_points = rule
-        if rule.without_points is not None:
-            title, text = rule.without_points
-            self.without_points = replace(rule, title=title, description=text)
-
-
 class _Plan:
     """One policy's rules, planned once (see :func:`_plan`)."""
 
@@ -204,7 +174,7 @@ class _Plan:
 
     def __init__(self, policy: Policy) -> None:
         self.policy = policy
-        self.rules = [_PlannedRule(rule, _question(rule)) for rule in policy.rules]
+        self.rules = [PlannedRule(rule, question(rule)) for rule in policy.rules]
         order = {rule.id: index for index, rule in enumerate(policy.rules)}
         self.sort_key: Callable[[Deadline], tuple[dt.date, int, int]] = lambda d: (
             d.date,
@@ -225,42 +195,6 @@ def _plan(policy: Policy) -> _Plan:
             _plans.clear()
         found = _plans[id(policy)] = _Plan(policy)
     return found
-
-
-# A rule's date question: the same steps, working day to act on and anchor give
-# the same dated answer from the same anchor day, whichever rule or policy asks.
-_questions: dict[tuple[tuple[Step, ...], ActOn, bool], int] = {}
-
-
-def _question(rule: Rule) -> int:
-    key = (rule.steps, rule.kind.act_on, rule.anchor is Anchor.CARD_RECEIVED)
-    return _questions.setdefault(key, len(_questions))
-
-
-# What _dated gives: the day, the count that led to it, the day to act on,
-# whether the day is a working day, surely a rest day, and whether one acts on
-# the day the card arrived.
-_Dated = tuple[dt.date, WorkdayAnswer, WorkdayAnswer, bool, bool, bool]
-
-# Per calendar, as WorkCalendar keeps its own answers: an event's dated part by
-# (question, anchor day). A calendar's holiday data never changes, so an entry
-# cannot go stale; every feed whose cycle ends on the same day asks the same
-# questions. By identity, keeping the calendar alive (as _plans); the bound
-# is one of size, as in descriptions.py: past it a calendar starts again.
-_MAX_DATED = 200_000
-_by_calendar: dict[int, tuple[WorkCalendar, dict[tuple[int, dt.date], _Dated]]] = {}
-
-
-def _dated_answers(cal: WorkCalendar) -> dict[tuple[int, dt.date], _Dated]:
-    found = _by_calendar.get(id(cal))
-    if found is None or found[0] is not cal:
-        if len(_by_calendar) >= 64:  # a calendar per test, or per feed in a benchmark
-            _by_calendar.clear()
-        found = _by_calendar[id(cal)] = (cal, {})
-    answers = found[1]
-    if len(answers) >= _MAX_DATED:
-        answers.clear()
-    return answers
 
 
 def _permit_policy(permit: PermitInput, policy: object) -> Policy:
@@ -314,13 +248,13 @@ def _void_by_renewal(rule: Rule, cycle: CycleDates, renewed: dt.date | None) -> 
 
 
 def _deadline(
-    planned: _PlannedRule,
+    planned: PlannedRule,
     cycle_dates: CycleDates,
     card: dt.date | None,
     changes: frozenset[Change],
     policy: Policy,
     cal: WorkCalendar,
-    dated: dict[tuple[int, dt.date], _Dated],
+    dated: dict[tuple[int, dt.date], Dated],
     points: bool = True,
 ) -> Deadline:
     rule = planned.rule if points else planned.without_points
@@ -332,7 +266,7 @@ def _deadline(
     key = (planned.question, anchor)
     found = dated.get(key)
     if found is None:
-        found = dated[key] = _dated(anchor, rule, planned, cal)
+        found = dated[key] = dated_answer(anchor, rule, planned, cal)
     day, counted, nearest, working_day, surely_rest_day, act_on_receipt = found
     # Built on first read (see _WrittenOnRead): the value is describe()'s.
     unwritten = _Unwritten(
@@ -373,32 +307,6 @@ def _deadline(
         "",
         policy,
     )
-
-
-def _dated(anchor: dt.date, rule: Rule, planned: _PlannedRule, cal: WorkCalendar) -> _Dated:
-    """An event's day counted from ``anchor``, and what the calendar says about it."""
-    if planned.shift is not None:
-        counted = _answer_of(anchor + planned.shift, False, ())
-    else:
-        counted = _apply_steps(anchor, rule.steps, cal)
-    day = counted.date
-    nearest = planned.act(cal, day)
-    # The safe act-by day may fall before the card arrived when every possible
-    # day off before the deadline counts as one; nobody can act before the card.
-    # (An estimate assumes the card arrives on its anchor, the expiry: the same holds.)
-    act_on_receipt = rule.anchor is Anchor.CARD_RECEIVED and nearest.date < anchor
-    if act_on_receipt:
-        nearest = WorkdayAnswer(anchor, nearest.provisional, nearest.unpublished_years)
-    working_day = cal.is_working_day(day)
-    surely_rest_day = not working_day and cal.is_surely_rest_day(day)
-    # Whether `day` itself is a working day rests on its own year's notice too
-    # (a consequence's nearest working day may lie in the year before).
-    if not cal.notice_published(day.year) and not (
-        nearest.provisional and day.year in nearest.unpublished_years  # it says so already
-    ):
-        years = tuple(sorted({*nearest.unpublished_years, day.year}))
-        nearest = WorkdayAnswer(nearest.date, True, years)
-    return day, counted, nearest, working_day, surely_rest_day, act_on_receipt
 
 
 class _Unwritten(tuple[Any, ...]):
@@ -529,20 +437,3 @@ def _anchor_date(rule: Rule, cycle: CycleDates, card: dt.date | None) -> tuple[d
     if rule.fallback_anchor is Anchor.EXPIRY:
         return expiry, True
     raise ValueError(f"rule {rule.id} has no usable anchor")  # a policy bug, not bad input
-
-
-def _apply_steps(start: dt.date, steps: tuple[Step, ...], cal: WorkCalendar) -> WorkdayAnswer:
-    """Apply the steps in order; only working-day steps can make the result provisional."""
-    day = start
-    unpublished: tuple[int, ...] = ()
-    for step in steps:
-        if step.unit is not Unit.WORKING_DAYS:
-            day = calendar_step(day, step)
-        else:
-            if step.amount < 1:
-                raise ValueError("working-day steps count forward")  # a policy bug
-            answer = cal.add_working_days(day, step.amount)
-            day = answer.date
-            if answer.unpublished_years:
-                unpublished = tuple(sorted({*unpublished, *answer.unpublished_years}))
-    return WorkdayAnswer(day, bool(unpublished), unpublished)
