@@ -84,22 +84,26 @@ def to_ical(deadlines: Sequence[Deadline | CalendarItem], options: RenderOptions
         # icalendar would refuse or mangle a control character; let it say which.
         data: bytes = to_vcalendar(deadlines, options).to_ical()
         return data
+    return write_calendar(
+        feed_head(options),
+        feed_items(permit_only, options),
+        stamp=options.utc_stamp,
+        sequence=options.sequence,
+        url=url,
+        alarm_time=ALARM_TIME_OF_DAY if options.alarms else None,
+    )
+
+
+def feed_head(options: RenderOptions) -> list[str]:
+    """The calendar's own lines before its events (name, description, time zone, refresh)."""
     policy, lang = options.policy, options.lang
-    head = head_lines(
+    return head_lines(
         options.prodid,
         policy.feed_name.get(lang, " "),
         policy.feed_description.get(lang),
         TIMEZONE,
         PUBLISHED_TTL,
         options.refresh_interval,
-    )
-    return write_calendar(
-        head,
-        _items(permit_only, options),
-        stamp=options.utc_stamp,
-        sequence=options.sequence,
-        url=url,
-        alarm_time=ALARM_TIME_OF_DAY if options.alarms else None,
     )
 
 
@@ -131,7 +135,8 @@ def to_vcalendar(deadlines: Sequence[Deadline | CalendarItem], options: RenderOp
         )
     permit_events = [d for d in deadlines if isinstance(d, Deadline)]
     events = [
-        (item.day, item.uid, _base_event(item, options)) for item in _items(permit_events, options)
+        (item.day, item.uid, _base_event(item, options))
+        for item in feed_items(permit_events, options)
     ]
     others = [item for item in deadlines if not isinstance(item, Deadline)]
     events.extend(
@@ -143,7 +148,7 @@ def to_vcalendar(deadlines: Sequence[Deadline | CalendarItem], options: RenderOp
     return cal
 
 
-def _items(deadlines: Sequence[Deadline], options: RenderOptions) -> list[Item]:
+def feed_items(deadlines: Sequence[Deadline], options: RenderOptions) -> list[Item]:
     """Every event and reminder of the feed, in date order (then by UID)."""
     items = [_event(d, options) for d in deadlines]
     items.extend(

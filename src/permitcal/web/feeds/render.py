@@ -18,9 +18,8 @@ import hashlib
 from collections.abc import Callable, Sequence
 
 from permitcal.deadlines import Deadline
-from permitcal.ical import ALARM_TIME_OF_DAY, PUBLISHED_TTL, TIMEZONE, RenderOptions
-from permitcal.ical import _items as feed_items  # the same events, in the same order
-from permitcal.ical_write import Item, head_lines, write_calendar
+from permitcal.ical import ALARM_TIME_OF_DAY, RenderOptions, feed_head, feed_items
+from permitcal.ical_write import Item, write_calendar
 from permitcal.school_events import SchoolEvent
 
 __all__ = ["Versions", "fingerprint", "write"]
@@ -64,15 +63,7 @@ def write(
         item.uid: fingerprint(event(item, stand_in, options.sequence)) for item in items
     }
     recorded = versions(fingerprints)
-    policy, lang = options.policy, options.lang
-    head = head_lines(
-        options.prodid,
-        policy.feed_name.get(lang, " "),
-        policy.feed_description.get(lang),
-        TIMEZONE,
-        PUBLISHED_TTL,
-        options.refresh_interval,
-    )
+    head = feed_head(options)
     frame = write_calendar(head, (), stamp=stand_in, sequence=0, url=url, alarm_time=alarm_time)
     out = [frame[:-_END]]
     newest: dt.datetime | None = None
