@@ -210,7 +210,7 @@ def render_figures(rounds: int, feeds: int) -> None:
             for day, cal in zip(batch, calendars, strict=True):
                 if empty:
                     texts._filled.clear()
-                    texts._by_policy.clear()
+                    texts._texts.clear()
                 start = time.process_time()
                 ics_bytes(issued=day, calendar=cal)
                 spent += time.process_time() - start

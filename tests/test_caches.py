@@ -73,7 +73,7 @@ def test_provisional_answers_name_their_years_after_caching() -> None:
 
 def fresh_descriptions(permit: PermitInput, cal: WorkCalendar) -> list[Text]:
     descriptions_module._filled.clear()
-    descriptions_module._by_policy.clear()
+    descriptions_module._texts.clear()
     return [d.description for d in compute(permit, calendar=cal)]
 
 

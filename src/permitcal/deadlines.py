@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field, fields
 from typing import Any, Unpack
 
+from permitcal.by_identity import ByIdentity
 from permitcal.cycles import CycleDates, calendar_step, offset_day
 from permitcal.descriptions import Describe, describe
 from permitcal.errors import InvalidDateError, InvalidInputError
@@ -183,18 +184,9 @@ class _Plan:
         )
 
 
-# By policy object, as descriptions._by_policy: hashing a Policy walks all its
-# rules, so the entry is found by identity and keeps its policy alive.
-_plans: dict[int, _Plan] = {}
-
-
-def _plan(policy: Policy) -> _Plan:
-    found = _plans.get(id(policy))
-    if found is None or found.policy is not policy:
-        if len(_plans) >= 64:  # test-made variants; the registry has three
-            _plans.clear()
-        found = _plans[id(policy)] = _Plan(policy)
-    return found
+# Planned once per policy object (a Policy's hash walks all its rules); the
+# registry has three, tests make variants.
+_plan: ByIdentity[Policy, _Plan] = ByIdentity(_Plan)
 
 
 def _permit_policy(permit: PermitInput, policy: object) -> Policy:

@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from permitcal.by_identity import ByIdentity
 from permitcal.policy import Anchor, Basis, Change, Policy, Reference, Rule, Text
 from permitcal.workdays import WorkdayAnswer
 
@@ -161,19 +162,8 @@ class _PolicyTexts:
         return joined
 
 
-# By policy object: a Policy is frozen but hashing one walks all its rules, so
-# the entry is found by identity; it keeps its policy alive, so an id is never
-# reused while its entry exists.
-_by_policy: dict[int, _PolicyTexts] = {}
-
-
-def _texts(policy: Policy) -> _PolicyTexts:
-    found = _by_policy.get(id(policy))
-    if found is None or found.policy is not policy:
-        if len(_by_policy) >= 64:  # test-made variants; the registry has three
-            _by_policy.clear()
-        found = _by_policy[id(policy)] = _PolicyTexts(policy)
-    return found
+# By policy object: a Policy is frozen but hashing one walks all its rules.
+_texts: ByIdentity[Policy, _PolicyTexts] = ByIdentity(_PolicyTexts)
 
 
 def _join(parts: list[Text]) -> Text:

@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import replace
 
+from permitcal.by_identity import ByIdentity
 from permitcal.cycles import calendar_step
 from permitcal.policy import ActOn, Anchor, Rule, Step, Unit
 from permitcal.workdays import WorkCalendar, WorkdayAnswer, _answer_of
@@ -58,19 +59,15 @@ Dated = tuple[dt.date, WorkdayAnswer, WorkdayAnswer, bool, bool, bool]
 # Per calendar, as WorkCalendar keeps its own answers: an event's dated part by
 # (question, anchor day). A calendar's holiday data never changes, so an entry
 # cannot go stale; every feed whose cycle ends on the same day asks the same
-# questions. By identity, keeping the calendar alive (as deadlines._plans); the bound
-# is one of size, as in descriptions.py: past it a calendar starts again.
+# questions. Past _MAX_DATED answers a calendar starts again, as in descriptions.py.
 _MAX_DATED = 200_000
-_by_calendar: dict[int, tuple[WorkCalendar, dict[tuple[int, dt.date], Dated]]] = {}
+_by_calendar: ByIdentity[WorkCalendar, dict[tuple[int, dt.date], Dated]] = ByIdentity(
+    lambda _cal: {}
+)
 
 
 def dated_answers(cal: WorkCalendar) -> dict[tuple[int, dt.date], Dated]:
-    found = _by_calendar.get(id(cal))
-    if found is None or found[0] is not cal:
-        if len(_by_calendar) >= 64:  # a calendar per test, or per feed in a benchmark
-            _by_calendar.clear()
-        found = _by_calendar[id(cal)] = (cal, {})
-    answers = found[1]
+    answers = _by_calendar(cal)
     if len(answers) >= _MAX_DATED:
         answers.clear()
     return answers
