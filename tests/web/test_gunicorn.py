@@ -219,3 +219,57 @@ def feed_path(base: str) -> str:
     with urllib.request.urlopen(request, timeout=30) as response:
         feed_url: str = json.load(response)["feed_url"]
     return "/" + feed_url.split("/", 3)[3]
+
+
+def test_every_worker_answers_an_edit_a_rotation_and_a_delete_at_once(tmp_path: Path) -> None:
+    """Each worker remembers the feed's stamp (storage/feed_changes); after a write has
+    answered, no worker answers from what it remembered before it."""
+    url = migrated_sqlite(tmp_path / "remembered.sqlite3")
+    with gunicorn(tmp_path, environment(tmp_path, url), workers=WORKERS) as server:
+        wait_for(lambda: len(server.workers()) == WORKERS, what="four workers")
+        server.wait_ready()
+        created = api_call(server.url + "/api/subscriptions", "POST", {"issued": "2023-06-01"})
+        manage = "/" + created["api_url"].split("/", 3)[3]
+        feed = "/" + created["feed_url"].split("/", 3)[3]
+
+        def fetches(path: str) -> set[tuple[int, str]]:
+            """Status and ETag of 48 fetches, 8 at a time on new connections (every worker)."""
+            calls = {f"{path}#{n}": lambda: fetch(server.url + path) for n in range(8)}
+            return {answer for _ in range(6) for answer, _took in all_at_once(calls).values()}
+
+        before = fetches(feed)
+        assert [status for status, _etag in before] == [200], before
+        api_call(server.url + manage, "PATCH", {"lang": "en"})
+        after = fetches(feed)
+        assert [status for status, _etag in after] == [200], after
+        assert after.isdisjoint(before)
+        rotated = api_call(server.url + manage + "/rotate", "POST", {})
+        assert fetches(feed) == {(404, "")}
+        moved = "/" + rotated["feed_url"].split("/", 3)[3]
+        assert fetches(moved) == after  # the same bytes at the new address
+        api_call(server.url + manage, "DELETE", None)
+        assert fetches(moved) == {(404, "")}
+        assert "Traceback" not in server.log()
+
+
+def api_call(url: str, method: str, body: dict[str, Any] | None) -> dict[str, Any]:
+    """A JSON API call that must succeed; its JSON answer ({} for none)."""
+    data = None if body is None else json.dumps(body).encode()
+    request = urllib.request.Request(
+        url, data=data, headers={"Content-Type": "application/json"}, method=method
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:
+        assert response.status in (200, 201, 204), response.status
+        text = response.read()
+    answer: dict[str, Any] = json.loads(text) if text else {}
+    return answer
+
+
+def fetch(url: str) -> tuple[int, str]:
+    """Status and ETag of a GET."""
+    try:
+        with urllib.request.urlopen(url, timeout=30) as response:
+            response.read()
+            return response.status, response.headers.get("ETag") or ""
+    except urllib.error.HTTPError as error:
+        return error.code, ""

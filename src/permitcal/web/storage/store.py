@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import time
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, NamedTuple
 
 from sqlalchemy import (
     Connection,
@@ -16,6 +17,7 @@ from sqlalchemy import (
     delete,
     func,
     insert,
+    make_url,
     select,
     text,
     update,
@@ -25,6 +27,7 @@ from sqlalchemy.exc import IntegrityError
 from permitcal.web.storage.db_budget import DatabaseBudget
 from permitcal.web.storage.engine import DEFAULT_TIMEOUT, bounded_engine
 from permitcal.web.storage.event_versions import parse_stamp, record_versions
+from permitcal.web.storage.feed_changes import FeedChanges, changes_beside
 from permitcal.web.storage.household import Household
 from permitcal.web.storage.migrate import SchemaState, schema_state
 from permitcal.web.storage.permit_rows import (
@@ -104,8 +107,25 @@ class Created:
     manage_token: str
 
 
+class _Remembered(NamedTuple):
+    """A stamp read by this process, and its feed slot's counter before the read."""
+
+    stamp: FeedStamp
+    slot: int
+    counted: int
+    until: float
+    """``time.monotonic()`` past which it is read again whatever the counter says."""
+
+
 class Store:
     """All database access of the service; one instance per app, safe across threads."""
+
+    STAMP_MAX_AGE = 60.0
+    """Seconds a remembered stamp is used at most: how late a change the counters cannot
+    see (made by hand in the database) reaches the feed (see feed_changes)."""
+
+    REMEMBERED_STAMPS = 16384
+    """Stamps remembered per process at most (about 200 bytes each)."""
 
     def __init__(
         self,
@@ -126,6 +146,13 @@ class Store:
         self._stamp_sql = str(compiled)
         self._stamp_positional = compiled.positional
         self._readers = ReaderPool(self.engine, self.budget)
+        # A database server may serve other machines too, whose writes no file here
+        # would see: its stamps are read on every fetch.
+        self.changes: FeedChanges | None = (
+            changes_beside(make_url(url).database) if self.engine.dialect.name == "sqlite" else None
+        )
+        """Which feeds were written since a stamp was read; None: read every stamp."""
+        self._remembered: dict[str, _Remembered] = {}
 
     def ping(self) -> None:
         with self.engine.connect() as conn:
@@ -167,11 +194,43 @@ class Store:
         return self._lookup(_BY_FEED_HASH, hash_token(token))
 
     def feed_stamp(self, token: str) -> FeedStamp | None:
-        """The few columns a feed fetch needs when its rendering is cached."""
+        """The few columns a feed fetch needs when its rendering is cached.
+
+        Read once and then remembered while no write of the feed has begun
+        (see feed_changes), for at most ``STAMP_MAX_AGE`` seconds.
+        """
+        changes = self.changes
+        remembered = self._remembered.get(token)
+        if (
+            remembered is not None
+            and changes is not None
+            and changes.count(remembered.slot) == remembered.counted
+            and time.monotonic() < remembered.until
+        ):
+            return remembered.stamp
         key = hash_token(token)
+        if changes is not None:
+            slot = changes.slot(key)
+            count = changes.count(slot)  # before the read: see feed_changes
         params: Any = (key,) if self._stamp_positional else {"key": key}
         row = self._readers.fetch_one(self._stamp_sql, params)
-        return None if row is None else FeedStamp(row[0], row[1], row[2])
+        if row is None:
+            self._remembered.pop(token, None)
+            return None
+        stamp = FeedStamp(row[0], row[1], row[2])
+        if changes is not None and count % 2 == 0:
+            self._remember(
+                token, _Remembered(stamp, slot, count, time.monotonic() + self.STAMP_MAX_AGE)
+            )
+        return stamp
+
+    def _remember(self, token: str, remembered: _Remembered) -> None:
+        found = self._remembered
+        found.pop(token, None)
+        if len(found) >= self.REMEMBERED_STAMPS:
+            with contextlib.suppress(StopIteration, KeyError, RuntimeError):
+                del found[next(iter(found))]  # the oldest (another thread may race us)
+        found[token] = remembered
 
     def by_id(self, sub_id: int) -> Subscription | None:
         return self._lookup(_BY_ID, sub_id)
@@ -228,7 +287,7 @@ class Store:
 
     def delete(self, sub: Subscription) -> bool:
         """False when it was already gone (deleted by a concurrent request)."""
-        with self._writing() as conn:
+        with self._changing(sub.id) as conn:
             deleted = conn.execute(delete(subscriptions).where(subscriptions.c.id == sub.id))
             conn.execute(delete(event_versions).where(event_versions.c.subscription_id == sub.id))
             # Not left to ON DELETE CASCADE: SQLite enforces foreign keys only when asked.
@@ -266,6 +325,7 @@ class Store:
 
     def dispose(self) -> None:
         self._readers.close_all()
+        self._remembered.clear()
         self.engine.dispose()
 
     @contextlib.contextmanager
@@ -283,10 +343,32 @@ class Store:
                 conn.exec_driver_sql("BEGIN IMMEDIATE")
             yield conn
 
+    @contextlib.contextmanager
+    def _changing(self, sub_id: int) -> Iterator[Connection]:
+        """A write transaction that changes what the feed URL of ``sub_id`` answers.
+
+        Counts up its feed's slot inside the transaction and again after it
+        (see feed_changes), so that no process answers from a stamp it read
+        before this write committed.
+        """
+        changes = self.changes
+        slot: int | None = None
+        try:
+            with self._writing() as conn:
+                if changes is not None:
+                    feed_hash = conn.execute(_FEED_HASH_BY_ID, {"key": sub_id}).scalar()
+                    if feed_hash is not None:
+                        slot = changes.slot(feed_hash)
+                        changes.count_up(slot)
+                yield conn
+        finally:
+            if slot is not None and changes is not None:
+                changes.count_up(slot)
+
     def _write_then_reload(
         self, sub: Subscription, statement: Any, household: Household | None = None
     ) -> Subscription | None:
-        with self._writing() as conn:
+        with self._changing(sub.id) as conn:
             if conn.execute(statement).rowcount == 0:
                 return None
             if household is not None:
@@ -308,6 +390,7 @@ class Store:
 _BY_FEED_HASH = select(subscriptions).where(subscriptions.c.feed_hash == bindparam("key"))
 _BY_MANAGE_HASH = select(subscriptions).where(subscriptions.c.manage_hash == bindparam("key"))
 _BY_ID = select(subscriptions).where(subscriptions.c.id == bindparam("key"))
+_FEED_HASH_BY_ID = select(subscriptions.c.feed_hash).where(subscriptions.c.id == bindparam("key"))
 _STAMP_BY_FEED_HASH = select(
     subscriptions.c.id, subscriptions.c.revision, subscriptions.c.updated_at
 ).where(subscriptions.c.feed_hash == bindparam("key"))
