@@ -194,10 +194,16 @@ def path_of(url: str) -> str:
 class PassedToFlask:
     """Counts the requests the feed fast path hands on to Flask (it wraps ``next_app``)."""
 
-    def __init__(self, app: Flask) -> None:
+    @staticmethod
+    def fast_path(app: Flask) -> Any:
+        """The app's FeedFastPath layer."""
         fast: Any = app.wsgi_app
         while fast.__class__.__name__ != "FeedFastPath":  # inside the budget (and proxy) layers
             fast = fast.app
+        return fast
+
+    def __init__(self, app: Flask) -> None:
+        fast = self.fast_path(app)
         self.count = 0
         inner = fast.next_app  # type: ignore[attr-defined]
 

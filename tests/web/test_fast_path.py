@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import gzip
 from pathlib import Path
+from typing import Any
 
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
+from werkzeug.test import Client
+from werkzeug.wrappers import Response
 
 from permitcal import WorkCalendar
+from permitcal.web.feeds import fastpath
 from permitcal.web.feeds import service as service_module
 from tests.web.conftest import Clock, PassedToFlask, create_subscription, make_app, path_of, service
 
@@ -142,3 +147,111 @@ def test_the_fast_path_sends_hsts_as_flask_does(tmp_path: Path) -> None:
         assert "Strict-Transport-Security" not in plain.get(path_of(sub["feed_url"])).headers
     finally:
         service(app).store.dispose()
+
+
+# --- whole stored-feed answers, remembered per request shape ------------------------
+
+
+class CountedRenders:
+    """Counts the fast path's trips past its remembered answers (``Service.stamped_feed``)."""
+
+    def __init__(self, app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
+        self.count = 0
+        found = service(app)
+        stamped_feed = found.stamped_feed
+
+        def counted(*args: Any, **kwargs: Any) -> Any:
+            self.count += 1
+            return stamped_feed(*args, **kwargs)
+
+        monkeypatch.setattr(found, "stamped_feed", counted)
+
+
+SHAPES: list[dict[str, str]] = [
+    {},
+    {"Accept-Encoding": "gzip"},
+    {"Accept-Encoding": "gzip, deflate, br"},
+]
+
+
+def test_a_remembered_answer_is_the_answer_flask_gives(
+    app: Flask, client: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settled(app)
+    path = path_of(create_subscription(client)["feed_url"])
+    flask = Client(PassedToFlask.fast_path(app).next_app, Response)  # Flask alone
+    etag = flask.get(path).headers["ETag"]
+    shapes = [*SHAPES, {"If-None-Match": etag}, {"If-None-Match": etag, "Accept-Encoding": "gzip"}]
+    by_flask = [flask.get(path, headers=h) for h in shapes]
+    first = [client.get(path, headers=h) for h in shapes]
+    renders = CountedRenders(app, monkeypatch)
+    for _ in range(3):
+        again = [client.get(path, headers=h) for h in shapes]
+        assert [a.status_code for a in again] == [200, 200, 200, 304, 304]
+        assert [(a.data, dict(a.headers)) for a in again] == [
+            (a.data, dict(a.headers)) for a in by_flask
+        ]
+    assert renders.count == 0  # every one was a remembered answer
+    assert [(a.data, dict(a.headers)) for a in first] == [
+        (a.data, dict(a.headers)) for a in by_flask
+    ]
+
+
+def test_an_edit_a_new_day_or_new_holiday_data_is_never_answered_from_memory(
+    app: Flask, client: FlaskClient, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settled(app)
+    created = create_subscription(client)
+    path = path_of(created["feed_url"])
+    renders = CountedRenders(app, monkeypatch)
+
+    def from_memory() -> tuple[bool, str]:
+        """Whether a fetch was a remembered answer; its ETag."""
+        before = renders.count
+        etag = client.get(path).headers["ETag"]
+        return renders.count == before, etag
+
+    client.get(path)  # rendered by Flask
+    client.get(path)  # answered by the fast path, which remembers its answer
+    remembered, etag = from_memory()
+    assert remembered
+    assert client.patch(path_of(created["api_url"]), json={"lang": "en"}).status_code == 200
+    remembered, edited = from_memory()
+    assert not remembered
+    assert edited != etag
+    assert from_memory() == (False, edited)  # the fast path's first answer
+    assert from_memory() == (True, edited)  # remembered again
+    clock.advance(days=1)
+    assert not from_memory()[0]  # the window moved
+    from_memory()
+    assert from_memory()[0]
+    service(app).calendar = WorkCalendar(published_through=2025)
+    assert not from_memory()[0]  # other holiday data
+
+
+def test_an_answer_made_in_its_records_own_second_is_not_remembered(
+    app: Flask, client: FlaskClient, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Last-Modified may not be later than the request: such an answer depends on the time.
+    settled(app)
+    clock.now = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=30)
+    path = path_of(create_subscription(client)["feed_url"])
+    client.get(path)
+    renders = CountedRenders(app, monkeypatch)
+    client.get(path)
+    client.get(path)
+    assert renders.count == 2
+
+
+def test_remembered_answers_are_bounded(
+    app: Flask, client: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(fastpath, "ANSWERS", 4)
+    settled(app)
+    path = path_of(create_subscription(client)["feed_url"])
+    client.get(path)
+    for n in range(10):
+        assert client.get(path, headers={"If-None-Match": f'"other-{n}"'}).status_code == 200
+    answers = PassedToFlask.fast_path(app)._answers
+    assert len(answers) == 4
+    assert [key[3] for key in answers] == [f'"other-{n}"' for n in range(6, 10)]

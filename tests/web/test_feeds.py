@@ -65,7 +65,7 @@ def test_304_does_not_render(app: Flask, client: FlaskClient, sub: dict[str, str
     for _ in range(5):
         assert client.get(path, headers={"If-None-Match": etag}).status_code == 304
     assert cache.misses == misses
-    assert cache.hits >= 5
+    assert cache.hits >= 1  # then the fast path answers from its remembered 304
 
 
 def test_head(client: FlaskClient, sub: dict[str, str]) -> None:

@@ -36,7 +36,7 @@ from permitcal.web.feeds.cache import FeedCache, RenderedFeed
 from permitcal.web.feeds.render import write as write_feed
 from permitcal.web.storage.household import Household
 from permitcal.web.storage.settings import FeedSettings
-from permitcal.web.storage.store import Store, Subscription
+from permitcal.web.storage.store import FeedStamp, Store, Subscription
 from permitcal.workdays import WorkCalendar, default_calendar
 
 __all__ = [
@@ -345,6 +345,12 @@ class Service:
         stamp = self.store.feed_stamp(feed_token)
         if stamp is None:
             return None
+        return self.stamped_feed(stamp, home_url, cached_only=cached_only)
+
+    def stamped_feed(
+        self, stamp: FeedStamp, home_url: str, *, cached_only: bool = False
+    ) -> Feed | None:
+        """The feed of the subscription whose stamp was just read (``subscription_feed``)."""
         home_url = self.public_url or home_url
         # Today is in the key: the window moves at most once a day (the bytes, and
         # so the ETag, change only if an event did).

@@ -6,7 +6,7 @@ import contextlib
 import datetime as dt
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any, NamedTuple
 
 from sqlalchemy import (
@@ -92,10 +92,12 @@ class FeedStamp:
     revision: int
     updated_raw: object
     """``updated_at`` as the driver returns it (text on SQLite); hashable, cheap to compare."""
+    updated_at: dt.datetime = field(compare=False)
+    """The same, parsed once (a remembered stamp serves many fetches)."""
 
-    @property
-    def updated_at(self) -> dt.datetime:
-        return parse_stamp(self.updated_raw)
+    @classmethod
+    def of(cls, row: Any) -> FeedStamp:
+        return cls(row[0], row[1], row[2], parse_stamp(row[2]))
 
 
 @dataclass(frozen=True, slots=True)
@@ -217,7 +219,7 @@ class Store:
         if row is None:
             self._remembered.pop(token, None)
             return None
-        stamp = FeedStamp(row[0], row[1], row[2])
+        stamp = FeedStamp.of(row)
         if changes is not None and count % 2 == 0:
             self._remember(
                 token, _Remembered(stamp, slot, count, time.monotonic() + self.STAMP_MAX_AGE)
