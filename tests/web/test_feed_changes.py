@@ -224,3 +224,13 @@ def test_a_database_server_reads_every_stamp(tmp_path: Path) -> None:
         assert reads.count == 3
     finally:
         store.dispose()
+
+
+def test_the_file_takes_the_databases_permissions(tmp_path: Path) -> None:
+    database = tmp_path / "shared.sqlite3"
+    database.write_bytes(b"")
+    database.chmod(0o640)
+    beside = changes_beside(str(database))
+    assert beside is not None
+    assert beside.path is not None
+    assert beside.path.stat().st_mode & 0o777 == 0o640

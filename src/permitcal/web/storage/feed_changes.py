@@ -47,8 +47,17 @@ _SIZE = SLOTS * 8
 class FeedChanges:
     """The slot counters: in a shared file, or in this process's memory (``path=None``)."""
 
-    def __init__(self, path: Path | None = None) -> None:
+    def __init__(self, path: Path | None = None, like: Path | None = None) -> None:
         self.path = path
+        self._mode = 0o600
+        if path is not None and like is not None and like.exists():
+            # As SQLite makes its -wal and -shm files: the database's permissions and
+            # owner, so that a process started as root leaves a file the service can use.
+            found = like.stat()
+            self._mode = found.st_mode & 0o666
+            if os.geteuid() == 0 and not path.exists():
+                os.close(os.open(path, os.O_RDWR | os.O_CREAT, self._mode))
+                os.chown(path, found.st_uid, found.st_gid)
         self._lock = threading.Lock()  # fcntl locks are per process, not per thread
         if path is None:
             self._memory: mmap.mmap | bytearray = bytearray(_SIZE)
@@ -80,7 +89,7 @@ class FeedChanges:
         if self.path is None:
             yield -1
             return
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o600)
+        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, self._mode)
         try:
             fcntl.lockf(fd, fcntl.LOCK_EX)  # released when the descriptor closes
             yield fd
@@ -95,7 +104,7 @@ def changes_beside(database: str | None) -> FeedChanges | None:
         return FeedChanges()
     path = Path(f"{database}-feeds")
     try:
-        return FeedChanges(path)
+        return FeedChanges(path, like=Path(database))
     except OSError as error:  # a read-only folder: every fetch reads its stamp
         log.warning("feed change counters unavailable at %s (%s); reading every stamp", path, error)
         return None
