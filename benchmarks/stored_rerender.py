@@ -32,7 +32,7 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import insert
+from sqlalchemy import func, insert, select
 
 from permitcal.web.feeds.cache import FeedCache
 from permitcal.web.feeds.render import write
@@ -41,9 +41,9 @@ from permitcal.web.storage.household import Household
 from permitcal.web.storage.migrate import upgrade
 from permitcal.web.storage.permit_rows import feed_row, write_permits
 from permitcal.web.storage.settings import FeedSettings
-from permitcal.web.storage.store import Store
+from permitcal.web.storage.store import Store, Subscription
 from permitcal.web.storage.tables import event_versions, subscriptions
-from permitcal.web.storage.tokens import hash_token, new_token
+from permitcal.web.storage.tokens import feed_token_for, hash_token, new_token
 
 NOW = dt.datetime(2026, 12, 3, 2, 0, tzinfo=dt.UTC)
 CHANGES = ("address", "employer", "education", "title", "spouse")
@@ -73,50 +73,77 @@ def inputs(count: int, seed: int = 19) -> Iterator[dict[str, object]]:
         }
 
 
+class _Fingerprinted(Exception):
+    """Raised from ``write``'s versions callback: the fingerprints are all the seeding needs."""
+
+
+def fingerprints(service: Service, sub: Subscription) -> dict[str, str]:
+    """Each event's content fingerprint (UID -> hash), as a first render computes them:
+    ``write`` computes them, hands them to the store, and is stopped there instead of
+    writing the feed's bytes, which the seeding does not need."""
+    found: dict[str, str] = {}
+
+    def stop(computed: dict[str, str]) -> Any:
+        found.update(computed)
+        raise _Fingerprinted
+
+    try:
+        write(service.household_feed(sub.household), service._render_options(sub, HOME), stop)
+    except _Fingerprinted:
+        return found
+    raise AssertionError("only the object path draws this feed: not a one-permit subscription")
+
+
 def seed(service: Service, bodies: list[dict[str, object]], batch: int = 2000) -> list[str]:
     """Store the subscriptions and yesterday's versions of their events, in bulk: the
-    rows ``Store.create`` and a first render write, a transaction per ``batch``."""
-    store, now = service.store, service.clock().replace(tzinfo=None)
+    rows ``Store.create`` and a first render write, a transaction per ``batch``.
+
+    Each subscription is built as ``Store.create`` would read it back (ids
+    assigned here, after the largest stored), its events fingerprinted as its
+    first render would, and the batch's subscriptions and versions are each
+    written in one statement (the permits through ``write_permits``, as
+    ``Store.create`` writes them).
+    """
+    store, stamp = service.store, service.clock().astimezone(dt.UTC).replace(microsecond=0)
+    now = stamp.replace(tzinfo=None)  # naive UTC, as the store writes it
     tokens: list[str] = []
     for start in range(0, len(bodies), batch):
-        ids: list[int] = []
         with store.engine.begin() as conn:
+            last = conn.execute(select(func.max(subscriptions.c.id))).scalar_one() or 0
+            rows: list[dict[str, object]] = []
+            permits: list[tuple[int, str, FeedSettings]] = []
+            versions: list[dict[str, object]] = []
             for n, body in enumerate(bodies[start : start + batch], start):
-                household = Household.single(service.checked(FeedSettings.from_json(body)))
-                token = new_token()
-                row = {
-                    "account": f"b{n:011x}",
-                    "feed_hash": hash_token(token),
-                    "manage_hash": hash_token(new_token()),
-                    "feed_generation": 0,
-                    **feed_row(household.settings),
-                    "created_at": now,
-                    "updated_at": now,
-                    "revision": 0,
-                }
-                new_id = conn.execute(insert(subscriptions).values(**row)).inserted_primary_key
-                assert new_id is not None
-                write_permits(conn, new_id[0], row["account"], household)
-                ids.append(new_id[0])
-                tokens.append(token)
-        versions: list[dict[str, object]] = []
-        for sub_id in ids:
-            sub = store.by_id(sub_id)
-            assert sub is not None
-
-            def record(
-                fingerprints: dict[str, str], sub_id: int = sub_id, versions: list[Any] = versions
-            ) -> Any:
+                settings = service.checked(FeedSettings.from_json(body))
+                sub_id, account, manage_token = last + 1 + len(rows), f"b{n:011x}", new_token()
+                feed_token = feed_token_for(manage_token, 0)
+                rows.append(
+                    {
+                        "id": sub_id,
+                        "account": account,
+                        "feed_hash": hash_token(feed_token),
+                        "manage_hash": hash_token(manage_token),
+                        "feed_generation": 0,
+                        **feed_row(settings),
+                        "created_at": now,
+                        "updated_at": now,
+                        "revision": 0,
+                    }
+                )
+                tokens.append(feed_token)
+                permits.append((sub_id, account, settings))
+                # As Store.create reads it back: the first permit's key is s-<account>.
+                household = Household.single(settings, key=f"s-{account}")
+                sub = Subscription(sub_id, account, household, stamp, stamp, 0, 0)
                 versions.extend(
                     {"subscription_id": sub_id, "uid": uid, "content_hash": fingerprint}
                     | {"sequence": 0, "stamp": now}
-                    for uid, fingerprint in fingerprints.items()
+                    for uid, fingerprint in fingerprints(service, sub).items()
                 )
-                return {uid: (0, now.replace(tzinfo=dt.UTC)) for uid in fingerprints}
-
-            events = service.household_feed(sub.household)
-            assert write(events, service._render_options(sub, HOME), record) is not None
-        with store.engine.begin() as conn:
+            conn.execute(insert(subscriptions), rows)
+            for sub_id, account, settings in permits:
+                keys = write_permits(conn, sub_id, account, Household.single(settings))
+                assert keys == [f"s-{account}"]
             conn.execute(insert(event_versions), versions)
     return tokens
 
