@@ -186,7 +186,7 @@ def render_figures(rounds: int, feeds: int) -> None:
 
     from permitcal import PermitInput, WorkCalendar, compute, ics_bytes
     from permitcal import descriptions as texts
-    from permitcal.ical import PUBLISHED_TTL, RenderOptions, _items, default_identity
+    from permitcal.ical import PUBLISHED_TTL, RenderOptions, default_identity, feed_items
 
     print(f"2. cold render (ics_bytes, 42 events) against icalendar's API ({rounds} rounds):")
     days = new_days(42)
@@ -218,7 +218,7 @@ def render_figures(rounds: int, feeds: int) -> None:
             for day in batch:  # the same events, from the same inputs (untimed)
                 permit = PermitInput.create(issued=day)
                 options = RenderOptions(identity=default_identity(permit))
-                built.append(_items(compute(permit), options))
+                built.append(feed_items(compute(permit), options))
             start = time.process_time()
             for items in built:
                 yardstick(items, head, alarms=True)  # type: ignore[arg-type]
