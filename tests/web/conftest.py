@@ -198,8 +198,8 @@ class PassedToFlask:
     def fast_path(app: Flask) -> Any:
         """The app's FeedFastPath layer."""
         fast: Any = app.wsgi_app
-        while fast.__class__.__name__ != "FeedFastPath":  # inside the budget (and proxy) layers
-            fast = fast.app
+        while fast.__class__.__name__ != "FeedFastPath":  # inside the proxy and budget layers
+            fast = getattr(fast, "app", None) or fast.next_app
         return fast
 
     def __init__(self, app: Flask) -> None:

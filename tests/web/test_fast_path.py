@@ -14,7 +14,7 @@ from werkzeug.test import Client
 from werkzeug.wrappers import Response
 
 from permitcal import WorkCalendar
-from permitcal.web.feeds import fastpath
+from permitcal.web.feeds import remembered as remembered_module
 from permitcal.web.feeds import service as service_module
 from tests.web.conftest import Clock, PassedToFlask, create_subscription, make_app, path_of, service
 
@@ -246,12 +246,62 @@ def test_an_answer_made_in_its_records_own_second_is_not_remembered(
 def test_remembered_answers_are_bounded(
     app: Flask, client: FlaskClient, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(fastpath, "ANSWERS", 4)
+    monkeypatch.setattr(remembered_module, "ANSWERS", 4)
     settled(app)
     path = path_of(create_subscription(client)["feed_url"])
     client.get(path)
     for n in range(10):
         assert client.get(path, headers={"If-None-Match": f'"other-{n}"'}).status_code == 200
-    answers = PassedToFlask.fast_path(app)._answers
+    answers = PassedToFlask.fast_path(app).remembered.answers
     assert len(answers) == 4
-    assert [key[3] for key in answers] == [f'"other-{n}"' for n in range(6, 10)]
+    assert [key[5] for key in answers] == [f'"other-{n}"' for n in range(6, 10)]
+
+
+def test_remembered_answers_follow_the_host_the_proxy_names(tmp_path: Path) -> None:
+    # The events link to the start page of the host asked; the key holds the corrected host.
+    app = make_app(tmp_path, PROXY_FIX=True)
+    client = app.test_client()
+    settled(app)
+    path = path_of(create_subscription(client)["feed_url"])
+    for host in ("a.example", "b.example", "a.example", "b.example"):
+        headers = {"X-Forwarded-Host": host, "X-Forwarded-Proto": "https"}
+        for _ in range(3):
+            body = client.get(path, headers=headers).data.decode()
+            assert f"https://{host}/" in body
+            assert f"https://{'b' if host[0] == 'a' else 'a'}.example/" not in body
+
+
+def test_a_remembered_answer_needs_no_database(
+    app: Flask, client: FlaskClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    settled(app)
+    path = path_of(create_subscription(client)["feed_url"])
+    client.get(path)
+    answer = client.get(path)  # now remembered
+    store = service(app).store
+
+    def unreachable(*_args: Any, **_kwargs: Any) -> Any:
+        raise AssertionError("the database was asked")
+
+    monkeypatch.setattr(store._readers, "fetch_one", unreachable)
+    monkeypatch.setattr(store.engine, "connect", unreachable)
+    again = client.get(path)
+    assert (again.status_code, again.data) == (200, answer.data)
+
+
+def test_today_on_the_real_clock_turns_at_shanghai_midnight(
+    app: Flask, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    found = service(app)
+    monkeypatch.setattr(found, "clock", service_module.utcnow)
+    midnight = dt.datetime(2027, 1, 1, tzinfo=dt.timezone(dt.timedelta(hours=8))).timestamp()
+    for now, day in (
+        (midnight - 1, dt.date(2026, 12, 31)),
+        (midnight - 0.001, dt.date(2026, 12, 31)),
+        (midnight, dt.date(2027, 1, 1)),
+        (midnight + 86399, dt.date(2027, 1, 1)),
+        (midnight + 86400, dt.date(2027, 1, 2)),
+        (midnight - 5, dt.date(2026, 12, 31)),  # a clock set back
+    ):
+        monkeypatch.setattr(service_module.time, "time", lambda now=now: now)
+        assert found.today() == day, now

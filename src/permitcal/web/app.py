@@ -19,6 +19,7 @@ from permitcal.web.errors import register_error_handlers
 from permitcal.web.feeds import views as feeds
 from permitcal.web.feeds.cache import FeedCache
 from permitcal.web.feeds.fastpath import FeedFastPath
+from permitcal.web.feeds.remembered import RememberedAnswers
 from permitcal.web.feeds.service import Service
 from permitcal.web.page import permits, phone_page, schools
 from permitcal.web.page import views as pages
@@ -117,9 +118,12 @@ def create_app(test_config: dict[str, Any] | None = None) -> Flask:
     install_body_limit(app)  # after install_security: its hook goes first
     register_error_handlers(app)
     # Inside ProxyFix, so that it sees the corrected scheme and host.
-    app.wsgi_app = FeedFastPath(app, app.wsgi_app)  # type: ignore[method-assign]
+    remembered = RememberedAnswers(found)
+    app.wsgi_app = FeedFastPath(app, app.wsgi_app, remembered)  # type: ignore[method-assign]
     # Every request's database time in all, the fast path's included.
     app.wsgi_app = BoundedRequests(app.wsgi_app, budget)  # type: ignore[method-assign]
+    # Outside the budget: it reads no database.
+    app.wsgi_app = remembered.in_front_of(app.wsgi_app)  # type: ignore[method-assign]
     if config_flag(app.config["PROXY_FIX"], "PROXY_FIX"):
         trusted = parse_networks(str(app.config["TRUSTED_PROXIES"]))
         app.wsgi_app = TrustedProxyFix(app.wsgi_app, trusted)  # type: ignore[method-assign]

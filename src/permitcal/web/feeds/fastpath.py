@@ -14,18 +14,16 @@ first renderings).
 
 from __future__ import annotations
 
-import contextlib
-import datetime as dt
 import logging
 from collections.abc import Iterable
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 from flask import Flask
 
+from permitcal.web.feeds.remembered import STATUS, RememberedAnswers
 from permitcal.web.feeds.service import Feed, Service
 from permitcal.web.feeds.views import FEED_PATH, feed_headers, home_url_key, request_started
 from permitcal.web.serving.security import NOINDEX, SECURITY_HEADERS
-from permitcal.web.storage.store import FeedStamp
 from permitcal.web.storage.tokens import looks_like_token
 
 if TYPE_CHECKING:
@@ -35,39 +33,22 @@ __all__ = ["FeedFastPath"]
 
 log = logging.getLogger(__name__)
 
-_STATUS = {200: "200 OK", 304: "304 Not Modified"}
 _ADHOC_PATH = "/feed.ics"
-
-ANSWERS = 256
-"""Whole stored-feed answers remembered per process: a few MB at most (their bytes are
-mostly the feed cache's own)."""
-
-
-class _Answer(NamedTuple):
-    """A stored feed's whole answer to one request shape, and what it was made from.
-
-    Valid while the stamp read for the request is the same (no write of the
-    feed since), and today, the versions and the data's first
-    serving are unchanged: everything the cache key and Last-Modified hold.
-    """
-
-    stamp: FeedStamp
-    today: dt.date
-    versions: str
-    data_since: dt.datetime
-    answer: tuple[int, list[tuple[str, str]], bytes]
 
 
 class FeedFastPath:
     """Wraps the Flask WSGI app; serves cached feeds, passes everything else on."""
 
-    def __init__(self, app: Flask, next_app: WSGIApplication) -> None:
+    def __init__(
+        self, app: Flask, next_app: WSGIApplication, remembered: RememberedAnswers | None = None
+    ) -> None:
         self.service: Service = app.extensions["permitcal"]
         self.next_app = next_app
+        self.remembered = remembered
+        """Where its stored-feed answers are kept, to be given again from memory alone."""
         hsts = int(app.config["HSTS_SECONDS"] or 0)
         # What security.install_security adds on https when HSTS is configured.
         self.hsts = ("Strict-Transport-Security", f"max-age={hsts}") if hsts > 0 else None
-        self._answers: dict[tuple[object, ...], _Answer] = {}
 
     def __call__(self, environ: WSGIEnvironment, start_response: StartResponse) -> Iterable[bytes]:
         method = environ.get("REQUEST_METHOD")
@@ -83,7 +64,7 @@ class FeedFastPath:
                 answer = self._stateless(environ, query)
             if answer is not None:
                 status, headers, body = answer
-                start_response(_STATUS[status], headers)
+                start_response(STATUS[status], headers)
                 return [] if method == "HEAD" or status == 304 else [body]
         return self.next_app(environ, start_response)
 
@@ -92,8 +73,7 @@ class FeedFastPath:
     ) -> tuple[int, list[tuple[str, str]], bytes] | None:
         if not looks_like_token(token):
             return None
-        host = home_url_key(environ)
-        home = self.service.home_urls.get(host)
+        home = self.service.home_urls.get(home_url_key(environ))
         if home is None:  # Flask builds and remembers the start page URL for this host
             return None
         service = self.service
@@ -101,24 +81,7 @@ class FeedFastPath:
             stamp = service.store.feed_stamp(token)
             if stamp is None:
                 return None
-            key = (
-                token,
-                host,
-                environ.get("HTTP_ACCEPT_ENCODING"),
-                environ.get("HTTP_IF_NONE_MATCH"),
-                environ.get("HTTP_IF_MODIFIED_SINCE"),
-            )
-            today, versions, since = service.today(), service.versions_key, service.data_since()
-            known = self._answers.get(key)
-            if (
-                known is not None
-                and known.stamp == stamp
-                and known.today == today
-                and known.versions == versions
-                and known.data_since == since
-            ):
-                status, headers, body = known.answer
-                return status, list(headers), body  # a server may add to the list
+            made = (service.today(), service.versions_key, service.data_since())
             feed = service.stamped_feed(stamp, home, cached_only=True)
         except Exception:  # Flask answers failures properly (503 + Retry-After)
             log.debug("fast path declined", exc_info=True)
@@ -127,18 +90,10 @@ class FeedFastPath:
             return None
         # A feed URL carries its token, like a manage page.
         answer = self._headers(environ, feed, None, noindex=True)
-        if feed.last_modified <= request_started(environ):
-            # Then the answer is the same for every later request of this shape.
-            self._remember(key, _Answer(stamp, today, versions, since, answer))
+        if self.remembered is not None and feed.last_modified <= request_started(environ):
+            # Then no later request of this shape gets another answer from these inputs.
+            self.remembered.remember(environ, token, stamp, made, answer)
         return answer
-
-    def _remember(self, key: tuple[object, ...], answer: _Answer) -> None:
-        answers = self._answers
-        answers.pop(key, None)
-        if len(answers) >= ANSWERS:
-            with contextlib.suppress(StopIteration, KeyError, RuntimeError):
-                del answers[next(iter(answers))]  # the oldest (another thread may race us)
-        answers[key] = answer
 
     def _stateless(
         self, environ: WSGIEnvironment, query: str

@@ -158,6 +158,7 @@ class Service:
         self._loading_lock = threading.Lock()
         self._schema_current = False
         self._started = clock().replace(microsecond=0)
+        self._today: tuple[dt.date, float, float] = (dt.date.min, 0.0, 0.0)
         self._versions_of: tuple[WorkCalendar, SchoolData, str] | None = None
         self._queries: OrderedDict[tuple[str, str, dt.date, str], tuple[AdhocKey, str | None]]
         self._queries = OrderedDict()
@@ -255,7 +256,21 @@ class Service:
 
     def today(self) -> dt.date:
         """Today in Shanghai: where every feed, CalDAV object, page and answer starts."""
-        return shanghai_today(self.clock())
+        if self.clock is not utcnow:  # a test's or a tool's clock
+            return shanghai_today(self.clock())
+        # The real clock: read on every feed fetch, so the date is kept until its midnight.
+        now = time.time()
+        today, starts, ends = self._today
+        if starts <= now < ends:
+            return today
+        today = shanghai_today(dt.datetime.fromtimestamp(now, dt.UTC))
+        start = dt.datetime.combine(today, dt.time(), SHANGHAI_TIME)
+        self._today = (today, start.timestamp(), (start + dt.timedelta(days=1)).timestamp())
+        return today
+
+    def known_data_since(self) -> dt.datetime | None:
+        """``data_since()`` if this process knows it already, else None (never waits)."""
+        return self._data_since.get(self.versions_key)
 
     def deadlines(self, settings: FeedSettings) -> list[Deadline]:
         """Today's deadlines of checked or stored settings (a stored card that fits

@@ -201,15 +201,10 @@ class Store:
         Read once and then remembered while no write of the feed has begun
         (see feed_changes), for at most ``STAMP_MAX_AGE`` seconds.
         """
+        found = self.remembered_stamp(token)
+        if found is not None:
+            return found
         changes = self.changes
-        remembered = self._remembered.get(token)
-        if (
-            remembered is not None
-            and changes is not None
-            and changes.count(remembered.slot) == remembered.counted
-            and time.monotonic() < remembered.until
-        ):
-            return remembered.stamp
         key = hash_token(token)
         if changes is not None:
             slot = changes.slot(key)
@@ -225,6 +220,20 @@ class Store:
                 token, _Remembered(stamp, slot, count, time.monotonic() + self.STAMP_MAX_AGE)
             )
         return stamp
+
+    def remembered_stamp(self, token: str) -> FeedStamp | None:
+        """The stamp this process read for ``token`` and may still use, without asking the
+        database; None when it must ask (the same object while it stays usable)."""
+        remembered = self._remembered.get(token)
+        changes = self.changes
+        if (
+            remembered is not None
+            and changes is not None
+            and changes.count(remembered.slot) == remembered.counted
+            and time.monotonic() < remembered.until
+        ):
+            return remembered.stamp
+        return None
 
     def _remember(self, token: str, remembered: _Remembered) -> None:
         found = self._remembered
