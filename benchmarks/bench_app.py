@@ -47,9 +47,12 @@ class _Blobs:
 class _RawConstant:
     """Constant bytes at the WSGI level, beside the feed fast path: the strict yardstick.
 
-    ``/bench/raw/<size>`` serves that many bytes; ``/bench/raw/gzip`` serves
-    the blob ``gzip`` (a feed's compressed bytes, so that both answers carry
-    the same body) as a gzip answer.
+    ``/bench/raw/identity`` serves the blob ``identity`` (the feed's own
+    bytes, held in memory as the feed cache holds them) and
+    ``/bench/raw/gzip`` the blob ``gzip`` (its compressed bytes) as a gzip
+    answer: each yardstick carries the same body as the feed answer it is
+    compared with. ``/bench/raw/<size>`` serves that many bytes built anew
+    for each request (the identity yardstick before 2026-12-03, still shown).
     """
 
     def __init__(self, next_app: Any, blobs: _Blobs) -> None:
@@ -60,6 +63,8 @@ class _RawConstant:
         path = environ.get("PATH_INFO", "")
         if path == "/bench/raw/gzip":
             return self._answer(start_response, self.blobs.get("gzip") or b"", gzipped=True)
+        if path == "/bench/raw/identity":
+            return self._answer(start_response, self.blobs.get("identity") or b"")
         if path.startswith("/bench/raw/") and path[11:].isdigit():
             return self._answer(start_response, b"x" * min(int(path[11:]), 1 << 20))
         return self.next_app(environ, start_response)
