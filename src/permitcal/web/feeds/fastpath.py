@@ -40,7 +40,7 @@ class FeedFastPath:
     """Wraps the Flask WSGI app; serves cached feeds, passes everything else on."""
 
     def __init__(
-        self, app: Flask, next_app: WSGIApplication, remembered: RememberedAnswers | None = None
+        self, app: Flask, next_app: WSGIApplication, remembered: RememberedAnswers
     ) -> None:
         self.service: Service = app.extensions["permitcal"]
         self.next_app = next_app
@@ -90,7 +90,7 @@ class FeedFastPath:
             return None
         # A feed URL carries its token, like a manage page.
         answer = self._headers(environ, feed, None, noindex=True)
-        if self.remembered is not None and feed.last_modified <= request_started(environ):
+        if feed.last_modified <= request_started(environ):
             # Then no later request of this shape gets another answer from these inputs.
             self.remembered.remember(environ, token, stamp, made, answer)
         return answer

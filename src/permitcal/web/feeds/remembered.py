@@ -19,11 +19,11 @@ Anything it does not hold goes on down the stack, as before.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, NamedTuple
 
+from permitcal.web.storage.bounded import Bounded
 from permitcal.web.storage.store import FeedStamp
 
 if TYPE_CHECKING:
@@ -71,7 +71,7 @@ class RememberedAnswers:
     def __init__(self, service: Service) -> None:
         self.service = service
         self.next_app: WSGIApplication | None = None
-        self.answers: dict[tuple[object, ...], Answer] = {}
+        self.answers: Bounded[tuple[object, ...], Answer] = Bounded()
 
     def in_front_of(self, next_app: WSGIApplication) -> RememberedAnswers:
         """This layer, passing on to ``next_app`` what it does not hold."""
@@ -108,10 +108,4 @@ class RememberedAnswers:
         """Keep ``answer``, made from ``stamp`` and ``made`` (today, versions, data since)."""
         status, headers, body = answer
         entry = Answer(token, stamp, *made, status, tuple(headers), body)
-        key = request_shape(environ)
-        answers = self.answers
-        answers.pop(key, None)
-        if len(answers) >= ANSWERS:
-            with contextlib.suppress(StopIteration, KeyError, RuntimeError):
-                del answers[next(iter(answers))]  # the oldest (another thread may race us)
-        answers[key] = entry
+        self.answers.put(request_shape(environ), entry, ANSWERS)

@@ -6,7 +6,6 @@ import datetime as dt
 import logging
 import threading
 import time
-from collections import OrderedDict
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from typing import NamedTuple, TypeVar
@@ -34,6 +33,7 @@ from permitcal.school_events import SchoolEvent
 from permitcal.tracks import Track, compute_tracks
 from permitcal.web.feeds.cache import FeedCache, RenderedFeed
 from permitcal.web.feeds.render import write as write_feed
+from permitcal.web.storage.bounded import Bounded
 from permitcal.web.storage.household import Household
 from permitcal.web.storage.settings import FeedSettings
 from permitcal.web.storage.store import FeedStamp, Store, Subscription
@@ -160,9 +160,8 @@ class Service:
         self._started = clock().replace(microsecond=0)
         self._today: tuple[dt.date, float, float] = (dt.date.min, 0.0, 0.0)
         self._versions_of: tuple[WorkCalendar, SchoolData, str] | None = None
-        self._queries: OrderedDict[tuple[str, str, dt.date, str], tuple[AdhocKey, str | None]]
-        self._queries = OrderedDict()
-        self._queries_lock = threading.Lock()
+        self._queries: Bounded[tuple[str, str, dt.date, str], tuple[AdhocKey, str | None]]
+        self._queries = Bounded()
 
     @property
     def versions_key(self) -> str:
@@ -480,11 +479,8 @@ class Service:
         key = feed.key
         if not isinstance(key, AdhocKey) or len(query) > LONGEST_QUERY_REMEMBERED:
             return
-        with self._queries_lock:
-            self._queries[(query, key.home_url, key.today, key.versions)] = (key, download)
-            self._queries.move_to_end((query, key.home_url, key.today, key.versions))
-            while len(self._queries) > QUERIES_REMEMBERED:
-                self._queries.popitem(last=False)
+        remembered = (query, key.home_url, key.today, key.versions)
+        self._queries.put(remembered, (key, download), QUERIES_REMEMBERED)
 
     def cached_adhoc(self, query: str, home_url: str) -> tuple[Feed, str | None] | None:
         """The stateless feed for a query string answered before today, if its bytes are
@@ -495,8 +491,7 @@ class Service:
         """
         home_url = self.public_url or home_url
         today = self.today()
-        with self._queries_lock:
-            found = self._queries.get((query, home_url, today, self.versions_key))
+        found = self._queries.get((query, home_url, today, self.versions_key))
         if found is None:
             return None
         key, download = found

@@ -24,6 +24,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.exc import IntegrityError
 
+from permitcal.web.storage.bounded import Bounded
 from permitcal.web.storage.db_budget import DatabaseBudget
 from permitcal.web.storage.engine import DEFAULT_TIMEOUT, bounded_engine
 from permitcal.web.storage.event_versions import parse_stamp, record_versions
@@ -154,7 +155,7 @@ class Store:
             changes_beside(make_url(url).database) if self.engine.dialect.name == "sqlite" else None
         )
         """Which feeds were written since a stamp was read; None: read every stamp."""
-        self._remembered: dict[str, _Remembered] = {}
+        self._remembered: Bounded[str, _Remembered] = Bounded()
 
     def ping(self) -> None:
         with self.engine.connect() as conn:
@@ -212,13 +213,12 @@ class Store:
         params: Any = (key,) if self._stamp_positional else {"key": key}
         row = self._readers.fetch_one(self._stamp_sql, params)
         if row is None:
-            self._remembered.pop(token, None)
+            self._remembered.pop(token)
             return None
         stamp = FeedStamp.of(row)
         if changes is not None and count % 2 == 0:
-            self._remember(
-                token, _Remembered(stamp, slot, count, time.monotonic() + self.STAMP_MAX_AGE)
-            )
+            remembered = _Remembered(stamp, slot, count, time.monotonic() + self.STAMP_MAX_AGE)
+            self._remembered.put(token, remembered, self.REMEMBERED_STAMPS)
         return stamp
 
     def remembered_stamp(self, token: str) -> FeedStamp | None:
@@ -234,14 +234,6 @@ class Store:
         ):
             return remembered.stamp
         return None
-
-    def _remember(self, token: str, remembered: _Remembered) -> None:
-        found = self._remembered
-        found.pop(token, None)
-        if len(found) >= self.REMEMBERED_STAMPS:
-            with contextlib.suppress(StopIteration, KeyError, RuntimeError):
-                del found[next(iter(found))]  # the oldest (another thread may race us)
-        found[token] = remembered
 
     def by_id(self, sub_id: int) -> Subscription | None:
         return self._lookup(_BY_ID, sub_id)
