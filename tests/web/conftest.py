@@ -191,6 +191,20 @@ def path_of(url: str) -> str:
     return "/" + url.split("/", 3)[3]
 
 
+class Counted:
+    """Counts the calls of ``owner.name`` (a bound method), passing each on."""
+
+    def __init__(self, owner: Any, name: str) -> None:
+        self.count = 0
+        method = getattr(owner, name)
+
+        def counted(*args: Any, **kwargs: Any) -> Any:
+            self.count += 1
+            return method(*args, **kwargs)
+
+        setattr(owner, name, counted)
+
+
 class PassedToFlask:
     """Counts the requests the feed fast path hands on to Flask (it wraps ``next_app``)."""
 

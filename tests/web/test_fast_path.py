@@ -16,7 +16,15 @@ from werkzeug.wrappers import Response
 from permitcal import WorkCalendar
 from permitcal.web.feeds import remembered as remembered_module
 from permitcal.web.feeds import service as service_module
-from tests.web.conftest import Clock, PassedToFlask, create_subscription, make_app, path_of, service
+from tests.web.conftest import (
+    Clock,
+    Counted,
+    PassedToFlask,
+    create_subscription,
+    make_app,
+    path_of,
+    service,
+)
 
 QUERY = "/feed.ics?issued=2023-06-01&lang=en&changes=employer"
 
@@ -152,21 +160,6 @@ def test_the_fast_path_sends_hsts_as_flask_does(tmp_path: Path) -> None:
 # --- whole stored-feed answers, remembered per request shape ------------------------
 
 
-class CountedRenders:
-    """Counts the fast path's trips past its remembered answers (``Service.stamped_feed``)."""
-
-    def __init__(self, app: Flask, monkeypatch: pytest.MonkeyPatch) -> None:
-        self.count = 0
-        found = service(app)
-        stamped_feed = found.stamped_feed
-
-        def counted(*args: Any, **kwargs: Any) -> Any:
-            self.count += 1
-            return stamped_feed(*args, **kwargs)
-
-        monkeypatch.setattr(found, "stamped_feed", counted)
-
-
 SHAPES: list[dict[str, str]] = [
     {},
     {"Accept-Encoding": "gzip"},
@@ -184,7 +177,7 @@ def test_a_remembered_answer_is_the_answer_flask_gives(
     shapes = [*SHAPES, {"If-None-Match": etag}, {"If-None-Match": etag, "Accept-Encoding": "gzip"}]
     by_flask = [flask.get(path, headers=h) for h in shapes]
     first = [client.get(path, headers=h) for h in shapes]
-    renders = CountedRenders(app, monkeypatch)
+    renders = Counted(service(app), "stamped_feed")  # past the remembered answers
     for _ in range(3):
         again = [client.get(path, headers=h) for h in shapes]
         assert [a.status_code for a in again] == [200, 200, 200, 304, 304]
@@ -203,7 +196,7 @@ def test_an_edit_a_new_day_or_new_holiday_data_is_never_answered_from_memory(
     settled(app)
     created = create_subscription(client)
     path = path_of(created["feed_url"])
-    renders = CountedRenders(app, monkeypatch)
+    renders = Counted(service(app), "stamped_feed")  # past the remembered answers
 
     def from_memory() -> tuple[bool, str]:
         """Whether a fetch was a remembered answer; its ETag."""
@@ -237,7 +230,7 @@ def test_an_answer_made_in_its_records_own_second_is_not_remembered(
     clock.now = dt.datetime.now(dt.UTC) + dt.timedelta(seconds=30)
     path = path_of(create_subscription(client)["feed_url"])
     client.get(path)
-    renders = CountedRenders(app, monkeypatch)
+    renders = Counted(service(app), "stamped_feed")  # past the remembered answers
     client.get(path)
     client.get(path)
     assert renders.count == 2

@@ -16,7 +16,6 @@ import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -24,26 +23,11 @@ from permitcal.web.storage.feed_changes import SLOTS, FeedChanges, changes_besid
 from permitcal.web.storage.settings import FeedSettings
 from permitcal.web.storage.store import Store
 from permitcal.web.storage.tokens import hash_token
-from tests.web.conftest import fresh_schema, migrated_sqlite, require_or_skip
+from tests.web.conftest import Counted, fresh_schema, migrated_sqlite, require_or_skip
 
 NOW = dt.datetime(2026, 12, 3, 8, 0, 0, tzinfo=dt.UTC)
 SETTINGS = FeedSettings.from_json({"issued": "2023-06-01"})
 ENGLISH = FeedSettings.from_json({"issued": "2023-06-01", "lang": "en"})
-
-
-class CountedReads:
-    """Counts the stamp queries a store sends to the database."""
-
-    def __init__(self, store: Store) -> None:
-        self.count = 0
-        readers = store._readers
-        fetch_one = readers.fetch_one
-
-        def counted(sql: str, params: Any) -> Any:
-            self.count += 1
-            return fetch_one(sql, params)
-
-        readers.fetch_one = counted  # type: ignore[method-assign]
 
 
 @pytest.fixture
@@ -63,7 +47,7 @@ def two(url: str) -> Iterator[tuple[Store, Store]]:
 def test_a_stamp_is_read_once_then_remembered(two: tuple[Store, Store]) -> None:
     writer, reader = two
     created = writer.create(SETTINGS, NOW)
-    reads = CountedReads(reader)
+    reads = Counted(reader._readers, "fetch_one")
     stamps = {reader.feed_stamp(created.feed_token) for _ in range(5)}
     assert len(stamps) == 1
     assert reads.count == 1
@@ -123,7 +107,7 @@ def test_a_write_that_fails_leaves_its_slot_usable(two: tuple[Store, Store]) -> 
     with pytest.raises(RuntimeError), writer._changing(created.subscription.id):
         raise RuntimeError("a write that fails halfway")
     assert writer.changes.count(slot) == before + 2  # counted up inside, and after
-    reads = CountedReads(reader)
+    reads = Counted(reader._readers, "fetch_one")
     for _ in range(3):
         assert reader.feed_stamp(created.feed_token) is not None
     assert reads.count == 1
@@ -135,7 +119,7 @@ def test_a_slot_left_mid_write_is_never_remembered(two: tuple[Store, Store]) -> 
     created = writer.create(SETTINGS, NOW)
     assert writer.changes is not None
     writer.changes.count_up(writer.changes.slot(hash_token(created.feed_token)))
-    reads = CountedReads(reader)
+    reads = Counted(reader._readers, "fetch_one")
     for _ in range(3):
         assert reader.feed_stamp(created.feed_token) is not None
     assert reads.count == 3
@@ -218,7 +202,7 @@ def test_a_database_server_reads_every_stamp(tmp_path: Path) -> None:
     try:
         created = store.create(SETTINGS, NOW)
         assert store.changes is None
-        reads = CountedReads(store)
+        reads = Counted(store._readers, "fetch_one")
         for _ in range(3):
             assert store.feed_stamp(created.feed_token) is not None
         assert reads.count == 3
