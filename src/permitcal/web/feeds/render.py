@@ -4,10 +4,11 @@ SEQUENCE and stamps: the bytes of ``render_vcalendar(...).to_ical()``, without t
 Profiling the daily re-render (benchmarks/stored_rerender.py) put about 80 %
 of a stored feed's render in icalendar: serialising every event once for its
 fingerprint and the whole calendar again, a per-character fold each time.
-Here each event's lines are written once with the stand-in stamps (for its
-fingerprint) and once with its own version, and the calendar is joined from
-them. Feeds holding school events, which draw themselves as objects, and
-URLs icalendar would refuse, keep the object path (``write`` gives None).
+Here each event's lines are written once, with the stand-in stamps (for its
+fingerprint); its own version then takes the place of the three lines that
+carry one (DTSTAMP, SEQUENCE, LAST-MODIFIED), and the calendar is joined from
+them. Feeds holding school events, which draw themselves as objects, and URLs
+icalendar would refuse, keep the object path (``write`` gives None).
 ``tests/web/test_feed_bytes.py`` holds both paths equal.
 """
 
@@ -59,19 +60,41 @@ def write(
         return whole[_BEGIN:-_END]
 
     stand_in = options.utc_stamp
-    fingerprints = {
-        item.uid: fingerprint(event(item, stand_in, options.sequence)) for item in items
-    }
-    recorded = versions(fingerprints)
+    drafts = [event(item, stand_in, options.sequence) for item in items]
+    drafted_items = list(zip(items, drafts, strict=True))
+    recorded = versions({item.uid: fingerprint(draft) for item, draft in drafted_items})
     head = feed_head(options)
     frame = write_calendar(head, (), stamp=stand_in, sequence=0, url=url, alarm_time=alarm_time)
     out = [frame[:-_END]]
     newest: dt.datetime | None = None
-    for item in items:
+    drafted = _version_lines(stand_in, options.sequence)
+    for item, draft in drafted_items:
         sequence, stamp = recorded[item.uid]
         # As ical_versions.restamp sets them: UTC, whole seconds.
         moment = stamp.astimezone(dt.UTC).replace(microsecond=0)
         newest = moment if newest is None else max(newest, moment)
-        out.append(event(item, moment, sequence))
+        out.append(_restamped(draft, drafted, _version_lines(moment, sequence)))
     out.append(frame[-_END:])
     return b"".join(out), newest
+
+
+def _version_lines(stamp: dt.datetime, sequence: int) -> tuple[bytes, bytes, bytes]:
+    """An event's lines that carry its version, as ``write_calendar`` writes them."""
+    # Each with the line break before it: a property line begins only there
+    # (a folded line's rest begins with a space), so no text can match.
+    at = stamp.strftime("%Y%m%dT%H%M%SZ")
+    return (
+        f"\r\nDTSTAMP:{at}\r\n".encode(),
+        f"\r\nSEQUENCE:{sequence}\r\n".encode(),
+        f"\r\nLAST-MODIFIED:{at}\r\n".encode(),
+    )
+
+
+def _restamped(
+    draft: bytes, drafted: tuple[bytes, bytes, bytes], version: tuple[bytes, bytes, bytes]
+) -> bytes:
+    """``draft`` (written with the ``drafted`` version lines) carrying ``version`` instead."""
+    for old, new in zip(drafted, version, strict=True):
+        if old != new:
+            draft = draft.replace(old, new, 1)
+    return draft
