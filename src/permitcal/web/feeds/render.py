@@ -60,15 +60,14 @@ def write(
         return whole[_BEGIN:-_END]
 
     stand_in = options.utc_stamp
-    drafts = [event(item, stand_in, options.sequence) for item in items]
-    drafted_items = list(zip(items, drafts, strict=True))
-    recorded = versions({item.uid: fingerprint(draft) for item, draft in drafted_items})
+    drafts = [(item, event(item, stand_in, options.sequence)) for item in items]
+    recorded = versions({item.uid: fingerprint(draft) for item, draft in drafts})
     head = feed_head(options)
     frame = write_calendar(head, (), stamp=stand_in, sequence=0, url=url, alarm_time=alarm_time)
     out = [frame[:-_END]]
     newest: dt.datetime | None = None
     drafted = _version_lines(stand_in, options.sequence)
-    for item, draft in drafted_items:
+    for item, draft in drafts:
         sequence, stamp = recorded[item.uid]
         # As ical_versions.restamp sets them: UTC, whole seconds.
         moment = stamp.astimezone(dt.UTC).replace(microsecond=0)
