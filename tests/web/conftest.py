@@ -192,7 +192,8 @@ def path_of(url: str) -> str:
 
 
 class Counted:
-    """Counts the calls of ``owner.name`` (a bound method), passing each on."""
+    """Counts the calls of ``owner.name`` (a method, or a callable such as a WSGI layer's
+    ``next_app``), passing each on."""
 
     def __init__(self, owner: Any, name: str) -> None:
         self.count = 0
@@ -205,8 +206,8 @@ class Counted:
         setattr(owner, name, counted)
 
 
-class PassedToFlask:
-    """Counts the requests the feed fast path hands on to Flask (it wraps ``next_app``)."""
+class PassedToFlask(Counted):
+    """Counts the requests the feed fast path hands on to Flask (its ``next_app``)."""
 
     @staticmethod
     def fast_path(app: Flask) -> Any:
@@ -217,12 +218,4 @@ class PassedToFlask:
         return fast
 
     def __init__(self, app: Flask) -> None:
-        fast = self.fast_path(app)
-        self.count = 0
-        inner = fast.next_app  # type: ignore[attr-defined]
-
-        def counted(environ: Any, start_response: Any) -> Any:
-            self.count += 1
-            return inner(environ, start_response)
-
-        fast.next_app = counted  # type: ignore[attr-defined]
+        super().__init__(self.fast_path(app), "next_app")

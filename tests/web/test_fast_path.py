@@ -167,9 +167,7 @@ SHAPES: list[dict[str, str]] = [
 ]
 
 
-def test_a_remembered_answer_is_the_answer_flask_gives(
-    app: Flask, client: FlaskClient, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_a_remembered_answer_is_the_answer_flask_gives(app: Flask, client: FlaskClient) -> None:
     settled(app)
     path = path_of(create_subscription(client)["feed_url"])
     flask = Client(PassedToFlask.fast_path(app).next_app, Response)  # Flask alone
@@ -191,7 +189,7 @@ def test_a_remembered_answer_is_the_answer_flask_gives(
 
 
 def test_an_edit_a_new_day_or_new_holiday_data_is_never_answered_from_memory(
-    app: Flask, client: FlaskClient, clock: Clock, monkeypatch: pytest.MonkeyPatch
+    app: Flask, client: FlaskClient, clock: Clock
 ) -> None:
     settled(app)
     created = create_subscription(client)
@@ -223,7 +221,7 @@ def test_an_edit_a_new_day_or_new_holiday_data_is_never_answered_from_memory(
 
 
 def test_an_answer_made_in_its_records_own_second_is_not_remembered(
-    app: Flask, client: FlaskClient, clock: Clock, monkeypatch: pytest.MonkeyPatch
+    app: Flask, client: FlaskClient, clock: Clock
 ) -> None:
     # Last-Modified may not be later than the request: such an answer depends on the time.
     settled(app)
